@@ -1,0 +1,49 @@
+//! The HTML document and the route table.
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::auth::pages::{SignInPage, SignUpPage};
+use crate::not_found::NotFound;
+use crate::shell::{AppShell, Home};
+
+/// The whole HTML document, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en" data-theme="dark">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="dark light" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: every page and where it lives.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/chatterhub.css" />
+        <Title text="ChatterHub" />
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/sign-in") view=SignInPage />
+                <Route path=path!("/sign-up") view=SignUpPage />
+                <ParentRoute path=path!("") view=AppShell>
+                    <Route path=path!("") view=Home />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,66 @@
+//! Connecting to the database and bringing its schema up to date.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+
+/// Connects to `url` (SQLite or PostgreSQL) and fails fast when it cannot be reached.
+pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5))
+        .sqlx_logging(false);
+    if url.starts_with("sqlite:") {
+        // SQLite allows one writer; a small pool avoids "database is locked" under concurrent writes.
+        options.max_connections(4);
+    }
+    Database::connect(options)
+        .await
+        .with_context(|| format!("cannot connect to the database at {}", redact(url)))
+}
+
+/// Runs every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    Migrator::up(db, None)
+        .await
+        .context("database migration failed")
+}
+
+/// True when the database answers a trivial query.
+pub async fn is_reachable(db: &DatabaseConnection) -> bool {
+    db.ping().await.is_ok()
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let creds = &url[scheme_end + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            redact("postgres://app:s3cret@127.0.0.1:5432/db"),
+            "postgres://app:***@127.0.0.1:5432/db"
+        );
+        assert_eq!(
+            redact("sqlite://./data/chatterhub.db?mode=rwc"),
+            "sqlite://./data/chatterhub.db?mode=rwc"
+        );
+    }
+}

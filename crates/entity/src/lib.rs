@@ -1,0 +1,11 @@
+//! SeaORM entities, one module per table. See `migration/` for the schema they map.
+
+pub mod account;
+pub mod channel;
+pub mod conversation;
+pub mod direct_message;
+pub mod member;
+pub mod message;
+pub mod profile;
+pub mod server;
+pub mod session;

@@ -1,0 +1,54 @@
+//! A message in a channel. Ids are UUID v7 (time-ordered); `seq` is the channel's sequence number
+//! taken by its latest create, edit or delete; (member, nonce) makes retried sends idempotent.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "message")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    #[sea_orm(column_type = "Text")]
+    pub content: String,
+    pub file_url: Option<String>,
+    pub deleted: bool,
+    pub edited_at: Option<DateTimeUtc>,
+    pub member_id: Uuid,
+    pub channel_id: Uuid,
+    pub seq: i64,
+    pub nonce: Uuid,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::member::Entity",
+        from = "Column::MemberId",
+        to = "super::member::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Member,
+    #[sea_orm(
+        belongs_to = "super::channel::Entity",
+        from = "Column::ChannelId",
+        to = "super::channel::Column::Id",
+        on_delete = "Cascade"
+    )]
+    Channel,
+}
+
+impl Related<super::member::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Member.def()
+    }
+}
+
+impl Related<super::channel::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Channel.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

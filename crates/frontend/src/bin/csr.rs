@@ -1,0 +1,6 @@
+//! The client-only build for Trunk: renders the app in the browser with no SSR.
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

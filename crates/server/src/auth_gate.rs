@@ -1,0 +1,65 @@
+//! Every app page needs a session: without one the browser goes to /sign-in and comes back after.
+//! Signed-in people asking for the sign-in or sign-up page go home instead.
+
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+
+use crate::routes::AppState;
+
+const PUBLIC_PAGES: [&str; 2] = ["/sign-in", "/sign-up"];
+
+pub async fn gate(State(state): State<AppState>, jar: CookieJar, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if req.method() != Method::GET || !is_page(path) {
+        return next.run(req).await;
+    }
+    let signed_in = match app::auth::session::token_from(&jar) {
+        None => false,
+        Some(token) => match domain::accounts::current_user(&state.domain, &token).await {
+            Ok(user) => user.is_some(),
+            Err(e) => {
+                tracing::error!(error = ?e, "session lookup failed");
+                return (StatusCode::SERVICE_UNAVAILABLE, "The database is unavailable.").into_response();
+            }
+        },
+    };
+    let public = PUBLIC_PAGES.contains(&path);
+    match (public, signed_in) {
+        (true, true) => Redirect::to("/").into_response(),
+        (false, false) => {
+            let target = req.uri().path_and_query().map_or(path, |pq| pq.as_str());
+            Redirect::to(&shared::account::sign_in_path(target)).into_response()
+        }
+        _ => next.run(req).await,
+    }
+}
+
+/// Pages are what the router renders: not the API, assets or files (which have a dot in the name).
+fn is_page(path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or_default();
+    !(path.starts_with("/api/")
+        || path.starts_with("/pkg/")
+        || path.starts_with("/files/")
+        || path == "/healthz"
+        || path == "/ws"
+        || last.contains('.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_pages_are_gated() {
+        assert!(is_page("/"));
+        assert!(is_page("/servers/abc"));
+        assert!(is_page("/sign-in"));
+        assert!(!is_page("/api/me"));
+        assert!(!is_page("/pkg/chatterhub.js"));
+        assert!(!is_page("/favicon.ico"));
+        assert!(!is_page("/healthz"));
+    }
+}

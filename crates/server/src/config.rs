@@ -1,0 +1,171 @@
+//! Every setting is a flag with a `CHATTERHUB_*` environment fallback. No global configuration:
+//! the parsed values are handed to `Application::build`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::bail;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use url::Url;
+
+#[derive(Debug, Parser)]
+#[command(name = "chatterhub", version, about = "ChatterHub: real-time chat for communities")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web app (runs pending migrations first).
+    Serve(Settings),
+    /// Apply pending database migrations and exit.
+    Migrate(DatabaseSettings),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// Where the data lives.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseSettings {
+    /// Database URL: `sqlite://PATH?mode=rwc` (embedded) or `postgres://USER:PASS@HOST/DB`.
+    /// Default: `chatterhub.db` in the data folder (`sqlite://./data/chatterhub.db?mode=rwc`).
+    #[arg(long, env = "CHATTERHUB_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Folder for the embedded database and local uploads; created if missing.
+    #[arg(long, env = "CHATTERHUB_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// Log output: human-readable or one JSON object per line.
+    #[arg(long, env = "CHATTERHUB_LOG_FORMAT", value_enum, default_value = "pretty")]
+    pub log_format: LogFormat,
+}
+
+/// Everything `chatterhub serve` needs.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    #[command(flatten)]
+    pub db: DatabaseSettings,
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "CHATTERHUB_BIND", default_value = "127.0.0.1:3000")]
+    pub bind: SocketAddr,
+    /// Object store for uploads: `file:///path`, `s3://bucket`, `gs://bucket`, `az://container`.
+    /// Default: `uploads/` inside the data folder.
+    #[arg(long, env = "CHATTERHUB_STORAGE_URL")]
+    pub storage_url: Option<Url>,
+    /// Redis for sharing live updates between several nodes: `redis://HOST:PORT`.
+    #[arg(long, env = "CHATTERHUB_REDIS_URL")]
+    pub redis_url: Option<Url>,
+    /// LiveKit server for audio and video: `wss://HOST` (needs key and secret too).
+    #[arg(long, env = "CHATTERHUB_LIVEKIT_URL")]
+    pub livekit_url: Option<Url>,
+    #[arg(long, env = "CHATTERHUB_LIVEKIT_API_KEY")]
+    pub livekit_api_key: Option<String>,
+    #[arg(long, env = "CHATTERHUB_LIVEKIT_API_SECRET", hide_env_values = true)]
+    pub livekit_api_secret: Option<String>,
+    /// The address people use to reach this site (for invite links and the cookie's Secure flag).
+    #[arg(long, env = "CHATTERHUB_PUBLIC_URL")]
+    pub public_url: Option<Url>,
+    /// Folder with the compiled site (`pkg/`, assets), as built by cargo-leptos.
+    #[arg(long, env = "CHATTERHUB_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+}
+
+impl DatabaseSettings {
+    /// The database URL in force: the flag, or the embedded SQLite file in the data folder.
+    pub fn url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}/chatterhub.db?mode=rwc", self.data_dir.display()),
+        }
+    }
+
+    /// Checks what flags alone cannot: a database URL of a kind we support.
+    pub fn validate(self) -> anyhow::Result<Self> {
+        let url = &self.url();
+        if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            bail!("--database-url must start with sqlite:, postgres:// or postgresql:// (got {})", domain::db::redact(url));
+        }
+        Ok(self)
+    }
+}
+
+impl Settings {
+    /// Checks the settings as a whole, so a bad combination fails at start with one clear line.
+    pub fn validate(mut self) -> anyhow::Result<Self> {
+        self.db = self.db.validate()?;
+        if let Some(url) = &self.redis_url {
+            if !matches!(url.scheme(), "redis" | "rediss") {
+                bail!("--redis-url must be redis:// or rediss:// (got {})", url.scheme());
+            }
+        }
+        if let Some(url) = &self.storage_url {
+            if !matches!(url.scheme(), "file" | "memory" | "s3" | "s3a" | "gs" | "az" | "azure" | "abfs" | "abfss" | "https") {
+                bail!("--storage-url scheme '{}' is not supported (file, s3, gs, az)", url.scheme());
+            }
+        }
+        let livekit = [
+            self.livekit_url.is_some(),
+            self.livekit_api_key.is_some(),
+            self.livekit_api_secret.is_some(),
+        ];
+        if livekit.iter().any(|set| *set) && !livekit.iter().all(|set| *set) {
+            bail!("LiveKit needs all three of --livekit-url, --livekit-api-key and --livekit-api-secret");
+        }
+        if let Some(url) = &self.public_url {
+            if !matches!(url.scheme(), "http" | "https") {
+                bail!("--public-url must be http:// or https:// (got {})", url.scheme());
+            }
+        }
+        Ok(self)
+    }
+
+    /// Cookies get `Secure` when the public address is https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.as_ref().is_some_and(|u| u.scheme() == "https")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Settings, String> {
+        let mut argv = vec!["chatterhub", "serve"];
+        argv.extend_from_slice(args);
+        let cli = Cli::try_parse_from(argv).map_err(|e| e.to_string())?;
+        match cli.command {
+            Command::Serve(s) => s.validate().map_err(|e| e.to_string()),
+            Command::Migrate(_) => Err("not serve".into()),
+        }
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_setup() {
+        let s = parse(&[]).unwrap();
+        assert_eq!(s.bind.to_string(), "127.0.0.1:3000");
+        assert_eq!(s.db.url(), "sqlite://./data/chatterhub.db?mode=rwc");
+        assert!(s.redis_url.is_none() && s.livekit_url.is_none());
+        assert!(!s.secure_cookies());
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_a_reason() {
+        assert!(parse(&["--bind", "nowhere"]).unwrap_err().contains("--bind"));
+        assert!(parse(&["--no-such-flag"]).is_err());
+        assert!(parse(&["--database-url", "mysql://x"]).unwrap_err().contains("--database-url"));
+        assert!(parse(&["--redis-url", "http://127.0.0.1"]).unwrap_err().contains("redis"));
+        assert!(parse(&["--redis-url", "not a url"]).is_err());
+        assert!(parse(&["--livekit-url", "wss://127.0.0.1"]).unwrap_err().contains("LiveKit"));
+        assert!(parse(&["--storage-url", "ftp://x"]).unwrap_err().contains("storage"));
+    }
+
+    #[test]
+    fn https_public_url_makes_cookies_secure() {
+        let s = parse(&["--public-url", "https://chat.example"]).unwrap();
+        assert!(s.secure_cookies());
+    }
+}

@@ -1,0 +1,9 @@
+//! The ChatterHub server: configuration, HTTP assembly and process lifecycle. Business logic lives
+//! in `domain`; pages and server functions in `app`.
+
+mod api_errors;
+mod auth_gate;
+pub mod config;
+mod routes;
+pub mod startup;
+pub mod telemetry;

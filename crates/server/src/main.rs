@@ -1,0 +1,40 @@
+//! `chatterhub serve` runs the app; `chatterhub migrate` brings the database schema up to date.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use server::config::{Cli, Command};
+use server::startup::Application;
+use server::telemetry;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One clear line: the error and its causes, no backtrace.
+            eprintln!("chatterhub: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(settings) => {
+            let settings = settings.validate()?;
+            telemetry::init(settings.db.log_format);
+            let app = Application::build(settings).await?;
+            tracing::info!(address = %app.address(), "ChatterHub is listening");
+            app.run_until_stopped().await
+        }
+        Command::Migrate(db) => {
+            telemetry::init(db.log_format);
+            let db = db.validate()?;
+            server::startup::prepare_database(&db).await?;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! The router: health, server functions, pages, static files.
+
+mod health;
+
+use std::net::SocketAddr;
+
+use app::auth::session::CookiePolicy;
+use app::{App, shell};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{FromRef, Request, State};
+use axum::middleware;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use domain::Domain;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use tower_http::trace::TraceLayer;
+
+use crate::config::Settings;
+use crate::{api_errors, auth_gate};
+
+/// What every handler can reach.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub domain: Domain,
+    pub cookie_policy: CookiePolicy,
+}
+
+impl AppState {
+    /// Puts the request-independent services into the Leptos context of a render or server fn.
+    fn provide(&self) {
+        provide_context(self.domain.clone());
+        provide_context(self.cookie_policy);
+    }
+}
+
+pub fn router(domain: Domain, settings: &Settings, address: SocketAddr) -> Router {
+    let leptos_options = LeptosOptions::builder()
+        .output_name("chatterhub")
+        .site_root(settings.site_root.to_string_lossy().as_ref())
+        .site_pkg_dir("pkg")
+        .site_addr(address)
+        .build();
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        domain,
+        cookie_policy: CookiePolicy {
+            secure: settings.secure_cookies(),
+        },
+    };
+    let context = {
+        let state = state.clone();
+        move || state.provide()
+    };
+    let api = Router::new()
+        .route(
+            "/api/{*fn_name}",
+            get(server_fn_handler).post(server_fn_handler),
+        )
+        .layer(middleware::from_fn(api_errors::status_from_error));
+    let pages = Router::new()
+        .leptos_routes_with_context(&state, generate_route_list(App), context.clone(), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ))
+        .layer(middleware::from_fn_with_state(state.clone(), auth_gate::gate));
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .merge(api)
+        .merge(pages)
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
+    handle_server_fns_with_context(move || state.provide(), req).await
+}

@@ -1,0 +1,137 @@
+//! Building the application (database, migrations, listener, router) and running it until a
+//! shutdown signal arrives.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use anyhow::Context;
+use axum::Router;
+use domain::{DatabaseConnection, Domain};
+use tokio::net::TcpListener;
+
+use crate::config::{DatabaseSettings, Settings};
+use crate::routes;
+
+/// A bound, ready-to-run server. Tests build it with port 0 and read the port back.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    address: SocketAddr,
+    db: DatabaseConnection,
+}
+
+impl Application {
+    /// Prepares the data folder and database (running migrations) and binds the listener.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let db = prepare_database(&settings.db).await?;
+        let listener = TcpListener::bind(settings.bind)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let address = listener.local_addr().context("read the bound address")?;
+        let router = routes::router(Domain::new(db.clone()), &settings, address);
+        Ok(Self {
+            listener,
+            router,
+            address,
+            db,
+        })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn port(&self) -> u16 {
+        self.address.port()
+    }
+
+    /// The app's database connection (tests close it to see the app notice).
+    pub fn database(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the server stopped with an error")
+    }
+}
+
+/// Makes sure the data folder is usable, connects, and applies pending migrations.
+pub async fn prepare_database(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConnection> {
+    ensure_writable_dir(&settings.data_dir)?;
+    let url = settings.url();
+    if let Some(parent) = sqlite_parent_dir(&url) {
+        ensure_writable_dir(Path::new(&parent))?;
+    }
+    let db = domain::db::connect(&url).await?;
+    domain::db::migrate(&db).await?;
+    Ok(db)
+}
+
+fn ensure_writable_dir(dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the data folder {}", dir.display()))?;
+    let probe = dir.join(format!(".write-test-{}", std::process::id()));
+    std::fs::write(&probe, b"ok")
+        .with_context(|| format!("the data folder {} is not writable", dir.display()))?;
+    std::fs::remove_file(&probe)
+        .with_context(|| format!("the data folder {} is not writable", dir.display()))
+}
+
+/// The folder of a SQLite database file, so it can be created before connecting.
+fn sqlite_parent_dir(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    if path.is_empty() || path.starts_with(":memory:") {
+        return None;
+    }
+    let parent = Path::new(path).parent()?.to_string_lossy().into_owned();
+    (!parent.is_empty()).then_some(parent)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_parent_dir;
+
+    #[test]
+    fn sqlite_folders_are_found_in_urls() {
+        assert_eq!(
+            sqlite_parent_dir("sqlite://./data/chatterhub.db?mode=rwc").as_deref(),
+            Some("./data")
+        );
+        assert_eq!(sqlite_parent_dir("sqlite::memory:"), None);
+        assert_eq!(sqlite_parent_dir("sqlite://app.db"), None);
+        assert_eq!(sqlite_parent_dir("postgres://127.0.0.1/db"), None);
+    }
+}

@@ -1,0 +1,227 @@
+//! The test harness: `spawn_app(engine)`, `TestApp` with an HTTP client, and account helpers.
+
+use std::time::Duration;
+
+use reqwest::header::{COOKIE, HeaderMap, LOCATION, SET_COOKIE};
+use reqwest::redirect::Policy;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use server::config::{DatabaseSettings, LogFormat, Settings};
+use server::startup::Application;
+use tempfile::TempDir;
+use uuid::Uuid;
+
+/// Which database a test runs on.
+#[derive(Debug, Clone)]
+pub enum Engine {
+    Sqlite,
+    Postgres { admin_url: String },
+}
+
+impl Engine {
+    /// PostgreSQL when TEST_DATABASE_URL is set. On CI it must be: a missing URL fails there
+    /// rather than silently skipping half the suite.
+    pub fn postgres() -> Option<Engine> {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(admin_url) if !admin_url.is_empty() => Some(Engine::Postgres { admin_url }),
+            _ => {
+                assert!(
+                    std::env::var("CI").is_err(),
+                    "TEST_DATABASE_URL must be set on CI"
+                );
+                eprintln!("TEST_DATABASE_URL not set: PostgreSQL variant not run");
+                None
+            }
+        }
+    }
+
+    /// A URL of a brand-new, empty database of this engine.
+    pub async fn fresh_database(&self, dir: &TempDir) -> String {
+        match self {
+            Engine::Sqlite => format!("sqlite://{}/test.db?mode=rwc", dir.path().display()),
+            Engine::Postgres { admin_url } => {
+                let name = format!("chatterhub_test_{}", Uuid::new_v4().simple());
+                let admin = Database::connect(admin_url).await.unwrap();
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .unwrap();
+                admin.close().await.unwrap();
+                let mut url = url::Url::parse(admin_url).unwrap();
+                url.set_path(&name);
+                url.to_string()
+            }
+        }
+    }
+}
+
+/// Runs `$name(engine)` once per engine: `sqlite::$name` and `postgres::$name`.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::helpers::Engine::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    if let Some(engine) = $crate::helpers::Engine::postgres() {
+                        super::$name(engine).await
+                    }
+                }
+            )*
+        }
+    };
+}
+
+pub struct TestApp {
+    pub address: String,
+    /// A client that does not follow redirects or keep cookies: tests see exactly what was sent.
+    pub http: reqwest::Client,
+    /// A separate connection for looking at (and tampering with) the database.
+    pub db: DatabaseConnection,
+    /// The app's own connection, to simulate the database going away.
+    pub app_db: DatabaseConnection,
+    _dir: TempDir,
+}
+
+pub async fn spawn_app(engine: Engine) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = engine.fresh_database(&dir).await;
+    let settings = Settings {
+        db: DatabaseSettings {
+            database_url: Some(database_url.clone()),
+            data_dir: dir.path().join("data"),
+            log_format: LogFormat::Pretty,
+        },
+        bind: "127.0.0.1:0".parse().unwrap(),
+        storage_url: None,
+        redis_url: None,
+        livekit_url: None,
+        livekit_api_key: None,
+        livekit_api_secret: None,
+        public_url: None,
+        site_root: dir.path().join("site"),
+    }
+    .validate()
+    .unwrap();
+    let app = Application::build(settings).await.unwrap();
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let app_db = app.database().clone();
+    tokio::spawn(app.run_until_stopped());
+    let http = reqwest::Client::builder()
+        .redirect(Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let db = Database::connect(&database_url).await.unwrap();
+    TestApp {
+        address,
+        http,
+        db,
+        app_db,
+        _dir: dir,
+    }
+}
+
+/// A browser's session: its cookie value.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub token: String,
+}
+
+impl Session {
+    pub fn cookie(&self) -> String {
+        format!("chatterhub_session={}", self.token)
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)], session: Option<&Session>) -> reqwest::Response {
+        let mut req = self.http.post(self.url(path)).form(form);
+        if let Some(s) = session {
+            req = req.header(COOKIE, s.cookie());
+        }
+        req.send().await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str, session: Option<&Session>) -> reqwest::Response {
+        let mut req = self.http.get(self.url(path));
+        if let Some(s) = session {
+            req = req.header(COOKIE, s.cookie());
+        }
+        req.send().await.unwrap()
+    }
+
+    pub async fn sign_up(&self, name: &str, email: &str, password: &str) -> reqwest::Response {
+        self.post_form(
+            "/api/sign_up",
+            &[("name", name), ("email", email), ("password", password)],
+            None,
+        )
+        .await
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str, session: Option<&Session>) -> reqwest::Response {
+        self.post_form("/api/sign_in", &[("email", email), ("password", password)], session)
+            .await
+    }
+
+    /// Signs up a new person and returns their session.
+    pub async fn new_user(&self, name: &str) -> (String, Session) {
+        let email = format!("{}-{}@example.com", name.to_lowercase(), Uuid::new_v4().simple());
+        let response = self.sign_up(name, &email, "correct horse battery").await;
+        assert!(response.status().is_redirection(), "sign up: {}", response.status());
+        let session = session_from(response.headers()).expect("a session cookie");
+        (email, session)
+    }
+
+    /// The `/api/me` answer for a session.
+    pub async fn me(&self, session: Option<&Session>) -> serde_json::Value {
+        let response = self.post_form("/api/me", &[], session).await;
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        use sea_orm::{DbBackend, Statement};
+        let backend: DbBackend = self.db.get_database_backend();
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(backend, format!("SELECT COUNT(*) AS n FROM {table}")))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get::<i64>("", "n").unwrap()
+    }
+}
+
+/// The session token set by a response, if it set one (an empty value clears it).
+pub fn session_from(headers: &HeaderMap) -> Option<Session> {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("chatterhub_session="))
+        .map(|rest| rest.split(';').next().unwrap_or_default().to_owned())
+        .filter(|token| !token.is_empty())
+        .map(|token| Session { token })
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}

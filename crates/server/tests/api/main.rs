@@ -1,0 +1,9 @@
+//! Integration tests over real HTTP: each test starts the app on port 0 with a fresh database
+//! (a new SQLite file; and a new PostgreSQL database when TEST_DATABASE_URL is set).
+
+mod accounts;
+mod cli;
+mod health;
+mod helpers;
+mod migrations;
+mod pages;

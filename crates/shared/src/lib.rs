@@ -1,0 +1,7 @@
+//! Types that cross the wire between the browser and the server. No I/O; compiles to WASM.
+
+pub mod account;
+pub mod error;
+pub mod ids;
+
+pub use error::AppError;

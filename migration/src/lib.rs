@@ -1,0 +1,20 @@
+//! The schema, as ordered migrations. Each is reversible; tests run them all up, down and up again.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_accounts;
+mod m20261125_000002_communities;
+mod m20261125_000003_messages;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261125_000001_accounts::Migration),
+            Box::new(m20261125_000002_communities::Migration),
+            Box::new(m20261125_000003_messages::Migration),
+        ]
+    }
+}
