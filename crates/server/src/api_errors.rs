@@ -12,8 +12,9 @@ use shared::AppError;
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
 pub async fn status_from_error(req: Request, next: Next) -> Response {
+    let is_server_fn = req.uri().path().starts_with("/api/");
     let response = next.run(req).await;
-    if response.status().is_success() || response.status().is_redirection() {
+    if !is_server_fn || response.status().is_success() || response.status().is_redirection() {
         return response;
     }
     let (mut parts, body) = response.into_parts();

@@ -1,4 +1,4 @@
-//! The router: health, server functions, pages, static files.
+//! The router: health, pages with their server functions, static files.
 
 mod health;
 
@@ -7,14 +7,12 @@ use std::net::SocketAddr;
 use app::auth::session::CookiePolicy;
 use app::{App, shell};
 use axum::Router;
-use axum::body::Body;
-use axum::extract::{FromRef, Request, State};
+use axum::extract::FromRef;
 use axum::middleware;
-use axum::response::IntoResponse;
 use axum::routing::get;
 use domain::Domain;
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::trace::TraceLayer;
 
 use crate::config::Settings;
@@ -54,13 +52,8 @@ pub fn router(domain: Domain, settings: &Settings, address: SocketAddr) -> Route
         let state = state.clone();
         move || state.provide()
     };
-    let api = Router::new()
-        .route(
-            "/api/{*fn_name}",
-            get(server_fn_handler).post(server_fn_handler),
-        )
-        .layer(middleware::from_fn(api_errors::status_from_error));
-    let pages = Router::new()
+    // `leptos_routes` also mounts every server function (under /api).
+    let app = Router::new()
         .leptos_routes_with_context(&state, generate_route_list(App), context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -68,15 +61,11 @@ pub fn router(domain: Domain, settings: &Settings, address: SocketAddr) -> Route
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
-        .layer(middleware::from_fn_with_state(state.clone(), auth_gate::gate));
+        .layer(middleware::from_fn_with_state(state.clone(), auth_gate::gate))
+        .layer(middleware::from_fn(api_errors::status_from_error));
     Router::new()
         .route("/healthz", get(health::healthz))
-        .merge(api)
-        .merge(pages)
+        .merge(app)
         .layer(TraceLayer::new_for_http())
         .with_state(state)
-}
-
-async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
-    handle_server_fns_with_context(move || state.provide(), req).await
 }

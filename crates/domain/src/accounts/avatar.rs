@@ -60,6 +60,6 @@ mod tests {
         assert!(url.contains("%3EAL%3C"), "{url}");
         let hostile = data_url("<script> &", Uuid::nil());
         assert!(!hostile.contains("<script"));
-        assert!(hostile.contains("%26lt;"), "{hostile}");
+        assert!(hostile.contains("%26lt%3B"), "{hostile}");
     }
 }
