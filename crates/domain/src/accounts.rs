@@ -11,8 +11,7 @@ use anyhow::Context;
 use chrono::{Duration, Utc};
 use entity::{account, profile, session};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, QueryFilter, Set, SqlErr,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, QueryFilter, Set, SqlErr, TransactionTrait,
 };
 use shared::AppError;
 use shared::account::{CurrentUser, DisplayName, Email, Password};
@@ -145,7 +144,10 @@ pub async fn sign_in(
 }
 
 /// The person behind a session token, if the session exists and has not expired.
-pub async fn current_user(domain: &Domain, token: &str) -> Result<Option<CurrentUser>, AccountError> {
+pub async fn current_user(
+    domain: &Domain,
+    token: &str,
+) -> Result<Option<CurrentUser>, AccountError> {
     let found = session::Entity::find_by_id(token::hash(token))
         .find_also_related(profile::Entity)
         .one(&domain.db)

@@ -11,7 +11,12 @@ use crate::routes::AppState;
 
 const PUBLIC_PAGES: [&str; 2] = ["/sign-in", "/sign-up"];
 
-pub async fn gate(State(state): State<AppState>, jar: CookieJar, req: Request, next: Next) -> Response {
+pub async fn gate(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    req: Request,
+    next: Next,
+) -> Response {
     let path = req.uri().path();
     if req.method() != Method::GET || !is_page(path) {
         return next.run(req).await;
@@ -22,7 +27,11 @@ pub async fn gate(State(state): State<AppState>, jar: CookieJar, req: Request, n
             Ok(user) => user.is_some(),
             Err(e) => {
                 tracing::error!(error = ?e, "session lookup failed");
-                return (StatusCode::SERVICE_UNAVAILABLE, "The database is unavailable.").into_response();
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "The database is unavailable.",
+                )
+                    .into_response();
             }
         },
     };

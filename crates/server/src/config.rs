@@ -9,13 +9,18 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use url::Url;
 
 #[derive(Debug, Parser)]
-#[command(name = "chatterhub", version, about = "ChatterHub: real-time chat for communities")]
+#[command(
+    name = "chatterhub",
+    version,
+    about = "ChatterHub: real-time chat for communities"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once at start; boxing buys nothing
 pub enum Command {
     /// Serve the web app (runs pending migrations first).
     Serve(Settings),
@@ -40,7 +45,12 @@ pub struct DatabaseSettings {
     #[arg(long, env = "CHATTERHUB_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
     /// Log output: human-readable or one JSON object per line.
-    #[arg(long, env = "CHATTERHUB_LOG_FORMAT", value_enum, default_value = "pretty")]
+    #[arg(
+        long,
+        env = "CHATTERHUB_LOG_FORMAT",
+        value_enum,
+        default_value = "pretty"
+    )]
     pub log_format: LogFormat,
 }
 
@@ -79,15 +89,24 @@ impl DatabaseSettings {
     pub fn url(&self) -> String {
         match &self.database_url {
             Some(url) => url.clone(),
-            None => format!("sqlite://{}/chatterhub.db?mode=rwc", self.data_dir.display()),
+            None => format!(
+                "sqlite://{}/chatterhub.db?mode=rwc",
+                self.data_dir.display()
+            ),
         }
     }
 
     /// Checks what flags alone cannot: a database URL of a kind we support.
     pub fn validate(self) -> anyhow::Result<Self> {
         let url = &self.url();
-        if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-            bail!("--database-url must start with sqlite:, postgres:// or postgresql:// (got {})", domain::db::redact(url));
+        if !(url.starts_with("sqlite:")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://"))
+        {
+            bail!(
+                "--database-url must start with sqlite:, postgres:// or postgresql:// (got {})",
+                domain::db::redact(url)
+            );
         }
         Ok(self)
     }
@@ -97,15 +116,33 @@ impl Settings {
     /// Checks the settings as a whole, so a bad combination fails at start with one clear line.
     pub fn validate(mut self) -> anyhow::Result<Self> {
         self.db = self.db.validate()?;
-        if let Some(url) = &self.redis_url {
-            if !matches!(url.scheme(), "redis" | "rediss") {
-                bail!("--redis-url must be redis:// or rediss:// (got {})", url.scheme());
-            }
+        if let Some(url) = &self.redis_url
+            && !matches!(url.scheme(), "redis" | "rediss")
+        {
+            bail!(
+                "--redis-url must be redis:// or rediss:// (got {})",
+                url.scheme()
+            );
         }
-        if let Some(url) = &self.storage_url {
-            if !matches!(url.scheme(), "file" | "memory" | "s3" | "s3a" | "gs" | "az" | "azure" | "abfs" | "abfss" | "https") {
-                bail!("--storage-url scheme '{}' is not supported (file, s3, gs, az)", url.scheme());
-            }
+        if let Some(url) = &self.storage_url
+            && !matches!(
+                url.scheme(),
+                "file"
+                    | "memory"
+                    | "s3"
+                    | "s3a"
+                    | "gs"
+                    | "az"
+                    | "azure"
+                    | "abfs"
+                    | "abfss"
+                    | "https"
+            )
+        {
+            bail!(
+                "--storage-url scheme '{}' is not supported (file, s3, gs, az)",
+                url.scheme()
+            );
         }
         let livekit = [
             self.livekit_url.is_some(),
@@ -113,19 +150,26 @@ impl Settings {
             self.livekit_api_secret.is_some(),
         ];
         if livekit.iter().any(|set| *set) && !livekit.iter().all(|set| *set) {
-            bail!("LiveKit needs all three of --livekit-url, --livekit-api-key and --livekit-api-secret");
+            bail!(
+                "LiveKit needs all three of --livekit-url, --livekit-api-key and --livekit-api-secret"
+            );
         }
-        if let Some(url) = &self.public_url {
-            if !matches!(url.scheme(), "http" | "https") {
-                bail!("--public-url must be http:// or https:// (got {})", url.scheme());
-            }
+        if let Some(url) = &self.public_url
+            && !matches!(url.scheme(), "http" | "https")
+        {
+            bail!(
+                "--public-url must be http:// or https:// (got {})",
+                url.scheme()
+            );
         }
         Ok(self)
     }
 
     /// Cookies get `Secure` when the public address is https.
     pub fn secure_cookies(&self) -> bool {
-        self.public_url.as_ref().is_some_and(|u| u.scheme() == "https")
+        self.public_url
+            .as_ref()
+            .is_some_and(|u| u.scheme() == "https")
     }
 }
 
@@ -154,13 +198,33 @@ mod tests {
 
     #[test]
     fn bad_values_are_refused_with_a_reason() {
-        assert!(parse(&["--bind", "nowhere"]).unwrap_err().contains("--bind"));
+        assert!(
+            parse(&["--bind", "nowhere"])
+                .unwrap_err()
+                .contains("--bind")
+        );
         assert!(parse(&["--no-such-flag"]).is_err());
-        assert!(parse(&["--database-url", "mysql://x"]).unwrap_err().contains("--database-url"));
-        assert!(parse(&["--redis-url", "http://127.0.0.1"]).unwrap_err().contains("redis"));
+        assert!(
+            parse(&["--database-url", "mysql://x"])
+                .unwrap_err()
+                .contains("--database-url")
+        );
+        assert!(
+            parse(&["--redis-url", "http://127.0.0.1"])
+                .unwrap_err()
+                .contains("redis")
+        );
         assert!(parse(&["--redis-url", "not a url"]).is_err());
-        assert!(parse(&["--livekit-url", "wss://127.0.0.1"]).unwrap_err().contains("LiveKit"));
-        assert!(parse(&["--storage-url", "ftp://x"]).unwrap_err().contains("storage"));
+        assert!(
+            parse(&["--livekit-url", "wss://127.0.0.1"])
+                .unwrap_err()
+                .contains("LiveKit")
+        );
+        assert!(
+            parse(&["--storage-url", "ftp://x"])
+                .unwrap_err()
+                .contains("storage")
+        );
     }
 
     #[test]

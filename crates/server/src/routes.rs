@@ -58,10 +58,14 @@ pub fn router(domain: Domain, settings: &Settings, address: SocketAddr) -> Route
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            context, shell,
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth_gate::gate,
         ))
-        .layer(middleware::from_fn_with_state(state.clone(), auth_gate::gate))
         .layer(middleware::from_fn(api_errors::status_from_error));
     Router::new()
         .route("/healthz", get(health::healthz))

@@ -87,7 +87,9 @@ fn ensure_writable_dir(dir: &Path) -> anyhow::Result<()> {
 
 /// The folder of a SQLite database file, so it can be created before connecting.
 fn sqlite_parent_dir(url: &str) -> Option<String> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next()?;
     if path.is_empty() || path.starts_with(":memory:") {
         return None;

@@ -179,7 +179,10 @@ mod tests {
     #[test]
     fn sign_in_links_carry_the_encoded_target() {
         assert_eq!(sign_in_path("/"), "/sign-in?next=/");
-        assert_eq!(sign_in_path("/a b?x=1&y"), "/sign-in?next=/a%20b%3Fx%3D1%26y");
+        assert_eq!(
+            sign_in_path("/a b?x=1&y"),
+            "/sign-in?next=/a%20b%3Fx%3D1%26y"
+        );
     }
 
     #[test]

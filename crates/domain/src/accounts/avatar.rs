@@ -40,9 +40,18 @@ fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 2);
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b' ' | b'=' | b'/' | b':' | b'\'' => {
-                out.push(char::from(b))
-            }
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'_'
+            | b'.'
+            | b'~'
+            | b' '
+            | b'='
+            | b'/'
+            | b':'
+            | b'\'' => out.push(char::from(b)),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }

@@ -1,9 +1,9 @@
 //! argon2id password hashes (PHC strings). Hashing is CPU-heavy, so it runs off the async threads.
 
 use anyhow::{Context, anyhow};
+use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use shared::account::Password;
 
 /// Hashes a new password with a random salt.
@@ -46,9 +46,15 @@ mod tests {
 
     #[tokio::test]
     async fn a_hash_verifies_only_its_own_password() {
-        let stored = hash(Password::parse("correct horse").unwrap()).await.unwrap();
+        let stored = hash(Password::parse("correct horse").unwrap())
+            .await
+            .unwrap();
         assert!(stored.starts_with("$argon2id$"));
-        assert!(verify("correct horse".into(), stored.clone()).await.unwrap());
+        assert!(
+            verify("correct horse".into(), stored.clone())
+                .await
+                .unwrap()
+        );
         assert!(!verify("wrong horse!".into(), stored).await.unwrap());
         assert!(verify("x".into(), "not a hash".into()).await.is_err());
     }

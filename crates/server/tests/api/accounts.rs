@@ -19,7 +19,11 @@ on_both_engines!(
 
 async fn sign_up_sets_a_session_cookie_and_the_shell_shows_the_name(engine: Engine) {
     let app = spawn_app(engine).await;
-    let form = [("name", "Ada Lovelace"), ("email", "Ada@Example.com"), ("password", "analytical engine")];
+    let form = [
+        ("name", "Ada Lovelace"),
+        ("email", "Ada@Example.com"),
+        ("password", "analytical engine"),
+    ];
     let response = app.submit_form("/api/sign_up", &form, None).await;
     assert!(response.status().is_redirection(), "{}", response.status());
     assert_eq!(location(&response), "/");
@@ -33,7 +37,10 @@ async fn sign_up_sets_a_session_cookie_and_the_shell_shows_the_name(engine: Engi
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
     assert!(cookie.contains("Path=/"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain http must not get Secure: {cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "plain http must not get Secure: {cookie}"
+    );
     let session = session_from(response.headers()).unwrap();
 
     let page = app.get("/", Some(&session)).await;
@@ -44,8 +51,16 @@ async fn sign_up_sets_a_session_cookie_and_the_shell_shows_the_name(engine: Engi
 
     let me = app.me(Some(&session)).await;
     assert_eq!(me["name"], "Ada Lovelace");
-    assert_eq!(me["email"], "ada@example.com", "emails are stored normalised");
-    assert!(me["image_url"].as_str().unwrap().starts_with("data:image/svg+xml"));
+    assert_eq!(
+        me["email"], "ada@example.com",
+        "emails are stored normalised"
+    );
+    assert!(
+        me["image_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("data:image/svg+xml")
+    );
     assert_eq!(app.count("profile").await, 1);
     assert_eq!(app.count("account").await, 1);
 }
@@ -84,24 +99,36 @@ async fn wrong_password_and_unknown_email_get_the_same_refusal(engine: Engine) {
     assert!(session_from(wrong.headers()).is_none());
     let wrong: serde_json::Value = wrong.json().await.unwrap();
 
-    let unknown = app.sign_in("nobody@example.com", "not the password", None).await;
+    let unknown = app
+        .sign_in("nobody@example.com", "not the password", None)
+        .await;
     assert_eq!(unknown.status(), 401);
     let unknown: serde_json::Value = unknown.json().await.unwrap();
     assert_eq!(wrong, unknown);
     assert_eq!(wrong["error"], "InvalidCredentials");
-    assert_eq!(app.count("session").await, 1, "only the sign-up session exists");
+    assert_eq!(
+        app.count("session").await,
+        1,
+        "only the sign-up session exists"
+    );
 
-    let right = app.sign_in(&email.to_uppercase(), "correct horse battery", None).await;
+    let right = app
+        .sign_in(&email.to_uppercase(), "correct horse battery", None)
+        .await;
     assert!(right.status().is_success(), "{}", right.status());
     assert!(session_from(right.headers()).is_some());
 }
 
 async fn duplicate_email_is_refused_with_a_clear_message(engine: Engine) {
     let app = spawn_app(engine).await;
-    let first = app.sign_up("Ada", "ada@example.com", "analytical engine").await;
+    let first = app
+        .sign_up("Ada", "ada@example.com", "analytical engine")
+        .await;
     assert!(first.status().is_success());
 
-    let again = app.sign_up("Imposter", " ADA@example.com ", "another password").await;
+    let again = app
+        .sign_up("Imposter", " ADA@example.com ", "another password")
+        .await;
     assert_eq!(again.status(), 409);
     assert!(session_from(again.headers()).is_none());
     let body: serde_json::Value = again.json().await.unwrap();
@@ -130,23 +157,54 @@ async fn expired_session_is_refused(engine: Engine) {
     let page = app.get("/", Some(&session)).await;
     assert!(page.status().is_redirection());
     assert!(location(&page).starts_with("/sign-in"));
-    assert_eq!(app.count("session").await, 0, "the expired session is removed");
+    assert_eq!(
+        app.count("session").await,
+        0,
+        "the expired session is removed"
+    );
 }
 
 async fn malformed_bodies_are_refused_and_write_nothing(engine: Engine) {
     let app = spawn_app(engine).await;
     let cases: Vec<(Vec<(&str, &str)>, u16)> = vec![
-        (vec![("email", "a@example.com"), ("password", "long enough")], 400), // no name
-        (vec![("name", "A"), ("email", "a@example.com"), ("password", "short")], 422),
-        (vec![("name", " "), ("email", "a@example.com"), ("password", "long enough")], 422),
-        (vec![("name", "A"), ("email", "not-an-email"), ("password", "long enough")], 422),
+        (
+            vec![("email", "a@example.com"), ("password", "long enough")],
+            400,
+        ), // no name
+        (
+            vec![
+                ("name", "A"),
+                ("email", "a@example.com"),
+                ("password", "short"),
+            ],
+            422,
+        ),
+        (
+            vec![
+                ("name", " "),
+                ("email", "a@example.com"),
+                ("password", "long enough"),
+            ],
+            422,
+        ),
+        (
+            vec![
+                ("name", "A"),
+                ("email", "not-an-email"),
+                ("password", "long enough"),
+            ],
+            422,
+        ),
     ];
     for (form, status) in cases {
         let response = app.post_form("/api/sign_up", &form, None).await;
         assert_eq!(response.status().as_u16(), status, "{form:?}");
         assert!(session_from(response.headers()).is_none());
         let body: serde_json::Value = response.json().await.unwrap();
-        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+        assert!(
+            body["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{body}"
+        );
     }
     let garbage = app
         .http
@@ -158,7 +216,9 @@ async fn malformed_bodies_are_refused_and_write_nothing(engine: Engine) {
         .unwrap();
     assert!(garbage.status().is_client_error(), "{}", garbage.status());
     let long_name = "n".repeat(51);
-    let too_long = app.sign_up(&long_name, "b@example.com", "long enough").await;
+    let too_long = app
+        .sign_up(&long_name, "b@example.com", "long enough")
+        .await;
     assert_eq!(too_long.status(), 422);
     assert_eq!(app.count("profile").await, 0);
     assert_eq!(app.count("account").await, 0);
@@ -168,11 +228,16 @@ async fn malformed_bodies_are_refused_and_write_nothing(engine: Engine) {
 async fn sign_in_starts_a_new_session_and_ends_the_old_one(engine: Engine) {
     let app = spawn_app(engine).await;
     let (email, first) = app.new_user("Barbara").await;
-    let response = app.sign_in(&email, "correct horse battery", Some(&first)).await;
+    let response = app
+        .sign_in(&email, "correct horse battery", Some(&first))
+        .await;
     assert!(response.status().is_success());
     let second = session_from(response.headers()).unwrap();
     assert_ne!(first.token, second.token);
-    assert!(app.me(Some(&first)).await.is_null(), "the old token no longer works");
+    assert!(
+        app.me(Some(&first)).await.is_null(),
+        "the old token no longer works"
+    );
     assert_eq!(app.me(Some(&second)).await["name"], "Barbara");
     assert_eq!(app.count("session").await, 1);
 }
@@ -182,7 +247,12 @@ async fn repeated_sign_in_attempts_are_slowed_down(engine: Engine) {
     let (email, _) = app.new_user("Ken").await;
     let mut statuses = Vec::new();
     for _ in 0..12 {
-        statuses.push(app.sign_in(&email, "wrong wrong wrong", None).await.status().as_u16());
+        statuses.push(
+            app.sign_in(&email, "wrong wrong wrong", None)
+                .await
+                .status()
+                .as_u16(),
+        );
     }
     assert_eq!(&statuses[..10], &[401; 10]);
     assert_eq!(statuses[11], 429, "{statuses:?}");

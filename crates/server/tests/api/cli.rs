@@ -27,7 +27,10 @@ fn bad_flags_and_settings_exit_non_zero_with_a_reason() {
         (&["serve", "--no-such-flag"], "--no-such-flag"),
         (&["serve", "--bind", "nowhere"], "--bind"),
         (&["serve", "--redis-url", "::bad::"], "--redis-url"),
-        (&["serve", "--database-url", "mysql://127.0.0.1/x"], "--database-url"),
+        (
+            &["serve", "--database-url", "mysql://127.0.0.1/x"],
+            "--database-url",
+        ),
         (&["launch"], "launch"),
     ];
     for (args, needle) in cases {
@@ -43,27 +46,53 @@ fn bad_flags_and_settings_exit_non_zero_with_a_reason() {
 fn unreachable_database_unwritable_folder_and_busy_port_are_reported() {
     let dir = tempfile::tempdir().unwrap();
     let unreachable = run(
-        &["serve", "--bind", "127.0.0.1:0", "--database-url", "postgres://u:secret@127.0.0.1:1/none"],
+        &[
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--database-url",
+            "postgres://u:secret@127.0.0.1:1/none",
+        ],
         dir.path(),
     );
     assert!(!unreachable.status.success());
     let err = stderr(&unreachable);
     assert!(err.contains("cannot connect to the database"), "{err}");
-    assert!(!err.contains("secret"), "passwords never reach the output: {err}");
+    assert!(
+        !err.contains("secret"),
+        "passwords never reach the output: {err}"
+    );
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 
     let file = dir.path().join("a-file");
     std::fs::write(&file, b"").unwrap();
     let data_dir = file.join("data");
-    let unwritable = run(&["serve", "--bind", "127.0.0.1:0", "--data-dir", data_dir.to_str().unwrap()], dir.path());
+    let unwritable = run(
+        &[
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--data-dir",
+            data_dir.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
     assert!(!unwritable.status.success());
-    assert!(stderr(&unwritable).contains("data folder"), "{}", stderr(&unwritable));
+    assert!(
+        stderr(&unwritable).contains("data folder"),
+        "{}",
+        stderr(&unwritable)
+    );
 
     let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = busy.local_addr().unwrap().to_string();
     let in_use = run(&["serve", "--bind", &port], dir.path());
     assert!(!in_use.status.success());
-    assert!(stderr(&in_use).contains("cannot listen on"), "{}", stderr(&in_use));
+    assert!(
+        stderr(&in_use).contains("cannot listen on"),
+        "{}",
+        stderr(&in_use)
+    );
 }
 
 #[test]
@@ -85,7 +114,10 @@ fn sigterm_shuts_down_gracefully() {
         assert!(Instant::now() < deadline, "server did not start");
         std::thread::sleep(Duration::from_millis(100));
     }
-    assert!(dir.path().join("data/chatterhub.db").exists(), "embedded default database");
+    assert!(
+        dir.path().join("data/chatterhub.db").exists(),
+        "embedded default database"
+    );
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()

@@ -148,7 +148,12 @@ impl TestApp {
 
     /// Posts a form the way the hydrated app's server-function client does: success is a 200
     /// (with `Location` when the function redirects) and errors are JSON with their status.
-    pub async fn post_form(&self, path: &str, form: &[(&str, &str)], session: Option<&Session>) -> reqwest::Response {
+    pub async fn post_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        session: Option<&Session>,
+    ) -> reqwest::Response {
         let mut req = self.http.post(self.url(path)).form(form);
         if let Some(s) = session {
             req = req.header(COOKIE, s.cookie());
@@ -157,7 +162,12 @@ impl TestApp {
     }
 
     /// Submits a form the way a browser without JavaScript does: a redirect follows success.
-    pub async fn submit_form(&self, path: &str, form: &[(&str, &str)], session: Option<&Session>) -> reqwest::Response {
+    pub async fn submit_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        session: Option<&Session>,
+    ) -> reqwest::Response {
         let mut req = self
             .http
             .post(self.url(path))
@@ -186,16 +196,33 @@ impl TestApp {
         .await
     }
 
-    pub async fn sign_in(&self, email: &str, password: &str, session: Option<&Session>) -> reqwest::Response {
-        self.post_form("/api/sign_in", &[("email", email), ("password", password)], session)
-            .await
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        session: Option<&Session>,
+    ) -> reqwest::Response {
+        self.post_form(
+            "/api/sign_in",
+            &[("email", email), ("password", password)],
+            session,
+        )
+        .await
     }
 
     /// Signs up a new person and returns their session.
     pub async fn new_user(&self, name: &str) -> (String, Session) {
-        let email = format!("{}-{}@example.com", name.to_lowercase(), Uuid::new_v4().simple());
+        let email = format!(
+            "{}-{}@example.com",
+            name.to_lowercase(),
+            Uuid::new_v4().simple()
+        );
         let response = self.sign_up(name, &email, "correct horse battery").await;
-        assert!(response.status().is_success(), "sign up: {}", response.status());
+        assert!(
+            response.status().is_success(),
+            "sign up: {}",
+            response.status()
+        );
         let session = session_from(response.headers()).expect("a session cookie");
         (email, session)
     }
@@ -212,7 +239,10 @@ impl TestApp {
         let backend: DbBackend = self.db.get_database_backend();
         let row = self
             .db
-            .query_one_raw(Statement::from_string(backend, format!("SELECT COUNT(*) AS n FROM {table}")))
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
             .await
             .unwrap()
             .unwrap();

@@ -1,6 +1,7 @@
 //! Integration tests over real HTTP: each test starts the app on port 0 with a fresh database
 //! (a new SQLite file; and a new PostgreSQL database when TEST_DATABASE_URL is set).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 mod accounts;
 mod cli;
 mod health;

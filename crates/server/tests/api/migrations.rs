@@ -30,11 +30,19 @@ async fn every_migration_goes_up_and_down(engine: Engine) {
     for table in TABLES {
         assert!(manager.has_table(table).await.unwrap(), "{table} after up");
     }
-    assert!(Migrator::get_pending_migrations(&db).await.unwrap().is_empty());
+    assert!(
+        Migrator::get_pending_migrations(&db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     Migrator::down(&db, None).await.unwrap();
     for table in TABLES {
-        assert!(!manager.has_table(table).await.unwrap(), "{table} after down");
+        assert!(
+            !manager.has_table(table).await.unwrap(),
+            "{table} after down"
+        );
     }
 
     Migrator::up(&db, None).await.unwrap();

@@ -20,7 +20,11 @@ async fn app_pages_send_visitors_to_sign_in_and_back(engine: Engine) {
     let response = app
         .post_form(
             "/api/sign_in",
-            &[("email", &email), ("password", "correct horse battery"), ("next", "/servers/abc")],
+            &[
+                ("email", &email),
+                ("password", "correct horse battery"),
+                ("next", "/servers/abc"),
+            ],
             None,
         )
         .await;
@@ -30,7 +34,11 @@ async fn app_pages_send_visitors_to_sign_in_and_back(engine: Engine) {
     let offsite = app
         .post_form(
             "/api/sign_in",
-            &[("email", &email), ("password", "correct horse battery"), ("next", "//evil.example")],
+            &[
+                ("email", &email),
+                ("password", "correct horse battery"),
+                ("next", "//evil.example"),
+            ],
             None,
         )
         .await;
@@ -42,11 +50,19 @@ async fn sign_in_and_sign_up_pages_render_labelled_forms(engine: Engine) {
     let sign_in = app.get("/sign-in", None).await;
     assert_eq!(sign_in.status(), 200);
     let html = sign_in.text().await.unwrap();
-    for needle in [r#"<label for="email">Email</label>"#, r#"<label for="password">Password</label>"#, ">Sign in</button>"] {
+    for needle in [
+        r#"<label for="email">Email</label>"#,
+        r#"<label for="password">Password</label>"#,
+        ">Sign in</button>",
+    ] {
         assert!(html.contains(needle), "sign-in lacks {needle}");
     }
     let sign_up = app.get("/sign-up", None).await.text().await.unwrap();
-    for needle in [r#"<label for="name">Name</label>"#, r#"<label for="email">Email</label>"#, ">Sign up</button>"] {
+    for needle in [
+        r#"<label for="name">Name</label>"#,
+        r#"<label for="email">Email</label>"#,
+        ">Sign up</button>",
+    ] {
         assert!(sign_up.contains(needle), "sign-up lacks {needle}");
     }
 }

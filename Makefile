@@ -1,0 +1,54 @@
+# ChatterHub. `make run` serves the app on the embedded default; `make test` runs the whole suite.
+# Both install what is missing first (each tool only when its version is not already there).
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+TOOLS_DIR ?= $(HOME)/.cache/chatterhub-tools
+CARGO_TARGET_DIR ?= $(CURDIR)/target
+export CARGO_TARGET_DIR
+export PATH := $(TOOLS_DIR)/binaryen/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# The compiled site (pkg/, assets) always lands here, whatever the cargo target dir.
+export CHATTERHUB_SITE_ROOT ?= $(CURDIR)/target/site
+
+WASM_TEST_ENV := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120
+
+.PHONY: run dev test setup setup-test build lint test-rust test-wasm test-e2e trunk-build
+
+## Serve the release build on 127.0.0.1:3000 with SQLite under ./data.
+run: setup build
+	$(CARGO_TARGET_DIR)/release/chatterhub serve
+
+## Hot-reload development server.
+dev: setup
+	cargo leptos watch
+
+## Everything CI checks: formatting, lints, Rust tests, WASM tests in Chromium, Trunk, end to end.
+test: setup-test lint test-rust test-wasm trunk-build build test-e2e
+
+setup:
+	scripts/setup-tools.sh
+
+setup-test:
+	scripts/setup-tools.sh --with-trunk
+	scripts/setup-browser.sh
+
+build:
+	cargo leptos build --release
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown --features hydrate -- -D warnings
+
+test-rust:
+	cargo test --workspace --exclude frontend
+
+test-wasm:
+	$(WASM_TEST_ENV) cargo test --target wasm32-unknown-unknown -p app --features hydrate --tests
+
+trunk-build:
+	trunk build
+
+test-e2e:
+	cd tests && node run-e2e.mjs
