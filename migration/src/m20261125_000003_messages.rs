@@ -85,11 +85,32 @@ impl MigrationTrait for Migration {
             )
             .await?;
         // History newest-first by keyset on the time-ordered id.
-        index(manager, "idx_message_channel_id", Message::Table, [Message::ChannelId, Message::Id], false).await?;
+        index(
+            manager,
+            "idx_message_channel_id",
+            Message::Table,
+            [Message::ChannelId, Message::Id],
+            false,
+        )
+        .await?;
         // Changes since a sequence number.
-        index(manager, "idx_message_channel_seq", Message::Table, [Message::ChannelId, Message::Seq], false).await?;
+        index(
+            manager,
+            "idx_message_channel_seq",
+            Message::Table,
+            [Message::ChannelId, Message::Seq],
+            false,
+        )
+        .await?;
         // A retried send (same author, same nonce) finds the first message.
-        index(manager, "uq_message_member_nonce", Message::Table, [Message::MemberId, Message::Nonce], true).await?;
+        index(
+            manager,
+            "uq_message_member_nonce",
+            Message::Table,
+            [Message::MemberId, Message::Nonce],
+            true,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -117,8 +138,22 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "uq_conversation_pair", Conversation::Table, [Conversation::MemberOneId, Conversation::MemberTwoId], true).await?;
-        index(manager, "idx_conversation_member_two", Conversation::Table, [Conversation::MemberTwoId], false).await?;
+        index(
+            manager,
+            "uq_conversation_pair",
+            Conversation::Table,
+            [Conversation::MemberOneId, Conversation::MemberTwoId],
+            true,
+        )
+        .await?;
+        index(
+            manager,
+            "idx_conversation_member_two",
+            Conversation::Table,
+            [Conversation::MemberTwoId],
+            false,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -152,9 +187,30 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "idx_direct_message_conversation_id", DirectMessage::Table, [DirectMessage::ConversationId, DirectMessage::Id], false).await?;
-        index(manager, "idx_direct_message_conversation_seq", DirectMessage::Table, [DirectMessage::ConversationId, DirectMessage::Seq], false).await?;
-        index(manager, "uq_direct_message_member_nonce", DirectMessage::Table, [DirectMessage::MemberId, DirectMessage::Nonce], true).await
+        index(
+            manager,
+            "idx_direct_message_conversation_id",
+            DirectMessage::Table,
+            [DirectMessage::ConversationId, DirectMessage::Id],
+            false,
+        )
+        .await?;
+        index(
+            manager,
+            "idx_direct_message_conversation_seq",
+            DirectMessage::Table,
+            [DirectMessage::ConversationId, DirectMessage::Seq],
+            false,
+        )
+        .await?;
+        index(
+            manager,
+            "uq_direct_message_member_nonce",
+            DirectMessage::Table,
+            [DirectMessage::MemberId, DirectMessage::Nonce],
+            true,
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
