@@ -2,6 +2,7 @@
 //! (from the messaging work on) publishes an event. Knows nothing of HTTP or rendering.
 
 pub mod accounts;
+pub mod communities;
 pub mod db;
 
 use std::sync::Arc;

@@ -1,7 +1,9 @@
 //! Types that cross the wire between the browser and the server. No I/O; compiles to WASM.
 
 pub mod account;
+pub mod community;
 pub mod error;
 pub mod ids;
+pub mod permissions;
 
 pub use error::AppError;

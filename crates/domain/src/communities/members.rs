@@ -1,0 +1,73 @@
+//! Managing members: switching GUEST and MODERATOR, and kicking.
+
+use chrono::Utc;
+use entity::member;
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set, TransactionTrait};
+use shared::ids::{MemberId, ProfileId, ServerId};
+use shared::permissions::{Action, Role, Target};
+
+use super::CommunityError;
+use super::access::{Membership, db_role, membership, role};
+use crate::Domain;
+
+/// Sets a member's role to GUEST or MODERATOR (ADMIN; never on themself or the owner).
+pub async fn set_role(
+    domain: &Domain,
+    me: ProfileId,
+    server_id: ServerId,
+    member_id: MemberId,
+    new_role: Role,
+) -> Result<(), CommunityError> {
+    if new_role == Role::Admin {
+        return Err(CommunityError::Invalid(
+            "Members can be made Guest or Moderator.".into(),
+        ));
+    }
+    let txn = domain.db.begin().await?;
+    let access = membership(&txn, me, server_id).await?;
+    let target = target_member(&txn, &access, member_id).await?;
+    access.require(Action::ChangeRole(target_of(&access, &target)))?;
+    let mut active = target.into_active_model();
+    active.role = Set(db_role(new_role));
+    active.updated_at = Set(Utc::now());
+    active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Removes a member from the server (ADMIN; never themself or the owner).
+pub async fn kick(
+    domain: &Domain,
+    me: ProfileId,
+    server_id: ServerId,
+    member_id: MemberId,
+) -> Result<(), CommunityError> {
+    let txn = domain.db.begin().await?;
+    let access = membership(&txn, me, server_id).await?;
+    let target = target_member(&txn, &access, member_id).await?;
+    access.require(Action::Kick(target_of(&access, &target)))?;
+    member::Entity::delete_by_id(target.id).exec(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The member `member_id` of the caller's server; members of other servers are `NotFound`.
+async fn target_member(
+    db: &impl sea_orm::ConnectionTrait,
+    access: &Membership,
+    member_id: MemberId,
+) -> Result<member::Model, CommunityError> {
+    member::Entity::find_by_id(member_id.0)
+        .one(db)
+        .await?
+        .filter(|m| m.server_id == access.server.id)
+        .ok_or(CommunityError::NotFound)
+}
+
+fn target_of(access: &Membership, target: &member::Model) -> Target {
+    Target {
+        is_self: target.id == access.member.id,
+        is_owner: target.profile_id == access.server.owner_id,
+        role: role(target.role),
+    }
+}

@@ -1,0 +1,262 @@
+//! Creating, listing, showing, editing, deleting, joining and leaving servers.
+
+use anyhow::Context;
+use chrono::Utc;
+use entity::{channel, member, profile, server};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use shared::community::{
+    ChannelInfo, GENERAL, MemberInfo, ServerDetails, ServerName, ServerSummary,
+};
+use shared::ids::{ChannelId, MemberId, ProfileId, ServerId};
+use shared::permissions::{Action, Role};
+use uuid::Uuid;
+
+use super::CommunityError;
+use super::access::{db_role, membership, role};
+use super::channels::kind;
+use crate::Domain;
+
+/// Creates a server owned by `me`, with `me` as its ADMIN and a TEXT channel `general`.
+pub async fn create(
+    domain: &Domain,
+    me: ProfileId,
+    name: ServerName,
+    image_url: Option<String>,
+) -> Result<ServerSummary, CommunityError> {
+    let now = Utc::now();
+    let txn = domain.db.begin().await?;
+    let server = server::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        name: Set(name.as_str().to_owned()),
+        image_url: Set(image_url),
+        invite_code: Set(new_invite_code()),
+        owner_id: Set(me.0),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    member::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        role: Set(member::Role::Admin),
+        profile_id: Set(me.0),
+        server_id: Set(server.id),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    channel::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        name: Set(GENERAL.to_owned()),
+        kind: Set(channel::ChannelKind::Text),
+        creator_id: Set(Some(me.0)),
+        server_id: Set(server.id),
+        last_seq: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(summary(server))
+}
+
+/// The servers `me` belongs to, oldest membership first (the rail's order).
+pub async fn list_mine(
+    domain: &Domain,
+    me: ProfileId,
+) -> Result<Vec<ServerSummary>, CommunityError> {
+    let rows = member::Entity::find()
+        .filter(member::Column::ProfileId.eq(me.0))
+        .order_by_asc(member::Column::CreatedAt)
+        .find_also_related(server::Entity)
+        .all(&domain.db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(_, s)| s.map(summary))
+        .collect())
+}
+
+/// The server as `me` sees it: channels, members, and the invite code for those who manage it.
+pub async fn details(
+    domain: &Domain,
+    me: ProfileId,
+    server_id: ServerId,
+) -> Result<ServerDetails, CommunityError> {
+    let access = membership(&domain.db, me, server_id).await?;
+    let channels = channel::Entity::find()
+        .filter(channel::Column::ServerId.eq(server_id.0))
+        .order_by_asc(channel::Column::CreatedAt)
+        .order_by_asc(channel::Column::Name)
+        .all(&domain.db)
+        .await?
+        .into_iter()
+        .map(|c| ChannelInfo {
+            id: ChannelId(c.id),
+            name: c.name,
+            kind: kind(c.kind),
+        })
+        .collect();
+    let owner_id = access.server.owner_id;
+    let members: Vec<MemberInfo> = member::Entity::find()
+        .filter(member::Column::ServerId.eq(server_id.0))
+        .order_by_asc(member::Column::CreatedAt)
+        .find_also_related(profile::Entity)
+        .all(&domain.db)
+        .await?
+        .into_iter()
+        .filter_map(|(m, p)| p.map(|p| member_info(m, p, owner_id)))
+        .collect();
+    let me_info = members
+        .iter()
+        .find(|m| m.id == MemberId(access.member.id))
+        .cloned()
+        .context("the caller is missing from the member list")?;
+    let invite_code = access
+        .require(Action::ManageInvite)
+        .is_ok()
+        .then(|| access.server.invite_code.clone());
+    Ok(ServerDetails {
+        server: summary(access.server),
+        invite_code,
+        me: me_info,
+        channels,
+        members,
+    })
+}
+
+/// Renames the server and/or changes its icon (ADMIN).
+pub async fn update(
+    domain: &Domain,
+    me: ProfileId,
+    server_id: ServerId,
+    name: ServerName,
+    image_url: Option<String>,
+) -> Result<ServerSummary, CommunityError> {
+    let txn = domain.db.begin().await?;
+    let access = membership(&txn, me, server_id).await?;
+    access.require(Action::EditServer)?;
+    let mut active = access.server.into_active_model();
+    active.name = Set(name.as_str().to_owned());
+    active.image_url = Set(image_url);
+    active.updated_at = Set(Utc::now());
+    let server = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(summary(server))
+}
+
+/// Replaces the invite code, so old links stop working (ADMIN, MODERATOR).
+pub async fn regenerate_invite(
+    domain: &Domain,
+    me: ProfileId,
+    server_id: ServerId,
+) -> Result<String, CommunityError> {
+    let txn = domain.db.begin().await?;
+    let access = membership(&txn, me, server_id).await?;
+    access.require(Action::ManageInvite)?;
+    let code = new_invite_code();
+    let mut active = access.server.into_active_model();
+    active.invite_code = Set(code.clone());
+    active.updated_at = Set(Utc::now());
+    active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(code)
+}
+
+/// Deletes the server with its members and channels (owner only).
+pub async fn delete(
+    domain: &Domain,
+    me: ProfileId,
+    server_id: ServerId,
+) -> Result<(), CommunityError> {
+    let txn = domain.db.begin().await?;
+    let access = membership(&txn, me, server_id).await?;
+    access.require(Action::DeleteServer)?;
+    server::Entity::delete_by_id(server_id.0).exec(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Joins the server behind an invite code as a GUEST; already a member is fine.
+pub async fn join_by_invite(
+    domain: &Domain,
+    me: ProfileId,
+    code: &str,
+) -> Result<ServerId, CommunityError> {
+    let server = server::Entity::find()
+        .filter(server::Column::InviteCode.eq(code.trim()))
+        .one(&domain.db)
+        .await?
+        .ok_or(CommunityError::NotFound)?;
+    let existing = member::Entity::find()
+        .filter(member::Column::ServerId.eq(server.id))
+        .filter(member::Column::ProfileId.eq(me.0))
+        .one(&domain.db)
+        .await?;
+    if existing.is_none() {
+        let now = Utc::now();
+        let inserted = member::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            role: Set(db_role(Role::Guest)),
+            profile_id: Set(me.0),
+            server_id: Set(server.id),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&domain.db)
+        .await;
+        // One statement, no transaction: if two tabs join at once, the unique (profile, server)
+        // index keeps one row and both succeed.
+        if let Err(e) = inserted
+            && !super::is_unique_violation(&e)
+        {
+            return Err(e.into());
+        }
+    }
+    Ok(ServerId(server.id))
+}
+
+/// Leaves the server (anyone but the owner, who deletes it instead).
+pub async fn leave(
+    domain: &Domain,
+    me: ProfileId,
+    server_id: ServerId,
+) -> Result<(), CommunityError> {
+    let txn = domain.db.begin().await?;
+    let access = membership(&txn, me, server_id).await?;
+    access.require(Action::LeaveServer)?;
+    member::Entity::delete_by_id(access.member.id)
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// An unguessable invite code (UUID v4, 122 random bits).
+fn new_invite_code() -> String {
+    Uuid::new_v4().simple().to_string()
+}
+
+fn summary(s: server::Model) -> ServerSummary {
+    ServerSummary {
+        id: ServerId(s.id),
+        name: s.name,
+        image_url: s.image_url,
+    }
+}
+
+pub(super) fn member_info(m: member::Model, p: profile::Model, owner_id: Uuid) -> MemberInfo {
+    MemberInfo {
+        id: MemberId(m.id),
+        profile_id: ProfileId(p.id),
+        name: p.name,
+        image_url: p.image_url,
+        role: role(m.role),
+        is_owner: p.id == owner_id,
+    }
+}
