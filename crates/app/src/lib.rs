@@ -1,8 +1,11 @@
 //! The ChatterHub user interface: routes, pages and the server functions they call.
 
 pub mod auth;
+pub mod communities;
+pub mod files;
 mod not_found;
 mod root;
 mod shell;
+mod ui;
 
 pub use root::{App, shell};

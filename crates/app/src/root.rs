@@ -6,6 +6,7 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::auth::pages::{SignInPage, SignUpPage};
+use crate::communities::{ChannelPage, InvitePage, ServerIndex, ServerLayout};
 use crate::not_found::NotFound;
 use crate::shell::{AppShell, Home};
 
@@ -43,6 +44,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sign-up") view=SignUpPage />
                 <ParentRoute path=path!("") view=AppShell>
                     <Route path=path!("") view=Home />
+                    <Route path=path!("invite/:code") view=InvitePage />
+                    <ParentRoute path=path!("servers/:server_id") view=ServerLayout>
+                        <Route path=path!("") view=ServerIndex />
+                        <Route path=path!("channels/:channel_id") view=ChannelPage />
+                    </ParentRoute>
                 </ParentRoute>
             </Routes>
         </Router>

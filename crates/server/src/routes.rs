@@ -1,5 +1,6 @@
 //! The router: health, pages with their server functions, static files.
 
+mod files;
 mod health;
 
 use std::net::SocketAddr;
@@ -7,7 +8,7 @@ use std::net::SocketAddr;
 use app::auth::session::CookiePolicy;
 use app::{App, shell};
 use axum::Router;
-use axum::extract::FromRef;
+use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::middleware;
 use axum::routing::get;
 use domain::Domain;
@@ -33,6 +34,9 @@ impl AppState {
         provide_context(self.cookie_policy);
     }
 }
+
+/// The largest request body accepted (an 8 MB attachment plus form overhead).
+const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 
 pub fn router(domain: Domain, settings: &Settings, address: SocketAddr) -> Router {
     let leptos_options = LeptosOptions::builder()
@@ -69,7 +73,10 @@ pub fn router(domain: Domain, settings: &Settings, address: SocketAddr) -> Route
         .layer(middleware::from_fn(api_errors::status_from_error));
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/files/{key}", get(files::serve))
         .merge(app)
+        // Uploads are checked against their own limits; this only stops absurd bodies early.
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

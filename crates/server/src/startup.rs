@@ -6,6 +6,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use axum::Router;
+use domain::files::FileStore;
 use domain::{DatabaseConnection, Domain};
 use tokio::net::TcpListener;
 
@@ -28,7 +29,11 @@ impl Application {
             .await
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let address = listener.local_addr().context("read the bound address")?;
-        let router = routes::router(Domain::new(db.clone()), &settings, address);
+        let files = match &settings.storage_url {
+            Some(url) => FileStore::from_url(url)?,
+            None => FileStore::local(&settings.db.data_dir.join("uploads"))?,
+        };
+        let router = routes::router(Domain::new(db.clone(), files), &settings, address);
         Ok(Self {
             listener,
             router,

@@ -1,0 +1,25 @@
+//! Servers, members and channels in the UI: the rail, the server sidebar and its dialogs.
+
+pub mod api;
+mod channel_form;
+mod channel_page;
+mod confirm;
+mod create_server;
+mod edit_server;
+mod image_picker;
+mod invite;
+mod invite_page;
+mod members;
+mod menu;
+mod palette;
+mod rail;
+mod server_layout;
+mod sidebar;
+mod state;
+
+pub use channel_page::ChannelPage;
+pub use create_server::CreateServerModal;
+pub use invite_page::InvitePage;
+pub use rail::ServerRail;
+pub use server_layout::{ServerIndex, ServerLayout};
+pub use state::Refresh;

@@ -1,0 +1,132 @@
+//! Confirmations for what cannot be undone: delete a channel or a server, leave a server.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use shared::community::ServerDetails;
+use shared::ids::ChannelId;
+
+use super::api::{DeleteChannel, DeleteServer, LeaveServer};
+use super::state::{OpenDialog, Refresh};
+use crate::auth::pages::FormError;
+use crate::ui::Modal;
+
+#[component]
+pub fn DeleteChannelModal(details: ServerDetails, channel_id: ChannelId) -> impl IntoView {
+    let dialog = OpenDialog::get();
+    let refresh = Refresh::get();
+    let action = ServerAction::<DeleteChannel>::new();
+    let name = details
+        .channels
+        .iter()
+        .find(|c| c.id == channel_id)
+        .map(|c| c.name.clone())
+        .unwrap_or_default();
+    let navigate = use_navigate();
+    let server_id = details.server.id;
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            refresh.bump();
+            dialog.close();
+            navigate(&format!("/servers/{server_id}"), Default::default());
+        }
+    });
+    view! {
+        <Confirm
+            title="Delete channel"
+            message=format!("Are you sure? #{name} and its messages will be deleted for everyone.")
+            confirm="Delete Channel"
+            pending=action.pending().into()
+            result=Signal::derive(move || action.value().get())
+            on_confirm=Callback::new(move |()| {
+                action.dispatch(DeleteChannel { channel_id });
+            })
+        />
+    }
+}
+
+#[component]
+pub fn DeleteServerModal(details: ServerDetails) -> impl IntoView {
+    let action = ServerAction::<DeleteServer>::new();
+    let server_id = details.server.id;
+    leave_home_after(Signal::derive(move || action.value().get()));
+    view! {
+        <Confirm
+            title="Delete server"
+            message=format!(
+                "Are you sure you want to delete {}? Its channels and messages will be gone for everyone.",
+                details.server.name,
+            )
+            confirm="Delete Server"
+            pending=action.pending().into()
+            result=Signal::derive(move || action.value().get())
+            on_confirm=Callback::new(move |()| {
+                action.dispatch(DeleteServer { server_id });
+            })
+        />
+    }
+}
+
+#[component]
+pub fn LeaveServerModal(details: ServerDetails) -> impl IntoView {
+    let action = ServerAction::<LeaveServer>::new();
+    let server_id = details.server.id;
+    leave_home_after(Signal::derive(move || action.value().get()));
+    view! {
+        <Confirm
+            title="Leave server"
+            message=format!("Are you sure you want to leave {}?", details.server.name)
+            confirm="Leave Server"
+            pending=action.pending().into()
+            result=Signal::derive(move || action.value().get())
+            on_confirm=Callback::new(move |()| {
+                action.dispatch(LeaveServer { server_id });
+            })
+        />
+    }
+}
+
+/// Once the server is gone for this person, go home (which opens another server, if any).
+fn leave_home_after(result: Signal<Option<Result<(), shared::AppError>>>) {
+    let dialog = OpenDialog::get();
+    let refresh = Refresh::get();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = result.get() {
+            dialog.close();
+            refresh.bump();
+            navigate("/", Default::default());
+        }
+    });
+}
+
+#[component]
+fn Confirm<T: Clone + Send + Sync + 'static>(
+    #[prop(into)] title: String,
+    message: String,
+    confirm: &'static str,
+    pending: Signal<bool>,
+    result: Signal<Option<Result<T, shared::AppError>>>,
+    on_confirm: Callback<()>,
+) -> impl IntoView {
+    let dialog = OpenDialog::get();
+    let error = Signal::derive(move || result.get().map(|r| r.map(|_| ())));
+    view! {
+        <Modal title=title on_close=dialog.closer()>
+            <p class="confirm-message">{message}</p>
+            <FormError value=error />
+            <div class="modal-actions">
+                <button type="button" class="secondary" on:click=move |_| dialog.close()>
+                    "Cancel"
+                </button>
+                <button
+                    type="button"
+                    class="danger"
+                    disabled=move || pending.get()
+                    on:click=move |_| on_confirm.run(())
+                >
+                    {confirm}
+                </button>
+            </div>
+        </Modal>
+    }
+}

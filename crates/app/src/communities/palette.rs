@@ -1,0 +1,114 @@
+//! Ctrl/⌘+K: search the open server's channels and members; Enter goes to the first match.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use shared::community::{ChannelInfo, MemberInfo, ServerDetails};
+
+use super::members::RoleBadge;
+use super::sidebar::ChannelIcon;
+use super::state::{Dialog, OpenDialog};
+use crate::ui::{Avatar, Modal};
+
+/// Opens the palette on Ctrl+K / ⌘+K while a server is open.
+pub fn open_search_on_ctrl_k(dialog: OpenDialog) {
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("k") {
+            ev.prevent_default();
+            dialog.open(Dialog::Search);
+        }
+    });
+    on_cleanup(move || handle.remove());
+}
+
+/// A search result: channels open on Enter; members are listed with their role.
+#[derive(Clone)]
+enum Hit {
+    Channel { channel: ChannelInfo, href: String },
+    Member(MemberInfo),
+}
+
+impl Hit {
+    fn href(&self) -> Option<String> {
+        match self {
+            Hit::Channel { href, .. } => Some(href.clone()),
+            Hit::Member(_) => None,
+        }
+    }
+}
+
+#[component]
+pub fn SearchPalette(details: ServerDetails) -> impl IntoView {
+    let dialog = OpenDialog::get();
+    let query = RwSignal::new(String::new());
+    let hits = Signal::derive(move || {
+        let q = query.get().trim().to_lowercase();
+        let channels = details
+            .channels
+            .iter()
+            .filter(|c| c.name.contains(&q))
+            .map(|c| Hit::Channel {
+                channel: c.clone(),
+                href: format!("/servers/{}/channels/{}", details.server.id, c.id),
+            });
+        let members = details
+            .members
+            .iter()
+            .filter(|m| m.name.to_lowercase().contains(&q))
+            .cloned()
+            .map(Hit::Member);
+        channels.chain(members).collect::<Vec<_>>()
+    });
+    let navigate = use_navigate();
+    let go = move |href: String| {
+        dialog.close();
+        navigate(&href, Default::default());
+    };
+    let on_enter = {
+        let go = go.clone();
+        move |ev: leptos::ev::KeyboardEvent| {
+            if ev.key() == "Enter" {
+                ev.prevent_default();
+                if let Some(href) = hits.get().iter().find_map(Hit::href) {
+                    go(href);
+                }
+            }
+        }
+    };
+    view! {
+        <Modal title="Search" on_close=dialog.closer()>
+            <div class="modal-form">
+                <label for="palette-query">"Search channels and members"</label>
+                <input id="palette-query" type="search" autofocus bind:value=query on:keydown=on_enter />
+                <ul class="palette-results">
+                    {move || {
+                        hits.get()
+                            .into_iter()
+                            .map(|hit| match hit {
+                                Hit::Channel { channel, href } => {
+                                    let go = go.clone();
+                                    view! {
+                                        <li>
+                                            <button type="button" class="palette-hit" on:click=move |_| go(href.clone())>
+                                                <ChannelIcon kind=channel.kind />
+                                                <span>{channel.name}</span>
+                                            </button>
+                                        </li>
+                                    }
+                                    .into_any()
+                                }
+                                Hit::Member(m) => view! {
+                                    <li class="palette-hit static">
+                                        <Avatar name=m.name.clone() image_url=m.image_url />
+                                        <span>{m.name}</span>
+                                        <RoleBadge role=m.role is_owner=m.is_owner />
+                                    </li>
+                                }
+                                .into_any(),
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </div>
+        </Modal>
+    }
+}

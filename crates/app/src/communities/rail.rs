@@ -1,0 +1,69 @@
+//! The left rail: one icon per server, the open one marked, and "+" to create another.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+
+use super::api::my_servers;
+use super::create_server::CreateServerModal;
+use super::state::Refresh;
+use crate::ui::Avatar;
+
+#[component]
+pub fn ServerRail() -> impl IntoView {
+    let refresh = Refresh::get();
+    let servers = Resource::new(move || refresh.track(), |_| my_servers());
+    let location = use_location();
+    let active = Memo::new(move |_| {
+        location
+            .pathname
+            .get()
+            .strip_prefix("/servers/")
+            .and_then(|rest| rest.split('/').next())
+            .map(str::to_owned)
+    });
+    let creating = RwSignal::new(false);
+    view! {
+        <nav class="server-rail" aria-label="Servers">
+            <A href="/" attr:class="rail-home" attr:aria-label="Home">
+                "CH"
+            </A>
+            <div class="rail-separator"></div>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    servers
+                        .await
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|s| {
+                            let id = s.id.to_string();
+                            let (label, title) = (s.name.clone(), s.name.clone());
+                            let is_active = {
+                                let id = id.clone();
+                                move || active.get().as_deref() == Some(id.as_str())
+                            };
+                            view! {
+                                <A
+                                    href=format!("/servers/{id}")
+                                    attr:class=move || {
+                                        if is_active() { "rail-server active" } else { "rail-server" }
+                                    }
+                                    attr:aria-label=label
+                                    attr:title=title
+                                >
+                                    <Avatar name=s.name.clone() image_url=s.image_url.clone() class="server-icon" />
+                                </A>
+                            }
+                        })
+                        .collect_view()
+                })}
+            </Transition>
+            <button type="button" class="rail-add" aria-label="Create a server" on:click=move |_| creating.set(true)>
+                "+"
+            </button>
+            <Show when=move || creating.get()>
+                <CreateServerModal on_close=Some(Callback::new(move |()| creating.set(false))) />
+            </Show>
+        </nav>
+    }
+}

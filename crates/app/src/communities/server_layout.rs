@@ -1,0 +1,97 @@
+//! `/servers/:server_id/...`: loads the server for this viewer, shows its sidebar and dialogs,
+//! and the channel inside. A server the viewer is not in is a plain not-found page.
+
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect};
+use leptos_router::hooks::use_params_map;
+use shared::AppError;
+use shared::ids::ServerId;
+
+use super::api::load_server;
+use super::channel_form::{CreateChannelModal, EditChannelModal};
+use super::confirm::{DeleteChannelModal, DeleteServerModal, LeaveServerModal};
+use super::edit_server::EditServerModal;
+use super::invite::InviteModal;
+use super::members::MembersModal;
+use super::palette::{SearchPalette, open_search_on_ctrl_k};
+use super::sidebar::ServerSidebar;
+use super::state::{CurrentServer, Dialog, OpenDialog, Refresh};
+use crate::not_found::NotFound;
+use crate::shell::UserPanel;
+
+#[component]
+pub fn ServerLayout() -> impl IntoView {
+    let params = use_params_map();
+    let server_id = Memo::new(move |_| {
+        params
+            .read()
+            .get("server_id")
+            .and_then(|id| id.parse::<ServerId>().ok())
+    });
+    let refresh = Refresh::get();
+    let details = Resource::new(
+        move || (refresh.track(), server_id.get()),
+        |(_, id)| async move {
+            match id {
+                Some(id) => load_server(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    provide_context(CurrentServer(details));
+    let dialog = OpenDialog(RwSignal::new(None));
+    provide_context(dialog);
+    open_search_on_ctrl_k(dialog);
+    // Switching servers closes whatever dialog was open.
+    Effect::new(move |_| {
+        server_id.track();
+        dialog.close();
+    });
+    let missing = Memo::new(move |_| matches!(details.get(), Some(Err(_))));
+    view! {
+        <aside class="sidebar">
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    details.await.ok().map(|d| view! { <ServerSidebar details=d /> })
+                })}
+            </Transition>
+            <UserPanel />
+        </aside>
+        <main class="content">
+            {move || if missing.get() { view! { <NotFound /> }.into_any() } else { view! { <Outlet /> }.into_any() }}
+        </main>
+        {move || {
+            let open = dialog.0.get()?;
+            let d = CurrentServer(details).details()?;
+            Some(match open {
+                Dialog::Invite => view! { <InviteModal details=d /> }.into_any(),
+                Dialog::EditServer => view! { <EditServerModal details=d /> }.into_any(),
+                Dialog::Members => view! { <MembersModal details=d /> }.into_any(),
+                Dialog::CreateChannel(kind) => view! { <CreateChannelModal details=d kind /> }.into_any(),
+                Dialog::EditChannel(channel_id) => view! { <EditChannelModal details=d channel_id /> }.into_any(),
+                Dialog::DeleteChannel(channel_id) => view! { <DeleteChannelModal details=d channel_id /> }.into_any(),
+                Dialog::DeleteServer => view! { <DeleteServerModal details=d /> }.into_any(),
+                Dialog::LeaveServer => view! { <LeaveServerModal details=d /> }.into_any(),
+                Dialog::Search => view! { <SearchPalette details=d /> }.into_any(),
+            })
+        }}
+    }
+}
+
+/// `/servers/:server_id` opens the server's `general` channel.
+#[component]
+pub fn ServerIndex() -> impl IntoView {
+    let current = CurrentServer::get();
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                current.0.await.ok().and_then(|d| {
+                    d.general().map(|general| {
+                        let path = format!("/servers/{}/channels/{}", d.server.id, general.id);
+                        view! { <Redirect path /> }
+                    })
+                })
+            })}
+        </Transition>
+    }
+}

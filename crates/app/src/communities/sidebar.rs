@@ -1,0 +1,156 @@
+//! The server sidebar: header menu, channels by type, and the member list.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+use shared::community::{ChannelInfo, ChannelKind, ServerDetails};
+use shared::permissions::Action;
+
+use super::members::RoleBadge;
+use super::menu::ServerMenu;
+use super::state::{Dialog, OpenDialog};
+use crate::ui::Avatar;
+
+#[component]
+pub fn ServerSidebar(details: ServerDetails) -> impl IntoView {
+    let sections = ChannelKind::ALL
+        .into_iter()
+        .map(|kind| view! { <ChannelSection details=details.clone() kind /> })
+        .collect_view();
+    let members = details
+        .members
+        .iter()
+        .map(|m| {
+            view! {
+                <li class="member-item">
+                    <Avatar name=m.name.clone() image_url=m.image_url.clone() />
+                    <span class="member-name">{m.name.clone()}</span>
+                    <RoleBadge role=m.role is_owner=m.is_owner />
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <ServerMenu details=details.clone() />
+        <div class="sidebar-body">
+            {sections}
+            <section class="sidebar-section" aria-label="Members">
+                <h3 class="section-title">{format!("Members — {}", details.members.len())}</h3>
+                <ul class="member-list">{members}</ul>
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn ChannelSection(details: ServerDetails, kind: ChannelKind) -> impl IntoView {
+    let dialog = OpenDialog::get();
+    let channels: Vec<ChannelInfo> = details
+        .channels
+        .iter()
+        .filter(|c| c.kind == kind)
+        .cloned()
+        .collect();
+    let may_create = details.can(Action::CreateChannel);
+    if channels.is_empty() && !may_create {
+        return ().into_any();
+    }
+    let title = match kind {
+        ChannelKind::Text => "Text Channels",
+        ChannelKind::Audio => "Voice Channels",
+        ChannelKind::Video => "Video Channels",
+    };
+    let rows = channels
+        .into_iter()
+        .map(|channel| view! { <ChannelRow details=details.clone() channel /> })
+        .collect_view();
+    view! {
+        <section class="sidebar-section" aria-label=title>
+            <div class="section-header">
+                <h3 class="section-title">{title}</h3>
+                {may_create
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                class="icon-button"
+                                aria-label=format!("Create {} channel", kind.label())
+                                on:click=move |_| dialog.open(Dialog::CreateChannel(kind))
+                            >
+                                "+"
+                            </button>
+                        }
+                    })}
+            </div>
+            <ul class="channel-list">{rows}</ul>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn ChannelRow(details: ServerDetails, channel: ChannelInfo) -> impl IntoView {
+    let dialog = OpenDialog::get();
+    let general = channel.is_general();
+    let may_edit = details.can(Action::EditChannel { general });
+    let may_delete = details.can(Action::DeleteChannel { general });
+    let href = format!("/servers/{}/channels/{}", details.server.id, channel.id);
+    let location = use_location();
+    let current = {
+        let href = href.clone();
+        Memo::new(move |_| location.pathname.get() == href)
+    };
+    let id = channel.id;
+    let edit_label = format!("Edit channel {}", channel.name);
+    let delete_label = format!("Delete channel {}", channel.name);
+    view! {
+        <li class="channel-item" class:active=move || current.get()>
+            <A href=href attr:class="channel-link" attr:aria-current=move || current.get().then_some("page")>
+                <ChannelIcon kind=channel.kind />
+                <span class="channel-name">{channel.name.clone()}</span>
+                {general.then(|| view! { <span class="lock" title="This channel cannot be changed" aria-label="locked" role="img">"🔒"</span> })}
+            </A>
+            {may_edit
+                .then(|| {
+                    view! {
+                        <button
+                            type="button"
+                            class="icon-button hover-action"
+                            aria-label=edit_label.clone()
+                            on:click=move |_| dialog.open(Dialog::EditChannel(id))
+                        >
+                            "✎"
+                        </button>
+                    }
+                })}
+            {may_delete
+                .then(|| {
+                    view! {
+                        <button
+                            type="button"
+                            class="icon-button hover-action"
+                            aria-label=delete_label.clone()
+                            on:click=move |_| dialog.open(Dialog::DeleteChannel(id))
+                        >
+                            "🗑"
+                        </button>
+                    }
+                })}
+        </li>
+    }
+}
+
+/// `#` for text, a speaker for voice, a camera for video.
+#[component]
+pub fn ChannelIcon(kind: ChannelKind) -> impl IntoView {
+    let icon = match kind {
+        ChannelKind::Text => "#",
+        ChannelKind::Audio => "🔊",
+        ChannelKind::Video => "📹",
+    };
+    view! {
+        <span class="channel-icon" aria-label=format!("{} channel", kind.label()) role="img">
+            {icon}
+        </span>
+    }
+}
