@@ -1,6 +1,8 @@
 //! The ChatterHub server: configuration, HTTP assembly and process lifecycle. Business logic lives
 //! in `domain`; pages and server functions in `app`.
 
+#![recursion_limit = "256"]
+
 mod api_errors;
 mod auth_gate;
 pub mod config;

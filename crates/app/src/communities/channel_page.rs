@@ -22,12 +22,12 @@ pub fn ChannelPage() -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                let details = current.0.await.ok();
-                let channel = details.and_then(|d| {
-                    let id = channel_id.get()?;
-                    d.channels.into_iter().find(|c| c.id == id)
-                });
-                match channel {
+                // A server the viewer cannot see is reported once, by the server layout.
+                let details = current.0.await.ok()?;
+                let channel = channel_id
+                    .get()
+                    .and_then(|id| details.channels.into_iter().find(|c| c.id == id));
+                Some(match channel {
                     None => view! { <NotFound /> }.into_any(),
                     Some(channel) => view! {
                         <header class="channel-header">
@@ -46,7 +46,7 @@ pub fn ChannelPage() -> impl IntoView {
                         </section>
                     }
                     .into_any(),
-                }
+                })
             })}
         </Transition>
     }

@@ -47,7 +47,6 @@ pub fn ServerLayout() -> impl IntoView {
         server_id.track();
         dialog.close();
     });
-    let missing = Memo::new(move |_| matches!(details.get(), Some(Err(_))));
     view! {
         <aside class="sidebar">
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -58,7 +57,16 @@ pub fn ServerLayout() -> impl IntoView {
             <UserPanel />
         </aside>
         <main class="content">
-            {move || if missing.get() { view! { <NotFound /> }.into_any() } else { view! { <Outlet /> }.into_any() }}
+            // Awaited so the server-rendered page already says "not found". Client state that
+            // must outlive a reload of the server lives above this layout, not in the channel.
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match details.await {
+                        Ok(_) => view! { <Outlet /> }.into_any(),
+                        Err(_) => view! { <NotFound /> }.into_any(),
+                    }
+                })}
+            </Transition>
         </main>
         {move || {
             let open = dialog.0.get()?;

@@ -214,7 +214,7 @@ impl TestApp {
     pub async fn new_user(&self, name: &str) -> (String, Session) {
         let email = format!(
             "{}-{}@example.com",
-            name.to_lowercase(),
+            name.to_lowercase().replace(' ', "-"),
             Uuid::new_v4().simple()
         );
         let response = self.sign_up(name, &email, "correct horse battery").await;
@@ -269,4 +269,56 @@ pub fn location(response: &reqwest::Response) -> String {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned()
+}
+
+impl TestApp {
+    /// Calls a server function the way the app does and returns its status and JSON answer.
+    pub async fn call(
+        &self,
+        session: &Session,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, serde_json::Value) {
+        let response = self
+            .post_form(&format!("/api/{endpoint}"), form, Some(session))
+            .await;
+        let status = response.status().as_u16();
+        let body = response.text().await.unwrap();
+        let json = serde_json::from_str(&body).unwrap_or(serde_json::Value::String(body));
+        (status, json)
+    }
+
+    /// Like `call`, but the call must succeed.
+    pub async fn ok(
+        &self,
+        session: &Session,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> serde_json::Value {
+        let (status, json) = self.call(session, endpoint, form).await;
+        assert_eq!(status, 200, "{endpoint} {form:?}: {json}");
+        json
+    }
+
+    /// Every server, member and channel row, to prove a refused call changed nothing.
+    pub async fn snapshot(&self) -> String {
+        use sea_orm::{DbBackend, Statement};
+        let backend: DbBackend = self.db.get_database_backend();
+        let mut out = String::new();
+        for sql in [
+            "SELECT id, name, image_url, invite_code, owner_id FROM server ORDER BY id",
+            "SELECT id, role, profile_id, server_id FROM member ORDER BY id",
+            "SELECT id, name, kind, server_id FROM channel ORDER BY id",
+        ] {
+            let rows = self
+                .db
+                .query_all_raw(Statement::from_string(backend, sql.to_owned()))
+                .await
+                .unwrap();
+            for row in rows {
+                out.push_str(&format!("{row:?}\n"));
+            }
+        }
+        out
+    }
 }

@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 mod accounts;
 mod cli;
+mod communities;
+mod files;
 mod health;
 mod helpers;
 mod migrations;
