@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const targetDir = process.env.CARGO_TARGET_DIR || join(root, 'target');
-const binary = join(targetDir, 'release', 'chatterhub');
+// CHATTERHUB_E2E_BINARY runs another build (e.g. a debug one, for readable hydration errors).
+const binary = process.env.CHATTERHUB_E2E_BINARY || join(targetDir, 'release', 'chatterhub');
 
 const freePort = () =>
   new Promise((ok, fail) => {

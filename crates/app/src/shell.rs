@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::use_location;
+use shared::AppError;
 use shared::account::{CurrentUser, sign_in_path};
 
 use crate::auth::api::{SignOut, me};
@@ -10,51 +11,67 @@ use crate::communities::api::my_servers;
 use crate::communities::{CreateServerModal, Refresh, ServerRail};
 use crate::ui::Avatar;
 
-/// Loads the signed-in user; without one, sends the browser to sign in and come back.
+/// The signed-in person, loaded once for the whole frame.
+#[derive(Clone, Copy)]
+pub struct Me(Resource<Result<Option<CurrentUser>, AppError>>);
+
+impl Me {
+    fn get() -> Self {
+        expect_context::<Self>()
+    }
+
+    async fn user(self) -> Option<CurrentUser> {
+        self.0.await.ok().flatten()
+    }
+}
+
+/// The frame of every signed-in page: the rail and the page beside it. Resources are created
+/// here, outside any `Suspend`, so a server render creates each exactly once.
 #[component]
 pub fn AppShell() -> impl IntoView {
-    let user = Resource::new(|| (), |_| me());
+    let me = Me(Resource::new(|| (), |_| me()));
+    provide_context(me);
+    Refresh::provide();
     let location = use_location();
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <div class="app-frame">
+            <ServerRail />
+            <Outlet />
+        </div>
+        // The auth gate already sends visitors to sign in on a page load; this covers a session
+        // that ends while the app is open.
+        <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                match user.await {
-                    Ok(Some(me)) => view! { <Frame me /> }.into_any(),
+                match me.0.await {
                     Ok(None) => {
                         let path = sign_in_path(&location.pathname.get_untracked());
-                        view! { <Redirect path /> }.into_any()
+                        Some(view! { <Redirect path /> })
                     }
-                    Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    _ => None,
                 }
             })}
         </Suspense>
     }
 }
 
-#[component]
-fn Frame(me: CurrentUser) -> impl IntoView {
-    provide_context(StoredValue::new(me));
-    Refresh::provide();
-    view! {
-        <div class="app-frame">
-            <ServerRail />
-            <Outlet />
-        </div>
-    }
-}
-
 /// The signed-in person's name, avatar and the sign-out button, at the foot of the sidebar.
 #[component]
 pub fn UserPanel() -> impl IntoView {
-    let me = expect_context::<StoredValue<CurrentUser>>().get_value();
+    let me = Me::get();
     let sign_out = ServerAction::<SignOut>::new();
     view! {
         <section class="user-panel" aria-label="You">
-            <Avatar name=me.name.clone() image_url=me.image_url.clone() />
-            <div class="user-names">
-                <span class="user-name" data-testid="user-name">{me.name.clone()}</span>
-                <span class="user-email">{me.email.clone()}</span>
-            </div>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    me.user().await.map(|me| view! {
+                        <Avatar name=me.name.clone() image_url=me.image_url.clone() />
+                        <div class="user-names">
+                            <span class="user-name" data-testid="user-name">{me.name.clone()}</span>
+                            <span class="user-email">{me.email.clone()}</span>
+                        </div>
+                    })
+                })}
+            </Suspense>
             <ActionForm action=sign_out>
                 <button type="submit" class="secondary">"Sign out"</button>
             </ActionForm>
@@ -65,7 +82,7 @@ pub fn UserPanel() -> impl IntoView {
 /// Home: opens the first server; with none yet, asks to create one (an invite link also works).
 #[component]
 pub fn Home() -> impl IntoView {
-    let me = expect_context::<StoredValue<CurrentUser>>().get_value();
+    let me = Me::get();
     let refresh = Refresh::get();
     let servers = Resource::new(move || refresh.track(), |_| my_servers());
     view! {
@@ -75,7 +92,11 @@ pub fn Home() -> impl IntoView {
         </aside>
         <main class="content">
             <section class="welcome">
-                <h1>{format!("Welcome, {}!", me.name)}</h1>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        me.user().await.map(|me| view! { <h1>{format!("Welcome, {}!", me.name)}</h1> })
+                    })}
+                </Suspense>
                 <p>"You are signed in to ChatterHub."</p>
             </section>
             <Transition fallback=|| ()>

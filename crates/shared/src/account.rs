@@ -120,16 +120,19 @@ pub fn safe_next_path(raw: Option<&str>) -> String {
 
 /// The sign-in page address that returns to `target` (a local path, with its query) afterwards.
 pub fn sign_in_path(target: &str) -> String {
-    let encoded: String = target
-        .bytes()
+    format!("/sign-in?next={}", encode_path(target))
+}
+
+/// Percent-encodes a local path for use as a query value (slashes stay readable).
+pub fn encode_path(path: &str) -> String {
+    path.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
                 char::from(b).to_string()
             }
             _ => format!("%{b:02X}"),
         })
-        .collect();
-    format!("/sign-in?next={encoded}")
+        .collect()
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use super::api::{SignIn, SignUp};
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
+    let query = use_query_map();
     view! {
         <AuthCard title="Welcome back!" subtitle="Sign in to pick up where you left off.">
             <ActionForm action attr:class="auth-form" attr:aria-label="Sign in">
@@ -22,7 +23,7 @@ pub fn SignInPage() -> impl IntoView {
                 </button>
             </ActionForm>
             <p class="auth-switch">
-                "Need an account? " <A href="/sign-up">"Create one"</A>
+                "Need an account? " <A href=move || with_next(query, "/sign-up")>"Create one"</A>
             </p>
         </AuthCard>
     }
@@ -31,6 +32,7 @@ pub fn SignInPage() -> impl IntoView {
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let action = ServerAction::<SignUp>::new();
+    let query = use_query_map();
     view! {
         <AuthCard title="Create an account" subtitle="Talk with your friends and communities.">
             <ActionForm action attr:class="auth-form" attr:aria-label="Sign up">
@@ -46,9 +48,17 @@ pub fn SignUpPage() -> impl IntoView {
                 </button>
             </ActionForm>
             <p class="auth-switch">
-                "Already have an account? " <A href="/sign-in">"Sign in"</A>
+                "Already have an account? " <A href=move || with_next(query, "/sign-in")>"Sign in"</A>
             </p>
         </AuthCard>
+    }
+}
+
+/// `page` with this page's `?next=`, so switching between sign-in and sign-up keeps the way back.
+fn with_next(query: Memo<leptos_router::params::ParamsMap>, page: &str) -> String {
+    match query.read().get("next") {
+        Some(next) => format!("{page}?next={}", shared::account::encode_path(&next)),
+        None => page.to_owned(),
     }
 }
 

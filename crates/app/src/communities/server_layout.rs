@@ -39,8 +39,7 @@ pub fn ServerLayout() -> impl IntoView {
         },
     );
     provide_context(CurrentServer(details));
-    let dialog = OpenDialog(RwSignal::new(None));
-    provide_context(dialog);
+    let dialog = OpenDialog::provide();
     open_search_on_ctrl_k(dialog);
     // Switching servers closes whatever dialog was open.
     Effect::new(move |_| {
@@ -69,7 +68,7 @@ pub fn ServerLayout() -> impl IntoView {
             </Transition>
         </main>
         {move || {
-            let open = dialog.0.get()?;
+            let open = dialog.current()?;
             let d = CurrentServer(details).details()?;
             Some(match open {
                 Dialog::Invite => view! { <InviteModal details=d /> }.into_any(),

@@ -59,19 +59,38 @@ pub enum Dialog {
 }
 
 #[derive(Clone, Copy)]
-pub struct OpenDialog(pub RwSignal<Option<Dialog>>);
+pub struct OpenDialog {
+    current: RwSignal<Option<Dialog>>,
+    refresh: Refresh,
+}
 
 impl OpenDialog {
+    /// A closed dialog slot, provided to the server view.
+    pub fn provide() -> Self {
+        let dialog = Self {
+            current: RwSignal::new(None),
+            refresh: Refresh::get(),
+        };
+        provide_context(dialog);
+        dialog
+    }
+
     pub fn get() -> Self {
         expect_context::<Self>()
     }
 
+    pub fn current(self) -> Option<Dialog> {
+        self.current.get()
+    }
+
+    /// Opens `dialog` and reloads the server, so it shows the latest members and channels.
     pub fn open(self, dialog: Dialog) {
-        self.0.set(Some(dialog));
+        self.current.set(Some(dialog));
+        self.refresh.bump();
     }
 
     pub fn close(self) {
-        self.0.set(None);
+        self.current.set(None);
     }
 
     /// A callback that closes the dialog, for `Modal`'s close button.
