@@ -39,7 +39,7 @@ build:
 lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
-	cargo clippy -p frontend --target wasm32-unknown-unknown --features hydrate -- -D warnings
+	cargo clippy -p frontend -p app --target wasm32-unknown-unknown --features frontend/hydrate,app/hydrate -- -D warnings
 
 test-rust:
 	cargo test --workspace --exclude frontend

@@ -7,7 +7,7 @@ use shared::permissions::Role;
 use super::api::{KickMember, SetMemberRole};
 use super::state::{OpenDialog, Refresh};
 use crate::auth::pages::FormError;
-use crate::ui::{Avatar, Modal};
+use crate::ui::{Avatar, Glyph, Icon, Modal};
 
 #[component]
 pub fn MembersModal(details: ServerDetails) -> impl IntoView {
@@ -122,15 +122,15 @@ fn MemberRow(
 /// The role icon beside a member's name: a crown for the owner, shields for admins and moderators.
 #[component]
 pub fn RoleBadge(role: Role, is_owner: bool) -> impl IntoView {
-    let (icon, label) = match (is_owner, role) {
-        (true, _) => ("👑", "Owner"),
-        (false, Role::Admin) => ("🛡️", "Admin"),
-        (false, Role::Moderator) => ("🛡", "Moderator"),
+    let (glyph, label) = match (is_owner, role) {
+        (true, _) => (Glyph::Crown, "Owner"),
+        (false, Role::Admin) => (Glyph::Shield, "Admin"),
+        (false, Role::Moderator) => (Glyph::Shield, "Moderator"),
         (false, Role::Guest) => return ().into_any(),
     };
     view! {
         <span class=format!("role-badge role-{}", label.to_lowercase()) title=label aria-label=label role="img">
-            {icon}
+            <Icon glyph />
         </span>
     }
     .into_any()

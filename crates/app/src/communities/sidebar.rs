@@ -9,7 +9,7 @@ use shared::permissions::Action;
 use super::members::RoleBadge;
 use super::menu::ServerMenu;
 use super::state::{Dialog, OpenDialog};
-use crate::ui::Avatar;
+use crate::ui::{Avatar, Glyph, Icon};
 
 #[component]
 pub fn ServerSidebar(details: ServerDetails) -> impl IntoView {
@@ -108,7 +108,11 @@ fn ChannelRow(details: ServerDetails, channel: ChannelInfo) -> impl IntoView {
             <A href=href attr:class="channel-link" attr:aria-current=move || current.get().then_some("page")>
                 <ChannelIcon kind=channel.kind />
                 <span class="channel-name">{channel.name.clone()}</span>
-                {general.then(|| view! { <span class="lock" title="This channel cannot be changed" aria-label="locked" role="img">"🔒"</span> })}
+                {general.then(|| view! {
+                    <span class="lock" title="This channel cannot be changed" aria-label="locked" role="img">
+                        <Icon glyph=Glyph::Lock />
+                    </span>
+                })}
             </A>
             {may_edit
                 .then(|| {
@@ -119,7 +123,7 @@ fn ChannelRow(details: ServerDetails, channel: ChannelInfo) -> impl IntoView {
                             aria-label=edit_label.clone()
                             on:click=move |_| dialog.open(Dialog::EditChannel(id))
                         >
-                            "✎"
+                            <Icon glyph=Glyph::Pencil />
                         </button>
                     }
                 })}
@@ -132,7 +136,7 @@ fn ChannelRow(details: ServerDetails, channel: ChannelInfo) -> impl IntoView {
                             aria-label=delete_label.clone()
                             on:click=move |_| dialog.open(Dialog::DeleteChannel(id))
                         >
-                            "🗑"
+                            <Icon glyph=Glyph::Trash />
                         </button>
                     }
                 })}
@@ -143,14 +147,14 @@ fn ChannelRow(details: ServerDetails, channel: ChannelInfo) -> impl IntoView {
 /// `#` for text, a speaker for voice, a camera for video.
 #[component]
 pub fn ChannelIcon(kind: ChannelKind) -> impl IntoView {
-    let icon = match kind {
-        ChannelKind::Text => "#",
-        ChannelKind::Audio => "🔊",
-        ChannelKind::Video => "📹",
+    let glyph = match kind {
+        ChannelKind::Text => Glyph::Hash,
+        ChannelKind::Audio => Glyph::Speaker,
+        ChannelKind::Video => Glyph::Camera,
     };
     view! {
         <span class="channel-icon" aria-label=format!("{} channel", kind.label()) role="img">
-            {icon}
+            <Icon glyph />
         </span>
     }
 }
