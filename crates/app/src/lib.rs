@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod communities;
 pub mod files;
+pub mod messages;
 mod not_found;
 mod root;
 mod shell;

@@ -73,6 +73,7 @@ pub async fn sign_up(domain: &Domain, input: SignUp) -> Result<SignedIn, Account
     let hash = password::hash(input.password).await?;
     let now = Utc::now();
     let profile_id = Uuid::new_v4();
+    let _writer = domain.write_lock().await;
     let txn = domain.db.begin().await.context("begin sign-up")?;
     let inserted = profile::ActiveModel {
         id: Set(profile_id),
@@ -131,6 +132,7 @@ pub async fn sign_in(
     if !password::verify(password.to_owned(), account.password_hash).await? {
         return Err(AccountError::InvalidCredentials);
     }
+    let _writer = domain.write_lock().await;
     let txn = domain.db.begin().await.context("begin sign-in")?;
     if let Some(old) = replacing {
         end_session(&txn, old).await?;

@@ -1,7 +1,7 @@
 //! Servers, their members and their channels. Every function loads the caller's membership inside
 //! its transaction, checks `shared::permissions::can`, and only then writes.
 
-mod access;
+pub(crate) mod access;
 pub mod channels;
 pub mod members;
 pub mod servers;

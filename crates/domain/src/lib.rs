@@ -5,10 +5,13 @@ pub mod accounts;
 pub mod communities;
 pub mod db;
 pub mod files;
+pub mod messages;
 
 use std::sync::Arc;
 
 pub use sea_orm::DatabaseConnection;
+use sea_orm::DbBackend;
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use accounts::throttle::SignInThrottle;
 use files::FileStore;
@@ -19,14 +22,28 @@ pub struct Domain {
     pub db: DatabaseConnection,
     pub files: FileStore,
     sign_in_throttle: Arc<SignInThrottle>,
+    sqlite_writer: Option<Arc<Mutex<()>>>,
 }
 
 impl Domain {
     pub fn new(db: DatabaseConnection, files: FileStore) -> Self {
+        let sqlite = db.get_database_backend() == DbBackend::Sqlite;
         Self {
             db,
             files,
             sign_in_throttle: Arc::new(SignInThrottle::new()),
+            sqlite_writer: sqlite.then(|| Arc::new(Mutex::new(()))),
+        }
+    }
+
+    /// Held for the life of a write transaction. SQLite has one writer at a time and answers
+    /// "busy" at once (instead of waiting) when a transaction that has read tries to write while
+    /// another writes, so on SQLite this process's write transactions take turns here first.
+    /// PostgreSQL needs no such queue: `None`.
+    pub async fn write_lock(&self) -> Option<OwnedMutexGuard<()>> {
+        match &self.sqlite_writer {
+            Some(lock) => Some(lock.clone().lock_owned().await),
+            None => None,
         }
     }
 }

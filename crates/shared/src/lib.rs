@@ -4,6 +4,7 @@ pub mod account;
 pub mod community;
 pub mod error;
 pub mod ids;
+pub mod messages;
 pub mod permissions;
 
 pub use error::AppError;

@@ -72,6 +72,15 @@ pub enum Action {
     DeleteChannel {
         general: bool,
     },
+    /// Write in the server's channels.
+    SendMessage,
+    /// `own` is true for the author's own message.
+    EditMessage {
+        own: bool,
+    },
+    DeleteMessage {
+        own: bool,
+    },
 }
 
 /// Whether `actor` may do `action`.
@@ -90,6 +99,9 @@ pub fn can(actor: Actor, action: Action) -> bool {
             role == Role::Admin && !target.is_self && !target.is_owner && target.role != Role::Admin
         }
         Action::EditChannel { general } | Action::DeleteChannel { general } => staff && !general,
+        Action::SendMessage => true,
+        Action::EditMessage { own } => own,
+        Action::DeleteMessage { own } => own || staff,
     }
 }
 
@@ -128,7 +140,7 @@ mod tests {
 
     #[test]
     fn server_actions_by_role() {
-        let table: [(Action, [bool; 5]); 9] = [
+        let table: [(Action, [bool; 5]); 14] = [
             (Action::View, [true, true, true, true, false]),
             (Action::ManageInvite, [true, true, true, false, false]),
             (Action::EditServer, [true, true, false, false, false]),
@@ -144,6 +156,20 @@ mod tests {
                 [true, true, true, false, false],
             ),
             (Action::EditChannel { general: true }, [false; 5]),
+            (Action::SendMessage, [true, true, true, true, false]),
+            (
+                Action::EditMessage { own: true },
+                [true, true, true, true, false],
+            ),
+            (Action::EditMessage { own: false }, [false; 5]),
+            (
+                Action::DeleteMessage { own: true },
+                [true, true, true, true, false],
+            ),
+            (
+                Action::DeleteMessage { own: false },
+                [true, true, true, false, false],
+            ),
         ];
         for (action, expected) in table {
             for (actor, want) in ACTORS.into_iter().zip(expected) {

@@ -20,6 +20,7 @@ pub async fn create(
     name: ChannelName,
     kind: ChannelKind,
 ) -> Result<ChannelInfo, CommunityError> {
+    let _writer = domain.write_lock().await;
     let txn = domain.db.begin().await?;
     let access = membership(&txn, me, server_id).await?;
     access.require(Action::CreateChannel)?;
@@ -49,6 +50,7 @@ pub async fn update(
     name: ChannelName,
     kind: ChannelKind,
 ) -> Result<ChannelInfo, CommunityError> {
+    let _writer = domain.write_lock().await;
     let txn = domain.db.begin().await?;
     let current = find(&txn, channel_id).await?;
     let access = membership(&txn, me, ServerId(current.server_id)).await?;
@@ -70,6 +72,7 @@ pub async fn delete(
     me: ProfileId,
     channel_id: ChannelId,
 ) -> Result<ServerId, CommunityError> {
+    let _writer = domain.write_lock().await;
     let txn = domain.db.begin().await?;
     let current = find(&txn, channel_id).await?;
     let access = membership(&txn, me, ServerId(current.server_id)).await?;

@@ -23,6 +23,7 @@ pub async fn set_role(
             "Members can be made Guest or Moderator.".into(),
         ));
     }
+    let _writer = domain.write_lock().await;
     let txn = domain.db.begin().await?;
     let access = membership(&txn, me, server_id).await?;
     let target = target_member(&txn, &access, member_id).await?;
@@ -42,6 +43,7 @@ pub async fn kick(
     server_id: ServerId,
     member_id: MemberId,
 ) -> Result<(), CommunityError> {
+    let _writer = domain.write_lock().await;
     let txn = domain.db.begin().await?;
     let access = membership(&txn, me, server_id).await?;
     let target = target_member(&txn, &access, member_id).await?;

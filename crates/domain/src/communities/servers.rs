@@ -27,6 +27,7 @@ pub async fn create(
     image_url: Option<String>,
 ) -> Result<ServerSummary, CommunityError> {
     let now = Utc::now();
+    let _writer = domain.write_lock().await;
     let txn = domain.db.begin().await?;
     let server = server::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -138,6 +139,7 @@ pub async fn update(
     name: ServerName,
     image_url: Option<String>,
 ) -> Result<ServerSummary, CommunityError> {
+    let _writer = domain.write_lock().await;
     let txn = domain.db.begin().await?;
     let access = membership(&txn, me, server_id).await?;
     access.require(Action::EditServer)?;
@@ -156,6 +158,7 @@ pub async fn regenerate_invite(
     me: ProfileId,
     server_id: ServerId,
 ) -> Result<String, CommunityError> {
+    let _writer = domain.write_lock().await;
     let txn = domain.db.begin().await?;
     let access = membership(&txn, me, server_id).await?;
     access.require(Action::ManageInvite)?;
@@ -174,6 +177,7 @@ pub async fn delete(
     me: ProfileId,
     server_id: ServerId,
 ) -> Result<(), CommunityError> {
+    let _writer = domain.write_lock().await;
     let txn = domain.db.begin().await?;
     let access = membership(&txn, me, server_id).await?;
     access.require(Action::DeleteServer)?;
@@ -227,6 +231,7 @@ pub async fn leave(
     me: ProfileId,
     server_id: ServerId,
 ) -> Result<(), CommunityError> {
+    let _writer = domain.write_lock().await;
     let txn = domain.db.begin().await?;
     let access = membership(&txn, me, server_id).await?;
     access.require(Action::LeaveServer)?;

@@ -7,21 +7,21 @@ use crate::helpers::{Engine, Session, TestApp, spawn_app};
 use crate::on_both_engines;
 
 /// A server with one person in each role, and one outsider.
-struct Community {
-    app: TestApp,
-    owner: Session,
-    moderator: Session,
-    guest: Session,
-    outsider: Session,
-    server: String,
-    general: String,
-    owner_member: String,
-    moderator_member: String,
-    guest_member: String,
+pub struct Community {
+    pub app: TestApp,
+    pub owner: Session,
+    pub moderator: Session,
+    pub guest: Session,
+    pub outsider: Session,
+    pub server: String,
+    pub general: String,
+    pub owner_member: String,
+    pub moderator_member: String,
+    pub guest_member: String,
 }
 
 impl Community {
-    async fn new(engine: Engine) -> Self {
+    pub async fn new(engine: Engine) -> Self {
         let app = spawn_app(engine).await;
         let (_, owner) = app.new_user("Olivia Owner").await;
         let (_, moderator) = app.new_user("Max Moderator").await;
@@ -80,7 +80,7 @@ impl Community {
     }
 
     /// Runs a call that must be refused with `status` and leave the database as it was.
-    async fn refused(&self, who: &Session, endpoint: &str, form: &[(&str, &str)], status: u16) {
+    pub async fn refused(&self, who: &Session, endpoint: &str, form: &[(&str, &str)], status: u16) {
         let before = self.app.snapshot().await;
         let (got, body) = self.app.call(who, endpoint, form).await;
         assert_eq!(got, status, "{endpoint} {form:?}: {body}");

@@ -8,5 +8,6 @@ mod communities;
 mod files;
 mod health;
 mod helpers;
+mod messages;
 mod migrations;
 mod pages;

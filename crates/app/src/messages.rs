@@ -1,0 +1,3 @@
+//! Channel messages: the server functions (the chat UI arrives with the chat-client work).
+
+pub mod api;

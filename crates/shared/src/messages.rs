@@ -1,0 +1,112 @@
+//! Messages as the client sees them, the parsed message text, and the paging types.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::AppError;
+use crate::ids::{MemberId, MessageId, ProfileId};
+use crate::permissions::Role;
+
+/// What a deleted message shows instead of its text.
+pub const DELETED_TEXT: &str = "This message has been deleted.";
+
+/// Message text: trimmed, at most 2000 characters, empty only when a file is attached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageText(String);
+
+impl MessageText {
+    pub const MAX_CHARS: usize = 2000;
+
+    pub fn parse(raw: &str, has_file: bool) -> Result<Self, AppError> {
+        let text = raw.trim();
+        if text.is_empty() && !has_file {
+            return Err(AppError::Validation(
+                "Write a message or attach a file.".into(),
+            ));
+        }
+        if text.chars().count() > Self::MAX_CHARS {
+            return Err(AppError::Validation(format!(
+                "Messages can be at most {} characters.",
+                Self::MAX_CHARS
+            )));
+        }
+        Ok(Self(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Who wrote a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Author {
+    pub member_id: MemberId,
+    pub profile_id: ProfileId,
+    pub name: String,
+    pub image_url: Option<String>,
+    pub role: Role,
+}
+
+/// One message, at the state its `seq` describes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: MessageId,
+    /// The sequence number of the latest create, edit or delete of this message.
+    pub seq: i64,
+    pub content: String,
+    pub file_url: Option<String>,
+    pub deleted: bool,
+    pub edited: bool,
+    pub created_at: DateTime<Utc>,
+    pub author: Author,
+}
+
+/// A page of history, newest first; `before` asks for the page after this one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryPage {
+    pub messages: Vec<Message>,
+    /// The cursor for the next (older) page, or `None` at the start of the channel.
+    pub before: Option<MessageId>,
+}
+
+/// Everything created, edited or deleted after a sequence number, oldest change first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Changes {
+    pub messages: Vec<Message>,
+    /// The highest sequence number included (the caller's next `since`).
+    pub last_seq: i64,
+    /// True when the cap cut the list: ask again from `last_seq`.
+    pub more: bool,
+}
+
+/// A history page size: 30 by default, 1 to 100.
+pub fn page_size(requested: Option<u64>) -> u64 {
+    requested.unwrap_or(30).clamp(1, 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_text_is_trimmed_bounded_and_needs_text_or_a_file() {
+        assert_eq!(MessageText::parse("  hi  ", false).unwrap().as_str(), "hi");
+        assert!(MessageText::parse("   ", false).is_err());
+        assert_eq!(MessageText::parse("", true).unwrap().as_str(), "");
+        assert!(MessageText::parse(&"x".repeat(2000), false).is_ok());
+        assert!(MessageText::parse(&"x".repeat(2001), false).is_err());
+        assert!(
+            MessageText::parse(&"é".repeat(2000), false).is_ok(),
+            "characters, not bytes"
+        );
+    }
+
+    #[test]
+    fn page_sizes_are_bounded() {
+        assert_eq!(page_size(None), 30);
+        assert_eq!(page_size(Some(0)), 1);
+        assert_eq!(page_size(Some(500)), 100);
+        assert_eq!(page_size(Some(50)), 50);
+    }
+}
