@@ -5,6 +5,8 @@ pub mod accounts;
 pub mod communities;
 pub mod db;
 pub mod files;
+pub mod hub;
+pub mod live;
 pub mod messages;
 
 use std::sync::Arc;
@@ -15,22 +17,25 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use accounts::throttle::SignInThrottle;
 use files::FileStore;
+use hub::Hub;
 
 /// Everything the domain functions need, cheap to clone and shared by all requests.
 #[derive(Clone)]
 pub struct Domain {
     pub db: DatabaseConnection,
     pub files: FileStore,
+    pub hub: Arc<dyn Hub>,
     sign_in_throttle: Arc<SignInThrottle>,
     sqlite_writer: Option<Arc<Mutex<()>>>,
 }
 
 impl Domain {
-    pub fn new(db: DatabaseConnection, files: FileStore) -> Self {
+    pub fn new(db: DatabaseConnection, files: FileStore, hub: Arc<dyn Hub>) -> Self {
         let sqlite = db.get_database_backend() == DbBackend::Sqlite;
         Self {
             db,
             files,
+            hub,
             sign_in_throttle: Arc::new(SignInThrottle::new()),
             sqlite_writer: sqlite.then(|| Arc::new(Mutex::new(()))),
         }

@@ -14,6 +14,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use shared::ids::{ChannelId, MessageId, ProfileId, ServerId};
+use shared::live::ServerEvent;
 use shared::messages::{Author, Changes, DELETED_TEXT, HistoryPage, Message, MessageText};
 use shared::permissions::Action;
 use uuid::Uuid;
@@ -61,7 +62,12 @@ pub async fn send(
     match inserted {
         Ok(row) => {
             txn.commit().await?;
-            one(&domain.db, row).await
+            let message = one(&domain.db, row).await?;
+            domain.hub.publish(&ServerEvent::MessageCreated {
+                channel_id,
+                message: message.clone(),
+            });
+            Ok(message)
         }
         // The same send racing itself: the unique (member, nonce) kept the first one.
         Err(e) if is_unique_violation(&e) => {
@@ -162,7 +168,13 @@ pub async fn edit(
     active.updated_at = Set(now);
     let row = active.update(&txn).await?;
     txn.commit().await?;
-    one(&domain.db, row).await
+    let channel_id = ChannelId(row.channel_id);
+    let message = one(&domain.db, row).await?;
+    domain.hub.publish(&ServerEvent::MessageUpdated {
+        channel_id,
+        message: message.clone(),
+    });
+    Ok(message)
 }
 
 /// Soft-deletes a message (its author, or a MODERATOR or ADMIN of the server): the row stays,
@@ -191,7 +203,13 @@ pub async fn delete(
     active.updated_at = Set(Utc::now());
     let row = active.update(&txn).await?;
     txn.commit().await?;
-    one(&domain.db, row).await
+    let channel_id = ChannelId(row.channel_id);
+    let message = one(&domain.db, row).await?;
+    domain.hub.publish(&ServerEvent::MessageDeleted {
+        channel_id,
+        message: message.clone(),
+    });
+    Ok(message)
 }
 
 /// Takes the channel's next sequence number. The UPDATE locks the channel row (PostgreSQL) or
@@ -213,7 +231,7 @@ async fn next_seq(db: &impl ConnectionTrait, channel_id: Uuid) -> Result<i64, Co
 }
 
 /// The channel and the caller's membership of its server (NotFound for non-members).
-async fn channel_access(
+pub(crate) async fn channel_access(
     db: &impl ConnectionTrait,
     me: ProfileId,
     channel_id: ChannelId,

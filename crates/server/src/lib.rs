@@ -10,3 +10,4 @@ pub mod config;
 mod routes;
 pub mod startup;
 pub mod telemetry;
+pub mod ws;

@@ -17,6 +17,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::trace::TraceLayer;
 
 use crate::config::Settings;
+use crate::ws::{self, Connections};
 use crate::{api_errors, auth_gate};
 
 /// What every handler can reach.
@@ -25,6 +26,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub domain: Domain,
     pub cookie_policy: CookiePolicy,
+    pub connections: Connections,
 }
 
 impl AppState {
@@ -38,7 +40,12 @@ impl AppState {
 /// The largest request body accepted (an 8 MB attachment plus form overhead).
 const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 
-pub fn router(domain: Domain, settings: &Settings, address: SocketAddr) -> Router {
+pub fn router(
+    domain: Domain,
+    connections: Connections,
+    settings: &Settings,
+    address: SocketAddr,
+) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("chatterhub")
         .site_root(settings.site_root.to_string_lossy().as_ref())
@@ -51,6 +58,7 @@ pub fn router(domain: Domain, settings: &Settings, address: SocketAddr) -> Route
         cookie_policy: CookiePolicy {
             secure: settings.secure_cookies(),
         },
+        connections,
     };
     let context = {
         let state = state.clone();
@@ -74,6 +82,7 @@ pub fn router(domain: Domain, settings: &Settings, address: SocketAddr) -> Route
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/files/{key}", get(files::serve))
+        .route("/ws", get(ws::upgrade))
         .merge(app)
         // Uploads are checked against their own limits; this only stops absurd bodies early.
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -3,15 +3,21 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::Context;
 use axum::Router;
 use domain::files::FileStore;
+use domain::hub::LocalHub;
 use domain::{DatabaseConnection, Domain};
 use tokio::net::TcpListener;
 
 use crate::config::{DatabaseSettings, Settings};
 use crate::routes;
+use crate::ws::Connections;
+
+/// How long shutdown waits for live sockets to send their close frames.
+const SOCKET_CLOSE_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// A bound, ready-to-run server. Tests build it with port 0 and read the port back.
 pub struct Application {
@@ -19,6 +25,7 @@ pub struct Application {
     router: Router,
     address: SocketAddr,
     db: DatabaseConnection,
+    connections: Connections,
 }
 
 impl Application {
@@ -33,12 +40,16 @@ impl Application {
             Some(url) => FileStore::from_url(url)?,
             None => FileStore::local(&settings.db.data_dir.join("uploads"))?,
         };
-        let router = routes::router(Domain::new(db.clone(), files), &settings, address);
+        let hub = Arc::new(LocalHub::default());
+        let connections = Connections::default();
+        let domain = Domain::new(db.clone(), files, hub);
+        let router = routes::router(domain, connections.clone(), &settings, address);
         Ok(Self {
             listener,
             router,
             address,
             db,
+            connections,
         })
     }
 
@@ -55,16 +66,29 @@ impl Application {
         &self.db
     }
 
-    /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
+    /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish and closes every
+    /// live socket with a close frame (clients reconnect and catch up by sequence).
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        axum::serve(
+        let connections = self.connections.clone();
+        let served = axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            connections.stop.cancel();
+        })
         .await
-        .context("the server stopped with an error")
+        .context("the server stopped with an error");
+        self.connections.tracker.close();
+        if tokio::time::timeout(SOCKET_CLOSE_GRACE, self.connections.tracker.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!("some live connections did not close in time");
+        }
+        served
     }
 }
 

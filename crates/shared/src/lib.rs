@@ -4,6 +4,7 @@ pub mod account;
 pub mod community;
 pub mod error;
 pub mod ids;
+pub mod live;
 pub mod messages;
 pub mod permissions;
 

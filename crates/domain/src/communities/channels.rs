@@ -5,6 +5,7 @@ use entity::channel;
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set, TransactionTrait};
 use shared::community::{ChannelInfo, ChannelKind, ChannelName, GENERAL};
 use shared::ids::{ChannelId, ProfileId, ServerId};
+use shared::live::ServerEvent;
 use shared::permissions::Action;
 use uuid::Uuid;
 
@@ -39,7 +40,12 @@ pub async fn create(
     .await
     .map_err(name_taken)?;
     txn.commit().await?;
-    Ok(info(created))
+    let channel = info(created);
+    domain.hub.publish(&ServerEvent::ChannelCreated {
+        server_id,
+        channel: channel.clone(),
+    });
+    Ok(channel)
 }
 
 /// Renames a channel and/or changes its type (ADMIN, MODERATOR; not `general`).
@@ -63,7 +69,13 @@ pub async fn update(
     active.updated_at = Set(Utc::now());
     let updated = active.update(&txn).await.map_err(name_taken)?;
     txn.commit().await?;
-    Ok(info(updated))
+    let server_id = ServerId(updated.server_id);
+    let channel = info(updated);
+    domain.hub.publish(&ServerEvent::ChannelUpdated {
+        server_id,
+        channel: channel.clone(),
+    });
+    Ok(channel)
 }
 
 /// Deletes a channel and its messages (ADMIN, MODERATOR; not `general`). Returns its server.
@@ -81,7 +93,12 @@ pub async fn delete(
     })?;
     channel::Entity::delete_by_id(current.id).exec(&txn).await?;
     txn.commit().await?;
-    Ok(ServerId(current.server_id))
+    let server_id = ServerId(current.server_id);
+    domain.hub.publish(&ServerEvent::ChannelDeleted {
+        server_id,
+        channel_id,
+    });
+    Ok(server_id)
 }
 
 async fn find(

@@ -4,6 +4,7 @@ use chrono::Utc;
 use entity::member;
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set, TransactionTrait};
 use shared::ids::{MemberId, ProfileId, ServerId};
+use shared::live::ServerEvent;
 use shared::permissions::{Action, Role, Target};
 
 use super::CommunityError;
@@ -33,6 +34,11 @@ pub async fn set_role(
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
     txn.commit().await?;
+    domain.hub.publish(&ServerEvent::MemberRoleChanged {
+        server_id,
+        member_id,
+        role: new_role,
+    });
     Ok(())
 }
 
@@ -50,6 +56,11 @@ pub async fn kick(
     access.require(Action::Kick(target_of(&access, &target)))?;
     member::Entity::delete_by_id(target.id).exec(&txn).await?;
     txn.commit().await?;
+    domain.hub.publish(&ServerEvent::MemberKicked {
+        server_id,
+        member_id,
+        profile_id: ProfileId(target.profile_id),
+    });
     Ok(())
 }
 

@@ -11,6 +11,7 @@ use shared::community::{
     ChannelInfo, GENERAL, MemberInfo, ServerDetails, ServerName, ServerSummary,
 };
 use shared::ids::{ChannelId, MemberId, ProfileId, ServerId};
+use shared::live::ServerEvent;
 use shared::permissions::{Action, Role};
 use uuid::Uuid;
 
@@ -149,7 +150,11 @@ pub async fn update(
     active.updated_at = Set(Utc::now());
     let server = active.update(&txn).await?;
     txn.commit().await?;
-    Ok(summary(server))
+    let server = summary(server);
+    domain.hub.publish(&ServerEvent::ServerUpdated {
+        server: server.clone(),
+    });
+    Ok(server)
 }
 
 /// Replaces the invite code, so old links stop working (ADMIN, MODERATOR).
@@ -183,6 +188,9 @@ pub async fn delete(
     access.require(Action::DeleteServer)?;
     server::Entity::delete_by_id(server_id.0).exec(&txn).await?;
     txn.commit().await?;
+    domain
+        .hub
+        .publish(&ServerEvent::ServerDeleted { server_id });
     Ok(())
 }
 
@@ -216,13 +224,31 @@ pub async fn join_by_invite(
         .await;
         // One statement, no transaction: if two tabs join at once, the unique (profile, server)
         // index keeps one row and both succeed.
-        if let Err(e) = inserted
-            && !super::is_unique_violation(&e)
-        {
-            return Err(e.into());
+        match inserted {
+            Ok(member) => publish_joined(domain, member, server.owner_id).await?,
+            Err(e) if super::is_unique_violation(&e) => {}
+            Err(e) => return Err(e.into()),
         }
     }
     Ok(ServerId(server.id))
+}
+
+async fn publish_joined(
+    domain: &Domain,
+    member: member::Model,
+    owner_id: Uuid,
+) -> Result<(), CommunityError> {
+    if let Some(p) = profile::Entity::find_by_id(member.profile_id)
+        .one(&domain.db)
+        .await?
+    {
+        let server_id = ServerId(member.server_id);
+        domain.hub.publish(&ServerEvent::MemberJoined {
+            server_id,
+            member: member_info(member, p, owner_id),
+        });
+    }
+    Ok(())
 }
 
 /// Leaves the server (anyone but the owner, who deletes it instead).

@@ -1,0 +1,144 @@
+//! Who follows what, on this node. An event is serialized once when published; every follower
+//! gets the same bytes. Knows nothing of sockets.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use shared::live::{ServerEvent, Topic};
+use tokio::sync::broadcast;
+
+/// One serialized event, shared by every follower.
+pub type Frame = Arc<str>;
+
+/// Publishing and following topics. The in-process hub serves one node; the Redis hub shares
+/// events between nodes and delivers through a local hub on each.
+pub trait Hub: Send + Sync + 'static {
+    /// Sends `event` to every follower of its topic.
+    fn publish(&self, event: &ServerEvent);
+    /// Follows `topic` on this node. The receiver's buffer is bounded: a follower that falls
+    /// behind sees `Lagged` and is expected to drop and catch up by sequence number.
+    fn follow(&self, topic: Topic) -> broadcast::Receiver<Frame>;
+}
+
+/// The in-process hub.
+pub struct LocalHub {
+    topics: Mutex<HashMap<Topic, broadcast::Sender<Frame>>>,
+    capacity: usize,
+}
+
+impl LocalHub {
+    /// How many events a follower may fall behind before it is cut off.
+    pub const DEFAULT_CAPACITY: usize = 256;
+
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            topics: Mutex::new(HashMap::new()),
+            capacity,
+        }
+    }
+
+    /// Hands an already serialized event to this node's followers of `topic`.
+    pub fn deliver(&self, topic: Topic, frame: Frame) {
+        let mut topics = self
+            .topics
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(sender) = topics.get(&topic)
+            && sender.send(frame).is_err()
+        {
+            // Nobody follows it any more.
+            topics.remove(&topic);
+        }
+    }
+
+    /// Topics with at least one follower (for tests and metrics).
+    pub fn followed_topics(&self) -> usize {
+        let topics = self
+            .topics
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        topics.values().filter(|s| s.receiver_count() > 0).count()
+    }
+}
+
+impl Default for LocalHub {
+    fn default() -> Self {
+        Self::new(Self::DEFAULT_CAPACITY)
+    }
+}
+
+impl Hub for LocalHub {
+    fn publish(&self, event: &ServerEvent) {
+        if let Some(topic) = event.topic() {
+            self.deliver(topic, serialize(event));
+        }
+    }
+
+    fn follow(&self, topic: Topic) -> broadcast::Receiver<Frame> {
+        let mut topics = self
+            .topics
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        topics
+            .entry(topic)
+            .or_insert_with(|| broadcast::channel(self.capacity).0)
+            .subscribe()
+    }
+}
+
+/// The wire form of an event.
+pub fn serialize(event: &ServerEvent) -> Frame {
+    match serde_json::to_string(event) {
+        Ok(json) => Arc::from(json),
+        // A derive(Serialize) of plain data cannot fail; say so loudly if it ever does.
+        Err(e) => {
+            tracing::error!(error = %e, "event serialization failed");
+            Arc::from(r#"{"type":"Error","data":{"message":"event lost"}}"#)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::ids::{ChannelId, ServerId};
+    use uuid::Uuid;
+
+    #[tokio::test]
+    async fn followers_of_a_topic_get_the_same_bytes_and_others_nothing() {
+        let hub = LocalHub::new(8);
+        let server_id = ServerId(Uuid::new_v4());
+        let mut a = hub.follow(Topic::Server(server_id));
+        let mut b = hub.follow(Topic::Server(server_id));
+        let mut other = hub.follow(Topic::Channel(ChannelId(Uuid::new_v4())));
+        hub.publish(&ServerEvent::ServerDeleted { server_id });
+        let (fa, fb) = (a.recv().await.unwrap(), b.recv().await.unwrap());
+        assert!(Arc::ptr_eq(&fa, &fb), "serialized once, shared");
+        assert!(fa.contains("ServerDeleted"));
+        assert!(other.try_recv().is_err());
+    }
+
+    #[tokio::test]
+    async fn a_slow_follower_lags_instead_of_growing_memory() {
+        let hub = LocalHub::new(2);
+        let server_id = ServerId(Uuid::new_v4());
+        let mut slow = hub.follow(Topic::Server(server_id));
+        for _ in 0..5 {
+            hub.publish(&ServerEvent::ServerDeleted { server_id });
+        }
+        assert!(matches!(
+            slow.recv().await,
+            Err(broadcast::error::RecvError::Lagged(3))
+        ));
+    }
+
+    #[test]
+    fn topics_without_followers_are_dropped() {
+        let hub = LocalHub::new(2);
+        let server_id = ServerId(Uuid::new_v4());
+        drop(hub.follow(Topic::Server(server_id)));
+        hub.publish(&ServerEvent::ServerDeleted { server_id });
+        assert_eq!(hub.followed_topics(), 0);
+        assert!(hub.topics.lock().unwrap().is_empty());
+    }
+}

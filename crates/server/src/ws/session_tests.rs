@@ -1,0 +1,261 @@
+//! The session over in-memory channels: no sockets, no database.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use domain::hub::{Frame, Hub, LocalHub};
+use futures_channel::mpsc;
+use futures_util::{SinkExt, StreamExt};
+use shared::ids::{ChannelId, MemberId, ProfileId, ServerId};
+use shared::live::{ClientCommand, ServerEvent, Topic};
+use tokio::sync::oneshot;
+use uuid::Uuid;
+
+use super::session::{
+    self, CLOSE_DEAD, CLOSE_GOING_AWAY, CLOSE_POLICY, CLOSE_TOO_SLOW, Gate, Inbound, Outbound,
+    Timing,
+};
+
+struct FakeGate {
+    hub: Arc<LocalHub>,
+    allowed: HashMap<Topic, ServerId>,
+}
+
+impl Gate for FakeGate {
+    async fn authorize(&self, topic: Topic) -> Result<ServerId, String> {
+        self.allowed
+            .get(&topic)
+            .copied()
+            .ok_or_else(|| "Not found.".to_owned())
+    }
+
+    fn follow(&self, topic: Topic) -> tokio::sync::broadcast::Receiver<Frame> {
+        self.hub.follow(topic)
+    }
+}
+
+struct Harness {
+    hub: Arc<LocalHub>,
+    me: ProfileId,
+    server: ServerId,
+    channel: ChannelId,
+    to_session: mpsc::UnboundedSender<Inbound>,
+    from_session: mpsc::UnboundedReceiver<Outbound>,
+    stop: Option<oneshot::Sender<()>>,
+    done: tokio::task::JoinHandle<()>,
+}
+
+fn start(capacity: usize, timing: Timing) -> Harness {
+    let hub = Arc::new(LocalHub::new(capacity));
+    let me = ProfileId(Uuid::new_v4());
+    let server = ServerId(Uuid::new_v4());
+    let channel = ChannelId(Uuid::new_v4());
+    let allowed = HashMap::from([
+        (Topic::Channel(channel), server),
+        (Topic::Server(server), server),
+    ]);
+    let gate = FakeGate {
+        hub: hub.clone(),
+        allowed,
+    };
+    let (to_session, inbound) = mpsc::unbounded();
+    let (outbound, from_session) = mpsc::unbounded();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let done = tokio::spawn(async move {
+        let sink = outbound.sink_map_err(|_| ());
+        let stop = async move {
+            let _ = stopped.await;
+        };
+        session::run(gate, me, Box::pin(sink), inbound, timing, stop).await;
+    });
+    Harness {
+        hub,
+        me,
+        server,
+        channel,
+        to_session,
+        from_session,
+        stop: Some(stop),
+        done,
+    }
+}
+
+impl Harness {
+    fn send(&self, command: &ClientCommand) {
+        self.to_session
+            .unbounded_send(Inbound::Text(serde_json::to_string(command).unwrap()))
+            .unwrap();
+    }
+
+    async fn next(&mut self) -> Outbound {
+        self.next_within(Duration::from_secs(5)).await
+    }
+
+    async fn next_within(&mut self, limit: Duration) -> Outbound {
+        tokio::time::timeout(limit, self.from_session.next())
+            .await
+            .expect("the session answers")
+            .expect("the session is open")
+    }
+
+    async fn next_event(&mut self) -> ServerEvent {
+        match self.next().await {
+            Outbound::Text(frame) => serde_json::from_str(&frame).unwrap(),
+            other => panic!("expected an event, got {other:?}"),
+        }
+    }
+
+    fn message_event(&self) -> ServerEvent {
+        ServerEvent::ChannelDeleted {
+            server_id: self.server,
+            channel_id: self.channel,
+        }
+    }
+}
+
+fn quiet() -> Timing {
+    Timing {
+        heartbeat: Duration::from_secs(3600),
+        timeout: Duration::from_secs(7200),
+    }
+}
+
+#[tokio::test]
+async fn follows_allowed_topics_and_only_those() {
+    let mut h = start(16, quiet());
+    let topic = Topic::Channel(h.channel);
+    h.send(&ClientCommand::Subscribe { topic });
+    assert_eq!(h.next_event().await, ServerEvent::Subscribed { topic });
+
+    let other = Topic::Channel(ChannelId(Uuid::new_v4()));
+    h.send(&ClientCommand::Subscribe { topic: other });
+    assert!(
+        matches!(h.next_event().await, ServerEvent::Error { .. }),
+        "refused topics say why"
+    );
+
+    // An event on another server's topic never arrives; the channel's does.
+    h.hub.publish(&ServerEvent::ServerDeleted {
+        server_id: ServerId(Uuid::new_v4()),
+    });
+    let frame = domain::hub::serialize(&ServerEvent::Pong);
+    h.hub.deliver(topic, frame.clone());
+    assert_eq!(h.next().await, Outbound::Text(frame));
+}
+
+#[tokio::test]
+async fn bad_frames_get_an_error_and_the_connection_lives_on() {
+    let mut h = start(16, quiet());
+    h.to_session
+        .unbounded_send(Inbound::Text("{not json".into()))
+        .unwrap();
+    assert!(matches!(h.next_event().await, ServerEvent::Error { .. }));
+    h.to_session.unbounded_send(Inbound::Binary).unwrap();
+    assert!(matches!(h.next_event().await, ServerEvent::Error { .. }));
+    h.send(&ClientCommand::Ping);
+    assert_eq!(h.next_event().await, ServerEvent::Pong);
+    h.to_session
+        .unbounded_send(Inbound::Broken("message too long".into()))
+        .unwrap();
+    assert!(
+        matches!(h.next().await, Outbound::Close { code: CLOSE_POLICY, reason } if reason.contains("too long"))
+    );
+    h.done.await.unwrap();
+}
+
+#[tokio::test]
+async fn a_removed_member_is_unsubscribed_and_told() {
+    let mut h = start(16, quiet());
+    let channel = Topic::Channel(h.channel);
+    h.send(&ClientCommand::Subscribe { topic: channel });
+    h.next_event().await;
+    // Someone else leaving changes nothing for me (I do not follow the server topic itself).
+    h.hub.publish(&ServerEvent::MemberLeft {
+        server_id: h.server,
+        member_id: MemberId(Uuid::new_v4()),
+        profile_id: ProfileId(Uuid::new_v4()),
+    });
+    h.hub.publish(&ServerEvent::MemberKicked {
+        server_id: h.server,
+        member_id: MemberId(Uuid::new_v4()),
+        profile_id: h.me,
+    });
+    match h.next_event().await {
+        ServerEvent::Unsubscribed { topic, .. } => assert_eq!(topic, channel),
+        other => panic!("expected Unsubscribed, got {other:?}"),
+    }
+    h.hub.publish(&h.message_event());
+    h.send(&ClientCommand::Ping);
+    assert_eq!(
+        h.next_event().await,
+        ServerEvent::Pong,
+        "nothing from the lost server came first"
+    );
+}
+
+#[tokio::test]
+async fn a_client_that_falls_behind_is_disconnected() {
+    let mut h = start(2, quiet());
+    let topic = Topic::Server(h.server);
+    h.send(&ClientCommand::Subscribe { topic });
+    h.next_event().await;
+    // Stop reading: keep the session busy so its buffer overflows.
+    for _ in 0..50 {
+        h.hub.publish(&ServerEvent::ServerUpdated {
+            server: shared::community::ServerSummary {
+                id: h.server,
+                name: "x".into(),
+                image_url: None,
+            },
+        });
+    }
+    let mut closed = None;
+    while let Ok(Some(out)) =
+        tokio::time::timeout(Duration::from_secs(5), h.from_session.next()).await
+    {
+        if let Outbound::Close { code, .. } = out {
+            closed = Some(code);
+            break;
+        }
+    }
+    assert_eq!(closed, Some(CLOSE_TOO_SLOW));
+}
+
+#[tokio::test]
+async fn shutdown_sends_a_close_frame() {
+    let mut h = start(16, quiet());
+    h.stop.take().unwrap().send(()).unwrap();
+    assert!(matches!(
+        h.next().await,
+        Outbound::Close {
+            code: CLOSE_GOING_AWAY,
+            ..
+        }
+    ));
+    h.done.await.unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn silent_clients_are_pinged_then_dropped() {
+    let mut h = start(
+        16,
+        Timing {
+            heartbeat: Duration::from_secs(10),
+            timeout: Duration::from_secs(25),
+        },
+    );
+    let mut pings = 0;
+    loop {
+        // Time is paused and jumps to the next timer: the heartbeat, not this limit.
+        match h.next_within(Duration::from_secs(120)).await {
+            Outbound::Ping => pings += 1,
+            Outbound::Close { code, .. } => {
+                assert_eq!(code, CLOSE_DEAD);
+                break;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert!(pings >= 2, "{pings}");
+}

@@ -1,0 +1,173 @@
+//! The live feed's protocol: what a browser asks over `/ws`, and what the server pushes.
+//! JSON with a `type` tag; topics and ids are typed, never strings.
+
+use serde::{Deserialize, Serialize};
+
+use crate::community::{ChannelInfo, MemberInfo, ServerSummary};
+use crate::ids::{ChannelId, MemberId, ProfileId, ServerId};
+use crate::messages::Message;
+use crate::permissions::Role;
+
+/// Something a connection can follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id")]
+pub enum Topic {
+    /// Messages of one channel.
+    Channel(ChannelId),
+    /// Channels, members and settings of one server.
+    Server(ServerId),
+}
+
+/// What the browser sends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data")]
+pub enum ClientCommand {
+    Subscribe { topic: Topic },
+    Unsubscribe { topic: Topic },
+    Ping,
+}
+
+/// What the server pushes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data")]
+pub enum ServerEvent {
+    Subscribed {
+        topic: Topic,
+    },
+    /// The connection no longer follows `topic` (left, kicked, or the topic is gone).
+    Unsubscribed {
+        topic: Topic,
+        reason: String,
+    },
+    MessageCreated {
+        channel_id: ChannelId,
+        message: Message,
+    },
+    MessageUpdated {
+        channel_id: ChannelId,
+        message: Message,
+    },
+    MessageDeleted {
+        channel_id: ChannelId,
+        message: Message,
+    },
+    ChannelCreated {
+        server_id: ServerId,
+        channel: ChannelInfo,
+    },
+    ChannelUpdated {
+        server_id: ServerId,
+        channel: ChannelInfo,
+    },
+    ChannelDeleted {
+        server_id: ServerId,
+        channel_id: ChannelId,
+    },
+    MemberJoined {
+        server_id: ServerId,
+        member: MemberInfo,
+    },
+    MemberLeft {
+        server_id: ServerId,
+        member_id: MemberId,
+        profile_id: ProfileId,
+    },
+    MemberRoleChanged {
+        server_id: ServerId,
+        member_id: MemberId,
+        role: Role,
+    },
+    MemberKicked {
+        server_id: ServerId,
+        member_id: MemberId,
+        profile_id: ProfileId,
+    },
+    ServerUpdated {
+        server: ServerSummary,
+    },
+    ServerDeleted {
+        server_id: ServerId,
+    },
+    /// A command could not be carried out; the connection stays open.
+    Error {
+        message: String,
+    },
+    Pong,
+}
+
+impl ServerEvent {
+    /// The topic whose followers receive this event (`None` for replies to one connection).
+    pub fn topic(&self) -> Option<Topic> {
+        use ServerEvent::*;
+        match self {
+            MessageCreated { channel_id, .. }
+            | MessageUpdated { channel_id, .. }
+            | MessageDeleted { channel_id, .. } => Some(Topic::Channel(*channel_id)),
+            ChannelCreated { server_id, .. }
+            | ChannelUpdated { server_id, .. }
+            | ChannelDeleted { server_id, .. }
+            | MemberJoined { server_id, .. }
+            | MemberLeft { server_id, .. }
+            | MemberRoleChanged { server_id, .. }
+            | MemberKicked { server_id, .. }
+            | ServerDeleted { server_id } => Some(Topic::Server(*server_id)),
+            ServerUpdated { server } => Some(Topic::Server(server.id)),
+            Subscribed { .. } | Unsubscribed { .. } | Error { .. } | Pong => None,
+        }
+    }
+
+    /// The person who lost access to a server through this event, if any.
+    pub fn removed_profile(&self) -> Option<(ServerId, Option<ProfileId>)> {
+        match self {
+            ServerEvent::MemberKicked {
+                server_id,
+                profile_id,
+                ..
+            }
+            | ServerEvent::MemberLeft {
+                server_id,
+                profile_id,
+                ..
+            } => Some((*server_id, Some(*profile_id))),
+            ServerEvent::ServerDeleted { server_id } => Some((*server_id, None)),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    #[test]
+    fn commands_and_events_are_tagged_json() {
+        let topic = Topic::Channel(ChannelId(Uuid::nil()));
+        let json = serde_json::to_string(&ClientCommand::Subscribe { topic }).unwrap();
+        assert_eq!(
+            json,
+            r#"{"type":"Subscribe","data":{"topic":{"kind":"Channel","id":"00000000-0000-0000-0000-000000000000"}}}"#
+        );
+        assert_eq!(
+            serde_json::from_str::<ClientCommand>(&json).unwrap(),
+            ClientCommand::Subscribe { topic }
+        );
+        assert_eq!(
+            serde_json::to_string(&ClientCommand::Ping).unwrap(),
+            r#"{"type":"Ping"}"#
+        );
+        assert!(
+            serde_json::from_str::<ClientCommand>(r#"{"type":"Subscribe","data":{"topic":"all"}}"#)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn events_know_their_topic() {
+        let server_id = ServerId(Uuid::new_v4());
+        let deleted = ServerEvent::ServerDeleted { server_id };
+        assert_eq!(deleted.topic(), Some(Topic::Server(server_id)));
+        assert_eq!(deleted.removed_profile(), Some((server_id, None)));
+        assert_eq!(ServerEvent::Pong.topic(), None);
+    }
+}
