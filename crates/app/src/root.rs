@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 use crate::auth::pages::{SignInPage, SignUpPage};
 use crate::communities::{ChannelPage, InvitePage, ServerIndex, ServerLayout};
@@ -45,7 +45,8 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=AppShell>
                     <Route path=path!("") view=Home />
                     <Route path=path!("invite/:code") view=InvitePage />
-                    <ParentRoute path=path!("servers/:server_id") view=ServerLayout>
+                    // Rendered whole before sending, so a server you cannot see is a real 404.
+                    <ParentRoute path=path!("servers/:server_id") view=ServerLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=ServerIndex />
                         <Route path=path!("channels/:channel_id") view=ChannelPage />
                     </ParentRoute>

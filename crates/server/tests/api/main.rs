@@ -8,6 +8,7 @@ mod communities;
 mod files;
 mod health;
 mod helpers;
+mod live;
 mod messages;
 mod migrations;
 mod pages;
