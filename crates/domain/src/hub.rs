@@ -1,6 +1,8 @@
 //! Who follows what, on this node. An event is serialized once when published; every follower
 //! gets the same bytes. Knows nothing of sockets.
 
+pub mod redis_hub;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use anyhow::Context;
 use axum::Router;
 use domain::files::FileStore;
-use domain::hub::LocalHub;
+use domain::hub::redis_hub::RedisHub;
+use domain::hub::{Hub, LocalHub};
 use domain::{DatabaseConnection, Domain};
 use tokio::net::TcpListener;
 
@@ -40,7 +41,11 @@ impl Application {
             Some(url) => FileStore::from_url(url)?,
             None => FileStore::local(&settings.db.data_dir.join("uploads"))?,
         };
-        let hub = Arc::new(LocalHub::default());
+        let local = Arc::new(LocalHub::default());
+        let hub: Arc<dyn Hub> = match &settings.redis_url {
+            Some(url) => RedisHub::start(url.as_str(), local).context("cannot use --redis-url")?,
+            None => local,
+        };
         let connections = Connections::default();
         let domain = Domain::new(db.clone(), files, hub);
         let router = routes::router(domain, connections.clone(), &settings, address);

@@ -22,7 +22,11 @@ pub struct Community {
 
 impl Community {
     pub async fn new(engine: Engine) -> Self {
-        let app = spawn_app(engine).await;
+        Self::on(spawn_app(engine).await).await
+    }
+
+    /// The community, built on an app already running.
+    pub async fn on(app: TestApp) -> Self {
         let (_, owner) = app.new_user("Olivia Owner").await;
         let (_, moderator) = app.new_user("Max Moderator").await;
         let (_, guest) = app.new_user("Gus Guest").await;

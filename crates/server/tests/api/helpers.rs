@@ -87,10 +87,16 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// The app's own connection, to simulate the database going away.
     pub app_db: DatabaseConnection,
-    _dir: TempDir,
+    settings: Settings,
+    _dir: std::sync::Arc<TempDir>,
 }
 
 pub async fn spawn_app(engine: Engine) -> TestApp {
+    spawn_app_with(engine, None).await
+}
+
+/// An app whose live events go through Redis at `redis_url`.
+pub async fn spawn_app_with(engine: Engine, redis_url: Option<&str>) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let database_url = engine.fresh_database(&dir).await;
     let settings = Settings {
@@ -101,7 +107,7 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
         },
         bind: "127.0.0.1:0".parse().unwrap(),
         storage_url: None,
-        redis_url: None,
+        redis_url: redis_url.map(|u| u.parse().unwrap()),
         livekit_url: None,
         livekit_api_key: None,
         livekit_api_secret: None,
@@ -110,7 +116,11 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
     }
     .validate()
     .unwrap();
-    let app = Application::build(settings).await.unwrap();
+    start(settings, std::sync::Arc::new(dir)).await
+}
+
+async fn start(settings: Settings, dir: std::sync::Arc<TempDir>) -> TestApp {
+    let app = Application::build(settings.clone()).await.unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
     let app_db = app.database().clone();
     tokio::spawn(app.run_until_stopped());
@@ -119,12 +129,13 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
         .timeout(Duration::from_secs(30))
         .build()
         .unwrap();
-    let db = Database::connect(&database_url).await.unwrap();
+    let db = Database::connect(&settings.db.url()).await.unwrap();
     TestApp {
         address,
         http,
         db,
         app_db,
+        settings,
         _dir: dir,
     }
 }
@@ -142,6 +153,11 @@ impl Session {
 }
 
 impl TestApp {
+    /// Another node of the same deployment: same database, same Redis, its own port.
+    pub async fn another_node(&self) -> TestApp {
+        start(self.settings.clone(), self._dir.clone()).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

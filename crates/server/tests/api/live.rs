@@ -17,9 +17,9 @@ use crate::communities::Community;
 use crate::helpers::{Engine, Session, TestApp};
 use crate::on_both_engines;
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
-async fn connect(app: &TestApp, session: Option<&Session>) -> Result<Socket, WsError> {
+pub async fn connect(app: &TestApp, session: Option<&Session>) -> Result<Socket, WsError> {
     let url = app.address.replace("http://", "ws://") + "/ws";
     let mut request = url.into_client_request().unwrap();
     if let Some(s) = session {
@@ -30,7 +30,7 @@ async fn connect(app: &TestApp, session: Option<&Session>) -> Result<Socket, WsE
     connect_async(request).await.map(|(socket, _)| socket)
 }
 
-async fn send(socket: &mut Socket, command: Value) {
+pub async fn send(socket: &mut Socket, command: Value) {
     socket
         .send(Message::Text(command.to_string().into()))
         .await
@@ -38,7 +38,7 @@ async fn send(socket: &mut Socket, command: Value) {
 }
 
 /// The next JSON event, skipping pings.
-async fn event(socket: &mut Socket) -> Value {
+pub async fn event(socket: &mut Socket) -> Value {
     loop {
         let message = tokio::time::timeout(Duration::from_secs(5), socket.next())
             .await
@@ -53,7 +53,7 @@ async fn event(socket: &mut Socket) -> Value {
     }
 }
 
-async fn subscribe(socket: &mut Socket, topic: Value) -> Value {
+pub async fn subscribe(socket: &mut Socket, topic: Value) -> Value {
     send(
         socket,
         json!({"type": "Subscribe", "data": {"topic": topic}}),
@@ -62,11 +62,11 @@ async fn subscribe(socket: &mut Socket, topic: Value) -> Value {
     event(socket).await
 }
 
-fn channel(id: &str) -> Value {
+pub fn channel(id: &str) -> Value {
     json!({"kind": "Channel", "id": id})
 }
 
-async fn post(c: &Community, who: &Session, channel_id: &str, text: &str) -> Value {
+pub async fn post(c: &Community, who: &Session, channel_id: &str, text: &str) -> Value {
     let nonce = Uuid::new_v4().to_string();
     c.app
         .ok(

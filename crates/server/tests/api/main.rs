@@ -11,4 +11,5 @@ mod helpers;
 mod live;
 mod messages;
 mod migrations;
+mod nodes;
 mod pages;
