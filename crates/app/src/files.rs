@@ -19,6 +19,21 @@ pub async fn upload_image(data: MultipartData) -> Result<String, AppError> {
     Ok(key.url())
 }
 
+/// Stores a message attachment (the form field `file`: an image or a PDF, at most 8 MB) and
+/// returns the URL it is served from.
+#[server(prefix = "/api", endpoint = "upload_attachment", input = MultipartFormData)]
+pub async fn upload_attachment(data: MultipartData) -> Result<String, AppError> {
+    use domain::files::{ATTACHMENT_MAX_MB, FileKind};
+    crate::auth::session::require_user().await?;
+    let bytes = read_file_field(data, ATTACHMENT_MAX_MB).await?;
+    let domain = crate::auth::session::domain()?;
+    let key = domain
+        .files
+        .put(bytes, FileKind::ATTACHMENTS, ATTACHMENT_MAX_MB)
+        .await?;
+    Ok(key.url())
+}
+
 /// An optional image URL from a form: empty means none; anything else must be a file we stored.
 #[cfg(feature = "ssr")]
 pub fn own_file_url(url: Option<String>) -> Result<Option<String>, AppError> {

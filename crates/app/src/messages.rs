@@ -1,3 +1,4 @@
-//! Channel messages: the server functions (the chat UI arrives with the chat-client work).
+//! Messages in channels and direct conversations: the server functions (the chat UI arrives
+//! with the chat-client work).
 
 pub mod api;

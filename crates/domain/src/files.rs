@@ -15,6 +15,9 @@ use uuid::Uuid;
 /// The largest image (server icon) accepted, in megabytes.
 pub const IMAGE_MAX_MB: usize = 4;
 
+/// The largest message attachment accepted, in megabytes.
+pub const ATTACHMENT_MAX_MB: usize = 8;
+
 /// The kinds of file ChatterHub accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
@@ -27,6 +30,13 @@ pub enum FileKind {
 
 impl FileKind {
     pub const IMAGES: &[FileKind] = &[FileKind::Png, FileKind::Jpeg, FileKind::Gif, FileKind::Webp];
+    pub const ATTACHMENTS: &[FileKind] = &[
+        FileKind::Png,
+        FileKind::Jpeg,
+        FileKind::Gif,
+        FileKind::Webp,
+        FileKind::Pdf,
+    ];
     const ALL: [FileKind; 5] = [
         FileKind::Png,
         FileKind::Jpeg,

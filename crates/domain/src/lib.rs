@@ -3,7 +3,9 @@
 
 pub mod accounts;
 pub mod communities;
+pub mod conversations;
 pub mod db;
+pub mod direct_messages;
 pub mod files;
 pub mod hub;
 pub mod live;

@@ -6,6 +6,7 @@ use shared::live::Topic;
 use crate::Domain;
 use crate::communities::CommunityError;
 use crate::communities::access::membership;
+use crate::conversations::participant;
 use crate::messages::channel_access;
 
 /// Checks that `me` may follow `topic` (membership of its server, now) and returns that server,
@@ -23,6 +24,10 @@ pub async fn authorize(
         Topic::Channel(channel_id) => {
             let (channel, _) = channel_access(&domain.db, me, channel_id).await?;
             Ok(ServerId(channel.server_id))
+        }
+        Topic::Conversation(id) => {
+            let (_, access) = participant(&domain.db, me, id).await?;
+            Ok(ServerId(access.server.id))
         }
     }
 }

@@ -3,8 +3,7 @@
 //! number in the same transaction, so a client that knows its last number can catch up exactly.
 
 mod authors;
-
-use std::collections::HashMap;
+pub(crate) mod rows;
 
 use chrono::Utc;
 use entity::{channel, message};
@@ -14,8 +13,8 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use shared::ids::{ChannelId, MessageId, ProfileId, ServerId};
-use shared::live::ServerEvent;
-use shared::messages::{Author, Changes, DELETED_TEXT, HistoryPage, Message, MessageText};
+use shared::live::{ServerEvent, Thread};
+use shared::messages::{Changes, DELETED_TEXT, HistoryPage, Message, MessageText};
 use shared::permissions::Action;
 use uuid::Uuid;
 
@@ -64,7 +63,7 @@ pub async fn send(
             txn.commit().await?;
             let message = one(&domain.db, row).await?;
             domain.hub.publish(&ServerEvent::MessageCreated {
-                channel_id,
+                thread: Thread::Channel(channel_id),
                 message: message.clone(),
             });
             Ok(message)
@@ -171,7 +170,7 @@ pub async fn edit(
     let channel_id = ChannelId(row.channel_id);
     let message = one(&domain.db, row).await?;
     domain.hub.publish(&ServerEvent::MessageUpdated {
-        channel_id,
+        thread: Thread::Channel(channel_id),
         message: message.clone(),
     });
     Ok(message)
@@ -206,7 +205,7 @@ pub async fn delete(
     let channel_id = ChannelId(row.channel_id);
     let message = one(&domain.db, row).await?;
     domain.hub.publish(&ServerEvent::MessageDeleted {
-        channel_id,
+        thread: Thread::Channel(channel_id),
         message: message.clone(),
     });
     Ok(message)
@@ -284,42 +283,17 @@ async fn same_channel(
 }
 
 async fn one(db: &impl ConnectionTrait, row: message::Model) -> Result<Message, CommunityError> {
-    with_authors(db, vec![row])
-        .await?
-        .pop()
-        .ok_or(CommunityError::NotFound)
+    rows::one(db, row).await
 }
 
 async fn with_authors(
     db: &impl ConnectionTrait,
     rows: Vec<message::Model>,
 ) -> Result<Vec<Message>, CommunityError> {
-    let ids: Vec<Uuid> = rows.iter().map(|m| m.member_id).collect();
-    let authors: HashMap<Uuid, Author> = authors::load(db, &ids).await?;
-    rows.into_iter()
-        .map(|m| {
-            let author = authors.get(&m.member_id).cloned().ok_or_else(|| {
-                CommunityError::Unexpected(anyhow::anyhow!("message author missing"))
-            })?;
-            Ok(to_message(m, author))
-        })
-        .collect()
+    rows::with_authors(db, rows).await
 }
 
-fn to_message(m: message::Model, author: Author) -> Message {
-    Message {
-        id: MessageId(m.id),
-        seq: m.seq,
-        content: m.content,
-        file_url: m.file_url,
-        deleted: m.deleted,
-        edited: m.edited_at.is_some(),
-        created_at: m.created_at,
-        author,
-    }
-}
-
-fn is_unique_violation(e: &DbErr) -> bool {
+pub(crate) fn is_unique_violation(e: &DbErr) -> bool {
     matches!(
         e.sql_err(),
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_))

@@ -34,12 +34,11 @@ id_type!(
     MemberId,
     /// A text, audio or video channel of a server.
     ChannelId,
-    /// A message in a channel (UUID v7: sorts by time).
+    /// A message in a channel or a conversation (UUID v7: sorts by time). Which table it lives
+    /// in follows from the thread it was read from.
     MessageId,
     /// A 1:1 conversation between two members.
     ConversationId,
-    /// A message in a conversation (UUID v7).
-    DirectMessageId,
 );
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::community::{ChannelInfo, MemberInfo, ServerSummary};
-use crate::ids::{ChannelId, MemberId, ProfileId, ServerId};
+use crate::ids::{ChannelId, ConversationId, MemberId, ProfileId, ServerId};
 use crate::messages::Message;
 use crate::permissions::Role;
 
@@ -14,8 +14,27 @@ use crate::permissions::Role;
 pub enum Topic {
     /// Messages of one channel.
     Channel(ChannelId),
+    /// Messages of one direct conversation.
+    Conversation(ConversationId),
     /// Channels, members and settings of one server.
     Server(ServerId),
+}
+
+/// Where messages live: a channel or a direct conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id")]
+pub enum Thread {
+    Channel(ChannelId),
+    Conversation(ConversationId),
+}
+
+impl Thread {
+    pub fn topic(self) -> Topic {
+        match self {
+            Thread::Channel(id) => Topic::Channel(id),
+            Thread::Conversation(id) => Topic::Conversation(id),
+        }
+    }
 }
 
 /// What the browser sends.
@@ -40,15 +59,15 @@ pub enum ServerEvent {
         reason: String,
     },
     MessageCreated {
-        channel_id: ChannelId,
+        thread: Thread,
         message: Message,
     },
     MessageUpdated {
-        channel_id: ChannelId,
+        thread: Thread,
         message: Message,
     },
     MessageDeleted {
-        channel_id: ChannelId,
+        thread: Thread,
         message: Message,
     },
     ChannelCreated {
@@ -100,9 +119,9 @@ impl ServerEvent {
     pub fn topic(&self) -> Option<Topic> {
         use ServerEvent::*;
         match self {
-            MessageCreated { channel_id, .. }
-            | MessageUpdated { channel_id, .. }
-            | MessageDeleted { channel_id, .. } => Some(Topic::Channel(*channel_id)),
+            MessageCreated { thread, .. }
+            | MessageUpdated { thread, .. }
+            | MessageDeleted { thread, .. } => Some(thread.topic()),
             ChannelCreated { server_id, .. }
             | ChannelUpdated { server_id, .. }
             | ChannelDeleted { server_id, .. }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
-use crate::ids::{MemberId, MessageId, ProfileId};
+use crate::ids::{ConversationId, MemberId, MessageId, ProfileId, ServerId};
 use crate::permissions::Role;
 
 /// What a deleted message shows instead of its text.
@@ -60,6 +60,15 @@ pub struct Message {
     pub edited: bool,
     pub created_at: DateTime<Utc>,
     pub author: Author,
+}
+
+/// A direct conversation, as one of its two members sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conversation {
+    pub id: ConversationId,
+    pub server_id: ServerId,
+    /// The other member.
+    pub other: Author,
 }
 
 /// A page of history, newest first; `before` asks for the page after this one.

@@ -1,9 +1,10 @@
-//! Message server functions: who is signed in, parse the input, call `domain::messages`.
+//! Message server functions (channels and direct conversations): who is signed in, parse the
+//! input, call the domain.
 
 use leptos::prelude::*;
 use shared::AppError;
-use shared::ids::{ChannelId, MessageId};
-use shared::messages::{Changes, HistoryPage, Message};
+use shared::ids::{ChannelId, ConversationId, MemberId, MessageId, ServerId};
+use shared::messages::{Changes, Conversation, HistoryPage, Message};
 use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
@@ -53,4 +54,66 @@ pub async fn channel_history(
 pub async fn channel_changes(channel_id: ChannelId, since: i64) -> Result<Changes, AppError> {
     let me = require_user().await?;
     Ok(domain::messages::changes_since(&domain()?, me.id, channel_id, since).await?)
+}
+
+/// Opens (finding or creating) the conversation with another member of a server.
+#[server(prefix = "/api", endpoint = "open_conversation")]
+pub async fn open_conversation(
+    server_id: ServerId,
+    member_id: MemberId,
+) -> Result<Conversation, AppError> {
+    let me = require_user().await?;
+    Ok(domain::conversations::open(&domain()?, me.id, server_id, member_id).await?)
+}
+
+#[server(prefix = "/api", endpoint = "send_direct_message")]
+pub async fn send_direct_message(
+    conversation_id: ConversationId,
+    content: String,
+    file_url: Option<String>,
+    nonce: Uuid,
+) -> Result<Message, AppError> {
+    let me = require_user().await?;
+    let file_url = crate::files::own_file_url(file_url)?;
+    let text = shared::messages::MessageText::parse(&content, file_url.is_some())?;
+    Ok(
+        domain::direct_messages::send(&domain()?, me.id, conversation_id, text, file_url, nonce)
+            .await?,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "edit_direct_message")]
+pub async fn edit_direct_message(
+    message_id: MessageId,
+    content: String,
+) -> Result<Message, AppError> {
+    let me = require_user().await?;
+    let text = shared::messages::MessageText::parse(&content, true)?;
+    Ok(domain::direct_messages::edit(&domain()?, me.id, message_id, text).await?)
+}
+
+#[server(prefix = "/api", endpoint = "delete_direct_message")]
+pub async fn delete_direct_message(message_id: MessageId) -> Result<Message, AppError> {
+    let me = require_user().await?;
+    Ok(domain::direct_messages::delete(&domain()?, me.id, message_id).await?)
+}
+
+#[server(prefix = "/api", endpoint = "conversation_history")]
+pub async fn conversation_history(
+    conversation_id: ConversationId,
+    before: Option<MessageId>,
+    limit: Option<u64>,
+) -> Result<HistoryPage, AppError> {
+    let me = require_user().await?;
+    let limit = shared::messages::page_size(limit);
+    Ok(domain::direct_messages::history(&domain()?, me.id, conversation_id, before, limit).await?)
+}
+
+#[server(prefix = "/api", endpoint = "conversation_changes")]
+pub async fn conversation_changes(
+    conversation_id: ConversationId,
+    since: i64,
+) -> Result<Changes, AppError> {
+    let me = require_user().await?;
+    Ok(domain::direct_messages::changes_since(&domain()?, me.id, conversation_id, since).await?)
 }

@@ -5,6 +5,7 @@
 mod accounts;
 mod cli;
 mod communities;
+mod direct_messages;
 mod files;
 mod health;
 mod helpers;

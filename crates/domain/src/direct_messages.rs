@@ -1,0 +1,269 @@
+//! Messages in a direct conversation: the same rules as channel messages (idempotent sends,
+//! author-only edits, soft deletes by the author or a MODERATOR/ADMIN), readable and writable
+//! only by the conversation's two members.
+
+use chrono::Utc;
+use entity::{conversation, direct_message};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use shared::ids::{ConversationId, MessageId, ProfileId};
+use shared::live::{ServerEvent, Thread};
+use shared::messages::{Changes, DELETED_TEXT, HistoryPage, Message, MessageText};
+use shared::permissions::Action;
+use uuid::Uuid;
+
+use crate::Domain;
+use crate::communities::CommunityError;
+use crate::communities::access::Membership;
+use crate::conversations::participant;
+use crate::messages::rows::{one, with_authors};
+use crate::messages::{CHANGES_CAP, is_unique_violation};
+
+/// Posts a direct message. A retry with the same nonce returns the first message.
+pub async fn send(
+    domain: &Domain,
+    me: ProfileId,
+    conversation_id: ConversationId,
+    text: MessageText,
+    file_url: Option<String>,
+    nonce: Uuid,
+) -> Result<Message, CommunityError> {
+    let _writer = domain.write_lock().await;
+    let txn = domain.db.begin().await?;
+    let (conversation, access) = participant(&txn, me, conversation_id).await?;
+    access.require(Action::SendMessage)?;
+    if let Some(first) = by_nonce(&txn, access.member.id, nonce).await? {
+        return same_conversation(first, conversation_id, &domain.db).await;
+    }
+    let seq = next_seq(&txn, conversation.id).await?;
+    let now = Utc::now();
+    let inserted = direct_message::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        content: Set(text.as_str().to_owned()),
+        file_url: Set(file_url),
+        deleted: Set(false),
+        edited_at: Set(None),
+        member_id: Set(access.member.id),
+        conversation_id: Set(conversation.id),
+        seq: Set(seq),
+        nonce: Set(nonce),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await;
+    match inserted {
+        Ok(row) => {
+            txn.commit().await?;
+            let message = one(&domain.db, row).await?;
+            publish(domain, conversation_id, Change::Created, &message);
+            Ok(message)
+        }
+        Err(e) if is_unique_violation(&e) => {
+            drop(txn);
+            let first = by_nonce(&domain.db, access.member.id, nonce).await?.ok_or(
+                CommunityError::Unexpected(anyhow::anyhow!("nonce clash without a row")),
+            )?;
+            same_conversation(first, conversation_id, &domain.db).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Newest-first history of the conversation, older than `before`.
+pub async fn history(
+    domain: &Domain,
+    me: ProfileId,
+    conversation_id: ConversationId,
+    before: Option<MessageId>,
+    limit: u64,
+) -> Result<HistoryPage, CommunityError> {
+    participant(&domain.db, me, conversation_id).await?;
+    let mut query = direct_message::Entity::find()
+        .filter(direct_message::Column::ConversationId.eq(conversation_id.0))
+        .order_by_desc(direct_message::Column::Id)
+        .limit(limit + 1);
+    if let Some(before) = before {
+        query = query.filter(direct_message::Column::Id.lt(before.0));
+    }
+    let mut rows = query.all(&domain.db).await?;
+    let more = rows.len() as u64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let before = if more {
+        rows.last().map(|m| MessageId(m.id))
+    } else {
+        None
+    };
+    Ok(HistoryPage {
+        messages: with_authors(&domain.db, rows).await?,
+        before,
+    })
+}
+
+/// Everything created, edited or deleted in the conversation after `since`, capped.
+pub async fn changes_since(
+    domain: &Domain,
+    me: ProfileId,
+    conversation_id: ConversationId,
+    since: i64,
+) -> Result<Changes, CommunityError> {
+    participant(&domain.db, me, conversation_id).await?;
+    let mut rows = direct_message::Entity::find()
+        .filter(direct_message::Column::ConversationId.eq(conversation_id.0))
+        .filter(direct_message::Column::Seq.gt(since))
+        .order_by_asc(direct_message::Column::Seq)
+        .limit(CHANGES_CAP + 1)
+        .all(&domain.db)
+        .await?;
+    let more = rows.len() as u64 > CHANGES_CAP;
+    rows.truncate(usize::try_from(CHANGES_CAP).unwrap_or(usize::MAX));
+    let last_seq = rows.last().map_or(since, |m| m.seq);
+    Ok(Changes {
+        messages: with_authors(&domain.db, rows).await?,
+        last_seq,
+        more,
+    })
+}
+
+/// Replaces a direct message's text (its author only; not once deleted).
+pub async fn edit(
+    domain: &Domain,
+    me: ProfileId,
+    message_id: MessageId,
+    text: MessageText,
+) -> Result<Message, CommunityError> {
+    let _writer = domain.write_lock().await;
+    let txn = domain.db.begin().await?;
+    let (row, access) = message_access(&txn, me, message_id).await?;
+    access.require(Action::EditMessage {
+        own: row.member_id == access.member.id,
+    })?;
+    if row.deleted {
+        return Err(CommunityError::Invalid(
+            "A deleted message cannot be edited.".into(),
+        ));
+    }
+    if text.as_str().is_empty() && row.file_url.is_none() {
+        return Err(CommunityError::Invalid(
+            "Write a message or attach a file.".into(),
+        ));
+    }
+    let seq = next_seq(&txn, row.conversation_id).await?;
+    let now = Utc::now();
+    let conversation_id = ConversationId(row.conversation_id);
+    let mut active = row.into_active_model();
+    active.content = Set(text.as_str().to_owned());
+    active.edited_at = Set(Some(now));
+    active.seq = Set(seq);
+    active.updated_at = Set(now);
+    let row = active.update(&txn).await?;
+    txn.commit().await?;
+    let message = one(&domain.db, row).await?;
+    publish(domain, conversation_id, Change::Updated, &message);
+    Ok(message)
+}
+
+/// Soft-deletes a direct message (its author, or a participant who is a MODERATOR or ADMIN).
+pub async fn delete(
+    domain: &Domain,
+    me: ProfileId,
+    message_id: MessageId,
+) -> Result<Message, CommunityError> {
+    let _writer = domain.write_lock().await;
+    let txn = domain.db.begin().await?;
+    let (row, access) = message_access(&txn, me, message_id).await?;
+    access.require(Action::DeleteMessage {
+        own: row.member_id == access.member.id,
+    })?;
+    if row.deleted {
+        txn.commit().await?;
+        return one(&domain.db, row).await;
+    }
+    let seq = next_seq(&txn, row.conversation_id).await?;
+    let conversation_id = ConversationId(row.conversation_id);
+    let mut active = row.into_active_model();
+    active.content = Set(DELETED_TEXT.to_owned());
+    active.file_url = Set(None);
+    active.deleted = Set(true);
+    active.seq = Set(seq);
+    active.updated_at = Set(Utc::now());
+    let row = active.update(&txn).await?;
+    txn.commit().await?;
+    let message = one(&domain.db, row).await?;
+    publish(domain, conversation_id, Change::Deleted, &message);
+    Ok(message)
+}
+
+enum Change {
+    Created,
+    Updated,
+    Deleted,
+}
+
+fn publish(domain: &Domain, conversation_id: ConversationId, change: Change, message: &Message) {
+    let thread = Thread::Conversation(conversation_id);
+    let message = message.clone();
+    domain.hub.publish(&match change {
+        Change::Created => ServerEvent::MessageCreated { thread, message },
+        Change::Updated => ServerEvent::MessageUpdated { thread, message },
+        Change::Deleted => ServerEvent::MessageDeleted { thread, message },
+    });
+}
+
+/// Takes the conversation's next sequence number (see `messages::next_seq` for the locking).
+async fn next_seq(db: &impl ConnectionTrait, conversation_id: Uuid) -> Result<i64, CommunityError> {
+    conversation::Entity::update_many()
+        .col_expr(
+            conversation::Column::LastSeq,
+            Expr::col(conversation::Column::LastSeq).add(1),
+        )
+        .filter(conversation::Column::Id.eq(conversation_id))
+        .exec(db)
+        .await?;
+    let row = conversation::Entity::find_by_id(conversation_id)
+        .one(db)
+        .await?
+        .ok_or(CommunityError::NotFound)?;
+    Ok(row.last_seq)
+}
+
+async fn message_access(
+    db: &impl ConnectionTrait,
+    me: ProfileId,
+    message_id: MessageId,
+) -> Result<(direct_message::Model, Membership), CommunityError> {
+    let row = direct_message::Entity::find_by_id(message_id.0)
+        .one(db)
+        .await?
+        .ok_or(CommunityError::NotFound)?;
+    let (_, access) = participant(db, me, ConversationId(row.conversation_id)).await?;
+    Ok((row, access))
+}
+
+async fn by_nonce(
+    db: &impl ConnectionTrait,
+    member_id: Uuid,
+    nonce: Uuid,
+) -> Result<Option<direct_message::Model>, DbErr> {
+    direct_message::Entity::find()
+        .filter(direct_message::Column::MemberId.eq(member_id))
+        .filter(direct_message::Column::Nonce.eq(nonce))
+        .one(db)
+        .await
+}
+
+async fn same_conversation(
+    first: direct_message::Model,
+    conversation_id: ConversationId,
+    db: &impl ConnectionTrait,
+) -> Result<Message, CommunityError> {
+    if first.conversation_id != conversation_id.0 {
+        return Err(CommunityError::Conflict(
+            "That nonce was already used for another message.".into(),
+        ));
+    }
+    one(db, first).await
+}

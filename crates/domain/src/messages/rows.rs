@@ -1,0 +1,100 @@
+//! Turning stored rows (channel messages and direct messages alike) into client messages.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use entity::{direct_message, message};
+use sea_orm::ConnectionTrait;
+use shared::ids::MessageId;
+use shared::messages::{Author, Message};
+use uuid::Uuid;
+
+use super::authors;
+use crate::communities::CommunityError;
+
+/// What a stored message row has, whichever table it is in.
+pub trait Row {
+    fn member_id(&self) -> Uuid;
+    fn into_message(self, author: Author) -> Message;
+}
+
+macro_rules! row {
+    ($model:ty) => {
+        impl Row for $model {
+            fn member_id(&self) -> Uuid {
+                self.member_id
+            }
+
+            fn into_message(self, author: Author) -> Message {
+                to_message(
+                    self.id,
+                    self.seq,
+                    self.content,
+                    self.file_url,
+                    self.deleted,
+                    self.edited_at,
+                    self.created_at,
+                    author,
+                )
+            }
+        }
+    };
+}
+
+row!(message::Model);
+row!(direct_message::Model);
+
+#[allow(clippy::too_many_arguments)] // a plain field-by-field copy
+fn to_message(
+    id: Uuid,
+    seq: i64,
+    content: String,
+    file_url: Option<String>,
+    deleted: bool,
+    edited_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    author: Author,
+) -> Message {
+    Message {
+        id: MessageId(id),
+        seq,
+        content,
+        file_url,
+        deleted,
+        edited: edited_at.is_some(),
+        created_at,
+        author,
+    }
+}
+
+/// One member as a message author.
+pub async fn author(db: &impl ConnectionTrait, member_id: Uuid) -> Result<Author, CommunityError> {
+    authors::load(db, &[member_id])
+        .await?
+        .remove(&member_id)
+        .ok_or(CommunityError::NotFound)
+}
+
+pub async fn one<R: Row>(db: &impl ConnectionTrait, row: R) -> Result<Message, CommunityError> {
+    with_authors(db, vec![row])
+        .await?
+        .pop()
+        .ok_or(CommunityError::NotFound)
+}
+
+/// Messages with their authors, loaded in one query for the whole page.
+pub async fn with_authors<R: Row>(
+    db: &impl ConnectionTrait,
+    rows: Vec<R>,
+) -> Result<Vec<Message>, CommunityError> {
+    let ids: Vec<Uuid> = rows.iter().map(Row::member_id).collect();
+    let authors: HashMap<Uuid, Author> = authors::load(db, &ids).await?;
+    rows.into_iter()
+        .map(|row| {
+            let author = authors.get(&row.member_id()).cloned().ok_or_else(|| {
+                CommunityError::Unexpected(anyhow::anyhow!("message author missing"))
+            })?;
+            Ok(row.into_message(author))
+        })
+        .collect()
+}
