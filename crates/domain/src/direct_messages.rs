@@ -10,7 +10,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use shared::ids::{ConversationId, MessageId, ProfileId};
-use shared::live::{ServerEvent, Thread};
+use shared::live::Thread;
 use shared::messages::{Changes, DELETED_TEXT, HistoryPage, Message, MessageText};
 use shared::permissions::Action;
 use uuid::Uuid;
@@ -20,6 +20,7 @@ use crate::communities::CommunityError;
 use crate::communities::access::Membership;
 use crate::conversations::participant;
 use crate::messages::rows::{one, with_authors};
+use crate::messages::shared_steps::{Change, capped, check_delete, check_edit, page, publish};
 use crate::messages::{CHANGES_CAP, is_unique_violation};
 
 /// Posts a direct message. A retry with the same nonce returns the first message.
@@ -59,7 +60,12 @@ pub async fn send(
         Ok(row) => {
             txn.commit().await?;
             let message = one(&domain.db, row).await?;
-            publish(domain, conversation_id, Change::Created, &message);
+            publish(
+                domain,
+                Thread::Conversation(conversation_id),
+                Change::Created,
+                &message,
+            );
             Ok(message)
         }
         Err(e) if is_unique_violation(&e) => {
@@ -89,14 +95,7 @@ pub async fn history(
     if let Some(before) = before {
         query = query.filter(direct_message::Column::Id.lt(before.0));
     }
-    let mut rows = query.all(&domain.db).await?;
-    let more = rows.len() as u64 > limit;
-    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    let before = if more {
-        rows.last().map(|m| MessageId(m.id))
-    } else {
-        None
-    };
+    let (rows, before) = page(query.all(&domain.db).await?, limit, |m| m.id);
     Ok(HistoryPage {
         messages: with_authors(&domain.db, rows).await?,
         before,
@@ -111,16 +110,14 @@ pub async fn changes_since(
     since: i64,
 ) -> Result<Changes, CommunityError> {
     participant(&domain.db, me, conversation_id).await?;
-    let mut rows = direct_message::Entity::find()
+    let rows = direct_message::Entity::find()
         .filter(direct_message::Column::ConversationId.eq(conversation_id.0))
         .filter(direct_message::Column::Seq.gt(since))
         .order_by_asc(direct_message::Column::Seq)
         .limit(CHANGES_CAP + 1)
         .all(&domain.db)
         .await?;
-    let more = rows.len() as u64 > CHANGES_CAP;
-    rows.truncate(usize::try_from(CHANGES_CAP).unwrap_or(usize::MAX));
-    let last_seq = rows.last().map_or(since, |m| m.seq);
+    let (rows, last_seq, more) = capped(rows, CHANGES_CAP, since, |m| m.seq);
     Ok(Changes {
         messages: with_authors(&domain.db, rows).await?,
         last_seq,
@@ -138,19 +135,13 @@ pub async fn edit(
     let _writer = domain.write_lock().await;
     let txn = domain.db.begin().await?;
     let (row, access) = message_access(&txn, me, message_id).await?;
-    access.require(Action::EditMessage {
-        own: row.member_id == access.member.id,
-    })?;
-    if row.deleted {
-        return Err(CommunityError::Invalid(
-            "A deleted message cannot be edited.".into(),
-        ));
-    }
-    if text.as_str().is_empty() && row.file_url.is_none() {
-        return Err(CommunityError::Invalid(
-            "Write a message or attach a file.".into(),
-        ));
-    }
+    check_edit(
+        &access,
+        row.member_id,
+        row.deleted,
+        row.file_url.is_some(),
+        &text,
+    )?;
     let seq = next_seq(&txn, row.conversation_id).await?;
     let now = Utc::now();
     let conversation_id = ConversationId(row.conversation_id);
@@ -162,7 +153,12 @@ pub async fn edit(
     let row = active.update(&txn).await?;
     txn.commit().await?;
     let message = one(&domain.db, row).await?;
-    publish(domain, conversation_id, Change::Updated, &message);
+    publish(
+        domain,
+        Thread::Conversation(conversation_id),
+        Change::Updated,
+        &message,
+    );
     Ok(message)
 }
 
@@ -175,9 +171,7 @@ pub async fn delete(
     let _writer = domain.write_lock().await;
     let txn = domain.db.begin().await?;
     let (row, access) = message_access(&txn, me, message_id).await?;
-    access.require(Action::DeleteMessage {
-        own: row.member_id == access.member.id,
-    })?;
+    check_delete(&access, row.member_id)?;
     if row.deleted {
         txn.commit().await?;
         return one(&domain.db, row).await;
@@ -193,24 +187,13 @@ pub async fn delete(
     let row = active.update(&txn).await?;
     txn.commit().await?;
     let message = one(&domain.db, row).await?;
-    publish(domain, conversation_id, Change::Deleted, &message);
+    publish(
+        domain,
+        Thread::Conversation(conversation_id),
+        Change::Deleted,
+        &message,
+    );
     Ok(message)
-}
-
-enum Change {
-    Created,
-    Updated,
-    Deleted,
-}
-
-fn publish(domain: &Domain, conversation_id: ConversationId, change: Change, message: &Message) {
-    let thread = Thread::Conversation(conversation_id);
-    let message = message.clone();
-    domain.hub.publish(&match change {
-        Change::Created => ServerEvent::MessageCreated { thread, message },
-        Change::Updated => ServerEvent::MessageUpdated { thread, message },
-        Change::Deleted => ServerEvent::MessageDeleted { thread, message },
-    });
 }
 
 /// Takes the conversation's next sequence number (see `messages::next_seq` for the locking).

@@ -4,6 +4,7 @@
 
 mod authors;
 pub(crate) mod rows;
+pub(crate) mod shared_steps;
 
 use chrono::Utc;
 use entity::{channel, message};
@@ -13,7 +14,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use shared::ids::{ChannelId, MessageId, ProfileId, ServerId};
-use shared::live::{ServerEvent, Thread};
+use shared::live::Thread;
 use shared::messages::{Changes, DELETED_TEXT, HistoryPage, Message, MessageText};
 use shared::permissions::Action;
 use uuid::Uuid;
@@ -21,6 +22,7 @@ use uuid::Uuid;
 use crate::Domain;
 use crate::communities::CommunityError;
 use crate::communities::access::{Membership, membership};
+use shared_steps::{Change, capped, check_delete, check_edit, page, publish};
 
 /// The most changes one `changes_since` answer carries.
 pub const CHANGES_CAP: u64 = 500;
@@ -62,10 +64,12 @@ pub async fn send(
         Ok(row) => {
             txn.commit().await?;
             let message = one(&domain.db, row).await?;
-            domain.hub.publish(&ServerEvent::MessageCreated {
-                thread: Thread::Channel(channel_id),
-                message: message.clone(),
-            });
+            publish(
+                domain,
+                Thread::Channel(channel_id),
+                Change::Created,
+                &message,
+            );
             Ok(message)
         }
         // The same send racing itself: the unique (member, nonce) kept the first one.
@@ -96,14 +100,7 @@ pub async fn history(
     if let Some(before) = before {
         query = query.filter(message::Column::Id.lt(before.0));
     }
-    let mut rows = query.all(&domain.db).await?;
-    let more = rows.len() as u64 > limit;
-    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    let before = if more {
-        rows.last().map(|m| MessageId(m.id))
-    } else {
-        None
-    };
+    let (rows, before) = page(query.all(&domain.db).await?, limit, |m| m.id);
     Ok(HistoryPage {
         messages: with_authors(&domain.db, rows).await?,
         before,
@@ -118,16 +115,14 @@ pub async fn changes_since(
     since: i64,
 ) -> Result<Changes, CommunityError> {
     channel_access(&domain.db, me, channel_id).await?;
-    let mut rows = message::Entity::find()
+    let rows = message::Entity::find()
         .filter(message::Column::ChannelId.eq(channel_id.0))
         .filter(message::Column::Seq.gt(since))
         .order_by_asc(message::Column::Seq)
         .limit(CHANGES_CAP + 1)
         .all(&domain.db)
         .await?;
-    let more = rows.len() as u64 > CHANGES_CAP;
-    rows.truncate(usize::try_from(CHANGES_CAP).unwrap_or(usize::MAX));
-    let last_seq = rows.last().map_or(since, |m| m.seq);
+    let (rows, last_seq, more) = capped(rows, CHANGES_CAP, since, |m| m.seq);
     Ok(Changes {
         messages: with_authors(&domain.db, rows).await?,
         last_seq,
@@ -145,19 +140,13 @@ pub async fn edit(
     let _writer = domain.write_lock().await;
     let txn = domain.db.begin().await?;
     let (row, access) = message_access(&txn, me, message_id).await?;
-    access.require(Action::EditMessage {
-        own: row.member_id == access.member.id,
-    })?;
-    if row.deleted {
-        return Err(CommunityError::Invalid(
-            "A deleted message cannot be edited.".into(),
-        ));
-    }
-    if text.as_str().is_empty() && row.file_url.is_none() {
-        return Err(CommunityError::Invalid(
-            "Write a message or attach a file.".into(),
-        ));
-    }
+    check_edit(
+        &access,
+        row.member_id,
+        row.deleted,
+        row.file_url.is_some(),
+        &text,
+    )?;
     let seq = next_seq(&txn, row.channel_id).await?;
     let now = Utc::now();
     let mut active = row.into_active_model();
@@ -169,10 +158,12 @@ pub async fn edit(
     txn.commit().await?;
     let channel_id = ChannelId(row.channel_id);
     let message = one(&domain.db, row).await?;
-    domain.hub.publish(&ServerEvent::MessageUpdated {
-        thread: Thread::Channel(channel_id),
-        message: message.clone(),
-    });
+    publish(
+        domain,
+        Thread::Channel(channel_id),
+        Change::Updated,
+        &message,
+    );
     Ok(message)
 }
 
@@ -186,9 +177,7 @@ pub async fn delete(
     let _writer = domain.write_lock().await;
     let txn = domain.db.begin().await?;
     let (row, access) = message_access(&txn, me, message_id).await?;
-    access.require(Action::DeleteMessage {
-        own: row.member_id == access.member.id,
-    })?;
+    check_delete(&access, row.member_id)?;
     if row.deleted {
         txn.commit().await?;
         return one(&domain.db, row).await;
@@ -204,10 +193,12 @@ pub async fn delete(
     txn.commit().await?;
     let channel_id = ChannelId(row.channel_id);
     let message = one(&domain.db, row).await?;
-    domain.hub.publish(&ServerEvent::MessageDeleted {
-        thread: Thread::Channel(channel_id),
-        message: message.clone(),
-    });
+    publish(
+        domain,
+        Thread::Channel(channel_id),
+        Change::Deleted,
+        &message,
+    );
     Ok(message)
 }
 

@@ -7,6 +7,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 
+use domain::Domain;
+use shared::account::CurrentUser;
+
 use crate::routes::AppState;
 
 const PUBLIC_PAGES: [&str; 2] = ["/sign-in", "/sign-up"];
@@ -21,19 +24,9 @@ pub async fn gate(
     if req.method() != Method::GET || !is_page(path) {
         return next.run(req).await;
     }
-    let signed_in = match app::auth::session::token_from(&jar) {
-        None => false,
-        Some(token) => match domain::accounts::current_user(&state.domain, &token).await {
-            Ok(user) => user.is_some(),
-            Err(e) => {
-                tracing::error!(error = ?e, "session lookup failed");
-                return (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "The database is unavailable.",
-                )
-                    .into_response();
-            }
-        },
+    let signed_in = match signed_in_user(&state.domain, &jar).await {
+        Ok(user) => user.is_some(),
+        Err(unavailable) => return unavailable,
     };
     let public = PUBLIC_PAGES.contains(&path);
     match (public, signed_in) {
@@ -44,6 +37,26 @@ pub async fn gate(
         }
         _ => next.run(req).await,
     }
+}
+
+/// The person a request's session cookie belongs to, or a 503 when the database cannot say.
+pub async fn signed_in_user(
+    domain: &Domain,
+    jar: &CookieJar,
+) -> Result<Option<CurrentUser>, Response> {
+    let Some(token) = app::auth::session::token_from(jar) else {
+        return Ok(None);
+    };
+    domain::accounts::current_user(domain, &token)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = ?e, "session lookup failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The database is unavailable.",
+            )
+                .into_response()
+        })
 }
 
 /// Pages are what the router renders: not the API, assets or files (which have a dot in the name).

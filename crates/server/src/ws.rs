@@ -18,6 +18,7 @@ use shared::live::Topic;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::auth_gate::signed_in_user;
 use session::{Gate, Inbound, Outbound, Timing};
 
 /// The largest frame a client may send: commands are tiny.
@@ -36,20 +37,10 @@ pub async fn upgrade(
     jar: CookieJar,
     ws: WebSocketUpgrade,
 ) -> Response {
-    let Some(token) = app::auth::session::token_from(&jar) else {
-        return (StatusCode::UNAUTHORIZED, "Sign in first.").into_response();
-    };
-    let me = match domain::accounts::current_user(&domain, &token).await {
+    let me = match signed_in_user(&domain, &jar).await {
         Ok(Some(user)) => user.id,
         Ok(None) => return (StatusCode::UNAUTHORIZED, "Sign in first.").into_response(),
-        Err(e) => {
-            tracing::error!(error = ?e, "session lookup failed");
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The database is unavailable.",
-            )
-                .into_response();
-        }
+        Err(unavailable) => return unavailable,
     };
     // Small buffers: most connections are idle, and there may be many.
     ws.read_buffer_size(4 * 1024)

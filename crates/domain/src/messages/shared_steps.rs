@@ -1,0 +1,88 @@
+//! The steps channel messages and direct messages have in common, whatever table they use.
+
+use shared::ids::MessageId;
+use shared::live::{ServerEvent, Thread};
+use shared::messages::{Message, MessageText};
+use shared::permissions::Action;
+use uuid::Uuid;
+
+use crate::Domain;
+use crate::communities::CommunityError;
+use crate::communities::access::Membership;
+
+/// What happened to a message, for its live event.
+pub enum Change {
+    Created,
+    Updated,
+    Deleted,
+}
+
+/// Tells the thread's followers about a change (after the transaction committed).
+pub fn publish(domain: &Domain, thread: Thread, change: Change, message: &Message) {
+    let message = message.clone();
+    domain.hub.publish(&match change {
+        Change::Created => ServerEvent::MessageCreated { thread, message },
+        Change::Updated => ServerEvent::MessageUpdated { thread, message },
+        Change::Deleted => ServerEvent::MessageDeleted { thread, message },
+    });
+}
+
+/// An edit is the author's, of a message not deleted, leaving text or a file.
+pub fn check_edit(
+    access: &Membership,
+    author: Uuid,
+    deleted: bool,
+    has_file: bool,
+    text: &MessageText,
+) -> Result<(), CommunityError> {
+    access.require(Action::EditMessage {
+        own: author == access.member.id,
+    })?;
+    if deleted {
+        return Err(CommunityError::Invalid(
+            "A deleted message cannot be edited.".into(),
+        ));
+    }
+    if text.as_str().is_empty() && !has_file {
+        return Err(CommunityError::Invalid(
+            "Write a message or attach a file.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// A delete is the author's, or a moderator's or admin's.
+pub fn check_delete(access: &Membership, author: Uuid) -> Result<(), CommunityError> {
+    access.require(Action::DeleteMessage {
+        own: author == access.member.id,
+    })
+}
+
+/// Cuts a `limit + 1` query result to one page and the cursor for the next.
+pub fn page<R>(
+    mut rows: Vec<R>,
+    limit: u64,
+    id: impl Fn(&R) -> Uuid,
+) -> (Vec<R>, Option<MessageId>) {
+    let more = rows.len() as u64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let before = if more {
+        rows.last().map(|r| MessageId(id(r)))
+    } else {
+        None
+    };
+    (rows, before)
+}
+
+/// Cuts a `cap + 1` changes query to the cap; the last number included and whether more exist.
+pub fn capped<R>(
+    mut rows: Vec<R>,
+    cap: u64,
+    since: i64,
+    seq: impl Fn(&R) -> i64,
+) -> (Vec<R>, i64, bool) {
+    let more = rows.len() as u64 > cap;
+    rows.truncate(usize::try_from(cap).unwrap_or(usize::MAX));
+    let last = rows.last().map_or(since, seq);
+    (rows, last, more)
+}
