@@ -26,7 +26,7 @@ pub async fn open(
     let other = member::Entity::find_by_id(other.0)
         .one(&domain.db)
         .await?
-        .filter(|m| m.server_id == server_id.0)
+        .filter(|m| m.server_id == server_id.0 && m.left_at.is_none())
         .ok_or(CommunityError::NotFound)?;
     if other.id == access.member.id {
         return Err(CommunityError::Invalid(

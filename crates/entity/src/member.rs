@@ -1,4 +1,5 @@
-//! A profile's membership of a server, with its role. Unique per (profile, server).
+//! A profile's membership of a server, with its role. Unique per (profile, server); a member
+//! who left keeps the row, marked `left_at`.
 
 use sea_orm::entity::prelude::*;
 
@@ -23,6 +24,8 @@ pub struct Model {
     pub server_id: Uuid,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Set when the member left or was kicked; the row stays so their messages do.
+    pub left_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -41,6 +41,7 @@ pub async fn membership(
     let found = member::Entity::find()
         .filter(member::Column::ServerId.eq(server_id.0))
         .filter(member::Column::ProfileId.eq(me.0))
+        .filter(member::Column::LeftAt.is_null())
         .find_also_related(server::Entity)
         .one(db)
         .await?;

@@ -54,13 +54,27 @@ pub async fn kick(
     let access = membership(&txn, me, server_id).await?;
     let target = target_member(&txn, &access, member_id).await?;
     access.require(Action::Kick(target_of(&access, &target)))?;
-    member::Entity::delete_by_id(target.id).exec(&txn).await?;
+    let profile_id = ProfileId(target.profile_id);
+    depart(&txn, target).await?;
     txn.commit().await?;
     domain.hub.publish(&ServerEvent::MemberKicked {
         server_id,
         member_id,
-        profile_id: ProfileId(target.profile_id),
+        profile_id,
     });
+    Ok(())
+}
+
+/// Marks a member as gone. The row stays, so their messages stay in the history.
+pub(super) async fn depart(
+    db: &impl sea_orm::ConnectionTrait,
+    member: member::Model,
+) -> Result<(), CommunityError> {
+    let now = Utc::now();
+    let mut active = member.into_active_model();
+    active.left_at = Set(Some(now));
+    active.updated_at = Set(now);
+    active.update(db).await?;
     Ok(())
 }
 
@@ -73,7 +87,7 @@ async fn target_member(
     member::Entity::find_by_id(member_id.0)
         .one(db)
         .await?
-        .filter(|m| m.server_id == access.server.id)
+        .filter(|m| m.server_id == access.server.id && m.left_at.is_none())
         .ok_or(CommunityError::NotFound)
 }
 

@@ -18,6 +18,7 @@ use uuid::Uuid;
 use super::CommunityError;
 use super::access::{db_role, membership, role};
 use super::channels::kind;
+use super::members::depart;
 use crate::Domain;
 
 /// Creates a server owned by `me`, with `me` as its ADMIN and a TEXT channel `general`.
@@ -48,6 +49,7 @@ pub async fn create(
         server_id: Set(server.id),
         created_at: Set(now),
         updated_at: Set(now),
+        left_at: Set(None),
     }
     .insert(&txn)
     .await?;
@@ -74,6 +76,7 @@ pub async fn list_mine(
 ) -> Result<Vec<ServerSummary>, CommunityError> {
     let rows = member::Entity::find()
         .filter(member::Column::ProfileId.eq(me.0))
+        .filter(member::Column::LeftAt.is_null())
         .order_by_asc(member::Column::CreatedAt)
         .find_also_related(server::Entity)
         .all(&domain.db)
@@ -107,6 +110,7 @@ pub async fn details(
     let owner_id = access.server.owner_id;
     let members: Vec<MemberInfo> = member::Entity::find()
         .filter(member::Column::ServerId.eq(server_id.0))
+        .filter(member::Column::LeftAt.is_null())
         .order_by_asc(member::Column::CreatedAt)
         .find_also_related(profile::Entity)
         .all(&domain.db)
@@ -210,24 +214,37 @@ pub async fn join_by_invite(
         .filter(member::Column::ProfileId.eq(me.0))
         .one(&domain.db)
         .await?;
-    if existing.is_none() {
-        let now = Utc::now();
-        let inserted = member::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            role: Set(db_role(Role::Guest)),
-            profile_id: Set(me.0),
-            server_id: Set(server.id),
-            created_at: Set(now),
-            updated_at: Set(now),
+    let now = Utc::now();
+    match existing {
+        Some(m) if m.left_at.is_none() => {}
+        // Coming back: the same membership, as a guest again.
+        Some(m) => {
+            let mut active = m.into_active_model();
+            active.left_at = Set(None);
+            active.role = Set(db_role(Role::Guest));
+            active.updated_at = Set(now);
+            let member = active.update(&domain.db).await?;
+            publish_joined(domain, member, server.owner_id).await?;
         }
-        .insert(&domain.db)
-        .await;
-        // One statement, no transaction: if two tabs join at once, the unique (profile, server)
-        // index keeps one row and both succeed.
-        match inserted {
-            Ok(member) => publish_joined(domain, member, server.owner_id).await?,
-            Err(e) if super::is_unique_violation(&e) => {}
-            Err(e) => return Err(e.into()),
+        None => {
+            let inserted = member::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                role: Set(db_role(Role::Guest)),
+                profile_id: Set(me.0),
+                server_id: Set(server.id),
+                created_at: Set(now),
+                updated_at: Set(now),
+                left_at: Set(None),
+            }
+            .insert(&domain.db)
+            .await;
+            // One statement, no transaction: if two tabs join at once, the unique (profile,
+            // server) index keeps one row and both succeed.
+            match inserted {
+                Ok(member) => publish_joined(domain, member, server.owner_id).await?,
+                Err(e) if super::is_unique_violation(&e) => {}
+                Err(e) => return Err(e.into()),
+            }
         }
     }
     Ok(ServerId(server.id))
@@ -261,9 +278,7 @@ pub async fn leave(
     let txn = domain.db.begin().await?;
     let access = membership(&txn, me, server_id).await?;
     access.require(Action::LeaveServer)?;
-    member::Entity::delete_by_id(access.member.id)
-        .exec(&txn)
-        .await?;
+    depart(&txn, access.member.clone()).await?;
     txn.commit().await?;
     Ok(())
 }

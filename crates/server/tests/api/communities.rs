@@ -77,7 +77,7 @@ impl Community {
         }
     }
 
-    async fn details(&self, who: &Session) -> Value {
+    pub async fn details(&self, who: &Session) -> Value {
         self.app
             .ok(who, "load_server", &[("server_id", &self.server)])
             .await

@@ -47,6 +47,7 @@ on_both_engines!(
     history_pages_are_exact_while_messages_arrive,
     changes_since_returns_exactly_what_changed,
     bad_messages_are_refused_and_store_nothing,
+    a_departed_members_messages_stay_and_they_can_come_back,
 );
 
 async fn members_send_and_read_but_outsiders_cannot(engine: Engine) {
@@ -368,4 +369,47 @@ async fn bad_messages_are_refused_and_store_nothing(engine: Engine) {
         assert_eq!(got, status, "{form:?}: {body}");
     }
     assert_eq!(c.app.count("message").await, 0);
+}
+
+async fn a_departed_members_messages_stay_and_they_can_come_back(engine: Engine) {
+    let c = Community::new(engine).await;
+    let said = c.send(&c.guest, "I was here").await;
+    let mark = said["seq"].as_i64().unwrap().to_string();
+    c.app
+        .ok(
+            &c.owner,
+            "kick_member",
+            &[("server_id", &c.server), ("member_id", &c.guest_member)],
+        )
+        .await;
+    let page = c.history(&c.owner, None, "10").await;
+    assert_eq!(page["messages"][0]["id"], said["id"], "the message stays");
+    assert_eq!(page["messages"][0]["author"]["name"], "Gus Guest");
+    let changes = c
+        .app
+        .ok(
+            &c.owner,
+            "channel_changes",
+            &[("channel_id", &c.general), ("since", &mark)],
+        )
+        .await;
+    assert!(
+        changes["messages"].as_array().unwrap().is_empty(),
+        "nothing vanished behind the sequence"
+    );
+    let members = c.details(&c.owner).await["members"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(members, 2, "but the member list no longer shows them");
+
+    // Following a fresh invite brings the same membership back, as a guest.
+    let code = c.details(&c.owner).await["invite_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    c.app.ok(&c.guest, "join_server", &[("code", &code)]).await;
+    let back = c.details(&c.guest).await;
+    assert_eq!(back["me"]["id"].as_str().unwrap(), c.guest_member);
+    assert_eq!(back["me"]["role"], "Guest");
 }
