@@ -223,29 +223,42 @@ async fn history_pages_are_exact_while_messages_arrive(engine: Engine) {
     for i in 0..25 {
         sent.push(id(&c.send(&c.guest, &format!("m{i}")).await));
     }
-    // Page backwards 7 at a time while others keep posting: every old message exactly once.
-    let mut seen = Vec::new();
-    let mut before: Option<String> = None;
-    let mut round = 0;
-    loop {
-        let page = c.history(&c.owner, before.as_deref(), "7").await;
-        c.send(&c.moderator, &format!("during page {round}")).await;
-        round += 1;
-        for m in page["messages"].as_array().unwrap() {
-            seen.push(m["id"].as_str().unwrap().to_owned());
+    // Page backwards 7 at a time while another member keeps posting at the same time.
+    let writer = async {
+        for i in 0..15 {
+            c.send(&c.moderator, &format!("during {i}")).await;
         }
-        match page["before"].as_str() {
-            Some(b) => before = Some(b.to_owned()),
-            None => break,
+    };
+    let reader = async {
+        let mut seen = Vec::new();
+        let mut before: Option<String> = None;
+        for _ in 0..20 {
+            let page = c.history(&c.owner, before.as_deref(), "7").await;
+            for m in page["messages"].as_array().unwrap() {
+                seen.push(m["id"].as_str().unwrap().to_owned());
+            }
+            match page["before"].as_str() {
+                Some(b) => before = Some(b.to_owned()),
+                None => return seen,
+            }
         }
-        assert!(round < 20, "paging must end");
-    }
+        panic!("paging must end");
+    };
+    let ((), seen) = tokio::join!(writer, reader);
+
     let unique: HashSet<&String> = seen.iter().collect();
     assert_eq!(unique.len(), seen.len(), "no message twice");
+    let old: HashSet<&String> = sent.iter().collect();
+    let first_old = seen.iter().position(|m| old.contains(m)).unwrap();
+    assert!(
+        seen[..first_old].iter().all(|m| !old.contains(m)),
+        "new messages only ahead of the old"
+    );
     let newest_first: Vec<String> = sent.iter().rev().cloned().collect();
     assert_eq!(
-        seen, newest_first,
-        "exactly the messages that existed, newest first"
+        seen[first_old..],
+        newest_first[..],
+        "every earlier message once, newest first"
     );
     let (status, _) = c
         .app
