@@ -32,9 +32,8 @@ su postgres -c "psql -q -p $PG_PORT -c \"DO \\\$\\\$ BEGIN
     CREATE ROLE chatterhub LOGIN CREATEDB PASSWORD 'chatterhub';
   END IF; END \\\$\\\$;\"" >&2
 
-# Each test makes its own database; drop those an earlier run left behind.
-su postgres -c "psql -qtA -p $PG_PORT -c \"SELECT datname FROM pg_database WHERE datname LIKE 'chatterhub_test_%'\"" \
-  | while read -r db; do su postgres -c "dropdb -p $PG_PORT --if-exists '$db'" >&2; done
+# Each test makes its own database; drop those an earlier run left behind (one psql session).
+su postgres -c "psql -qtA -p $PG_PORT -c \"SELECT format('DROP DATABASE IF EXISTS %I;', datname) FROM pg_database WHERE datname LIKE 'chatterhub_test_%'\" | psql -q -p $PG_PORT" >&2
 
 REDIS_PORT=6379
 if ! redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
