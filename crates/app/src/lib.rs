@@ -1,6 +1,7 @@
 //! The ChatterHub user interface: routes, pages and the server functions they call.
 
 pub mod auth;
+pub mod chat;
 pub mod communities;
 pub mod files;
 pub mod messages;

@@ -1,0 +1,190 @@
+//! The client's copy of one thread's messages: pages newest-first as the server sent them, live
+//! changes applied in place, and the sends still on their way. Pure data: no signals, no I/O, so
+//! it is unit-tested natively and wrapped in a signal by the UI.
+
+use shared::ids::MessageId;
+use shared::messages::{Changes, HistoryPage, Message};
+use uuid::Uuid;
+
+/// A message typed here and not yet stored (or refused).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    pub nonce: Uuid,
+    pub content: String,
+    pub file_url: Option<String>,
+    /// The error of the last attempt; `None` while it is on its way.
+    pub failed: Option<String>,
+}
+
+/// One row of the message list, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Row<'a> {
+    Pending(&'a Pending),
+    Stored(&'a Message),
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct MessageCache {
+    /// Pages newest-first; within a page, newest first.
+    pages: Vec<Vec<Message>>,
+    /// The cursor for the next older page; `None` once the start is reached (or before loading).
+    before: Option<MessageId>,
+    loaded: bool,
+    /// The highest sequence number seen: the `since` for catching up.
+    last_seq: i64,
+    /// Sends on their way or failed, newest first.
+    pending: Vec<Pending>,
+}
+
+impl MessageCache {
+    /// The newest page, replacing whatever was held.
+    pub fn load_newest(&mut self, page: HistoryPage) {
+        self.last_seq = self.last_seq.max(max_seq(&page.messages));
+        self.before = page.before;
+        self.pages = vec![page.messages];
+        self.loaded = true;
+    }
+
+    /// An older page, below the ones held. Messages already held (after a race) are skipped.
+    pub fn append_older(&mut self, page: HistoryPage) {
+        self.last_seq = self.last_seq.max(max_seq(&page.messages));
+        self.before = page.before;
+        let fresh: Vec<Message> = page
+            .messages
+            .into_iter()
+            .filter(|m| self.find(m.id).is_none())
+            .collect();
+        self.pages.push(fresh);
+    }
+
+    /// Whether older messages remain to be loaded.
+    pub fn has_older(&self) -> bool {
+        self.loaded && self.before.is_some()
+    }
+
+    pub fn before(&self) -> Option<MessageId> {
+        self.before
+    }
+
+    pub fn last_seq(&self) -> i64 {
+        self.last_seq
+    }
+
+    /// A live "created" event: to the top of the first page, once.
+    pub fn created(&mut self, message: Message) {
+        self.note_seq(&message);
+        if self.replace(&message) {
+            return;
+        }
+        self.insert_newest(message);
+    }
+
+    /// A live "updated" or "deleted" event: replaces the message wherever it is, unless what is
+    /// held is already newer. A message on a page not loaded is ignored.
+    pub fn changed(&mut self, message: Message) {
+        self.note_seq(&message);
+        self.replace(&message);
+    }
+
+    /// What changed since `last_seq` (after a reconnect or a poll). Unknown messages newer than
+    /// the oldest held are new ones; older unknown ones belong to pages not loaded.
+    pub fn caught_up(&mut self, changes: Changes) {
+        for message in changes.messages {
+            self.note_seq(&message);
+            if self.replace(&message) {
+                continue;
+            }
+            let newer_than_held = self.oldest().is_none_or(|oldest| message.id > oldest);
+            if newer_than_held {
+                self.insert_newest(message);
+            }
+        }
+        self.last_seq = self.last_seq.max(changes.last_seq);
+    }
+
+    /// Shows a send at once, before the server has answered.
+    pub fn sending(&mut self, nonce: Uuid, content: String, file_url: Option<String>) {
+        self.pending.retain(|p| p.nonce != nonce);
+        self.pending.insert(
+            0,
+            Pending {
+                nonce,
+                content,
+                file_url,
+                failed: None,
+            },
+        );
+    }
+
+    /// The server stored the send: the pending row becomes the stored message.
+    pub fn sent(&mut self, nonce: Uuid, message: Message) {
+        self.pending.retain(|p| p.nonce != nonce);
+        self.created(message);
+    }
+
+    /// The send failed: the row stays, marked, for "Retry" (which reuses the nonce).
+    pub fn send_failed(&mut self, nonce: Uuid, error: String) {
+        if let Some(p) = self.pending.iter_mut().find(|p| p.nonce == nonce) {
+            p.failed = Some(error);
+        }
+    }
+
+    /// Marks a failed send as on its way again and returns what to resend.
+    pub fn retry(&mut self, nonce: Uuid) -> Option<Pending> {
+        let p = self.pending.iter_mut().find(|p| p.nonce == nonce)?;
+        p.failed = None;
+        Some(p.clone())
+    }
+
+    /// Every row, newest first: sends on their way, then stored messages.
+    pub fn rows(&self) -> impl Iterator<Item = Row<'_>> {
+        self.pending
+            .iter()
+            .map(Row::Pending)
+            .chain(self.pages.iter().flatten().map(Row::Stored))
+    }
+
+    pub fn find(&self, id: MessageId) -> Option<&Message> {
+        self.pages.iter().flatten().find(|m| m.id == id)
+    }
+
+    /// Keeps the highest sequence number seen.
+    fn note_seq(&mut self, message: &Message) {
+        self.last_seq = self.last_seq.max(message.seq);
+    }
+
+    /// Replaces a held copy if the incoming one is newer; true when the message was held.
+    fn replace(&mut self, message: &Message) -> bool {
+        for page in &mut self.pages {
+            if let Some(held) = page.iter_mut().find(|m| m.id == message.id) {
+                if message.seq > held.seq {
+                    *held = message.clone();
+                }
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Puts a message into the first page at its place by id (ids sort by time).
+    fn insert_newest(&mut self, message: Message) {
+        if self.pages.is_empty() {
+            self.pages.push(Vec::new());
+        }
+        if let Some(first) = self.pages.first_mut() {
+            let at = first
+                .iter()
+                .position(|m| m.id < message.id)
+                .unwrap_or(first.len());
+            first.insert(at, message);
+        }
+    }
+
+    fn oldest(&self) -> Option<MessageId> {
+        self.pages.iter().rev().find_map(|p| p.last()).map(|m| m.id)
+    }
+}
+
+fn max_seq(messages: &[Message]) -> i64 {
+    messages.iter().map(|m| m.seq).max().unwrap_or(0)
+}

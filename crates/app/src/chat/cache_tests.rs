@@ -1,0 +1,177 @@
+//! The message cache, event by event.
+
+use chrono::Utc;
+use shared::ids::{MemberId, MessageId, ProfileId};
+use shared::messages::{Author, Changes, HistoryPage, Message};
+use shared::permissions::Role;
+use uuid::Uuid;
+
+use super::cache::{MessageCache, Row};
+
+fn author() -> Author {
+    Author {
+        member_id: MemberId(Uuid::nil()),
+        profile_id: ProfileId(Uuid::nil()),
+        name: "Ada".into(),
+        image_url: None,
+        role: Role::Guest,
+    }
+}
+
+/// Messages with increasing ids (v7 ids sort by time; a counter stands in for the clock).
+fn message(n: u128, seq: i64, content: &str) -> Message {
+    Message {
+        id: MessageId(Uuid::from_u128(n)),
+        seq,
+        content: content.into(),
+        file_url: None,
+        deleted: false,
+        edited: false,
+        created_at: Utc::now(),
+        author: author(),
+    }
+}
+
+fn contents(cache: &MessageCache) -> Vec<String> {
+    cache
+        .rows()
+        .map(|r| match r {
+            Row::Pending(p) => format!("pending:{}", p.content),
+            Row::Stored(m) => m.content.clone(),
+        })
+        .collect()
+}
+
+/// A cache holding 6..=4 on the first page and 3..=1 on the second.
+fn loaded() -> MessageCache {
+    let mut cache = MessageCache::default();
+    cache.load_newest(HistoryPage {
+        messages: vec![
+            message(6, 6, "m6"),
+            message(5, 5, "m5"),
+            message(4, 4, "m4"),
+        ],
+        before: Some(MessageId(Uuid::from_u128(4))),
+    });
+    cache.append_older(HistoryPage {
+        messages: vec![
+            message(3, 3, "m3"),
+            message(2, 2, "m2"),
+            message(1, 1, "m1"),
+        ],
+        before: None,
+    });
+    cache
+}
+
+#[test]
+fn pages_stack_newest_first_and_know_the_start() {
+    let cache = loaded();
+    assert_eq!(contents(&cache), ["m6", "m5", "m4", "m3", "m2", "m1"]);
+    assert!(!cache.has_older());
+    assert_eq!(cache.last_seq(), 6);
+}
+
+#[test]
+fn a_created_message_goes_on_top_once() {
+    let mut cache = loaded();
+    cache.created(message(7, 7, "m7"));
+    cache.created(message(7, 7, "m7"));
+    assert_eq!(contents(&cache)[..2], ["m7", "m6"]);
+    assert_eq!(cache.rows().count(), 7);
+    assert_eq!(cache.last_seq(), 7);
+}
+
+#[test]
+fn updates_and_deletes_replace_the_message_on_any_page() {
+    let mut cache = loaded();
+    let mut edited = message(2, 8, "m2 edited");
+    edited.edited = true;
+    cache.changed(edited);
+    let mut deleted = message(5, 9, "This message has been deleted.");
+    deleted.deleted = true;
+    cache.changed(deleted);
+    assert_eq!(
+        contents(&cache),
+        [
+            "m6",
+            "This message has been deleted.",
+            "m4",
+            "m3",
+            "m2 edited",
+            "m1"
+        ]
+    );
+    assert_eq!(cache.last_seq(), 9);
+}
+
+#[test]
+fn an_older_event_never_overwrites_a_newer_state() {
+    let mut cache = loaded();
+    cache.changed(message(4, 10, "m4 v2"));
+    cache.changed(message(4, 8, "m4 v1 (late)"));
+    assert_eq!(
+        cache.find(MessageId(Uuid::from_u128(4))).unwrap().content,
+        "m4 v2"
+    );
+    // An update of a message on a page not loaded is ignored, not inserted.
+    cache.changed(message(0, 11, "far back"));
+    assert_eq!(cache.rows().count(), 6);
+}
+
+#[test]
+fn catching_up_inserts_new_replaces_known_and_skips_unloaded_history() {
+    let mut cache = MessageCache::default();
+    cache.load_newest(HistoryPage {
+        messages: vec![message(6, 6, "m6"), message(5, 5, "m5")],
+        before: Some(MessageId(Uuid::from_u128(5))),
+    });
+    cache.caught_up(Changes {
+        messages: vec![
+            message(3, 7, "m3 edited (not loaded)"),
+            message(5, 8, "m5 edited"),
+            message(7, 9, "m7"),
+            message(8, 10, "m8"),
+        ],
+        last_seq: 10,
+        more: false,
+    });
+    assert_eq!(contents(&cache), ["m8", "m7", "m6", "m5 edited"]);
+    assert_eq!(cache.last_seq(), 10);
+    // The same changes again (a poll racing the socket) change nothing.
+    cache.caught_up(Changes {
+        messages: vec![message(7, 9, "m7"), message(8, 10, "m8")],
+        last_seq: 10,
+        more: false,
+    });
+    assert_eq!(cache.rows().count(), 4);
+}
+
+#[test]
+fn a_send_shows_at_once_then_becomes_the_stored_message() {
+    let mut cache = loaded();
+    let nonce = Uuid::new_v4();
+    cache.sending(nonce, "hello".into(), None);
+    assert_eq!(contents(&cache)[0], "pending:hello");
+    // The live event may arrive before the answer; the answer settles it without a copy.
+    cache.created(message(7, 7, "hello"));
+    cache.sent(nonce, message(7, 7, "hello"));
+    assert_eq!(contents(&cache)[..2], ["hello", "m6"]);
+    assert_eq!(cache.rows().count(), 7);
+}
+
+#[test]
+fn a_failed_send_is_marked_and_retried_with_the_same_nonce() {
+    let mut cache = loaded();
+    let nonce = Uuid::new_v4();
+    cache.sending(nonce, "flaky".into(), None);
+    cache.send_failed(nonce, "offline".into());
+    match cache.rows().next() {
+        Some(Row::Pending(p)) => assert_eq!(p.failed.as_deref(), Some("offline")),
+        other => panic!("{other:?}"),
+    }
+    let again = cache.retry(nonce).unwrap();
+    assert_eq!(again.nonce, nonce);
+    assert!(again.failed.is_none());
+    assert!(cache.retry(Uuid::new_v4()).is_none());
+}
