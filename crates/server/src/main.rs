@@ -1,4 +1,5 @@
-//! `chatterhub serve` runs the app; `chatterhub migrate` brings the database schema up to date.
+//! `chatterhub serve` (or bare `chatterhub`) runs the app; `chatterhub migrate` brings the
+//! database schema up to date.
 
 use std::process::ExitCode;
 
@@ -9,7 +10,12 @@ use server::telemetry;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Bare `chatterhub` serves: that is how `cargo leptos watch` (make dev) starts it.
+    if args.len() == 1 {
+        args.push("serve".into());
+    }
+    let cli = Cli::parse_from(args);
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
