@@ -15,14 +15,14 @@ use sea_orm::{
 };
 use shared::ids::{ChannelId, MessageId, ProfileId, ServerId};
 use shared::live::Thread;
-use shared::messages::{Changes, DELETED_TEXT, HistoryPage, Message, MessageText};
+use shared::messages::{Changes, HistoryPage, Message, MessageText};
 use shared::permissions::Action;
 use uuid::Uuid;
 
 use crate::Domain;
 use crate::communities::CommunityError;
 use crate::communities::access::{Membership, membership};
-use shared_steps::{Change, capped, check_delete, check_edit, page, publish};
+use shared_steps::{Change, Revision, capped, page, publish, revise_row};
 
 /// The most changes one `changes_since` answer carries.
 pub const CHANGES_CAP: u64 = 500;
@@ -137,68 +137,42 @@ pub async fn edit(
     message_id: MessageId,
     text: MessageText,
 ) -> Result<Message, CommunityError> {
-    let _writer = domain.write_lock().await;
-    let txn = domain.db.begin().await?;
-    let (row, access) = message_access(&txn, me, message_id).await?;
-    check_edit(
-        &access,
-        row.member_id,
-        row.deleted,
-        row.file_url.is_some(),
-        &text,
-    )?;
-    let seq = next_seq(&txn, row.channel_id).await?;
-    let now = Utc::now();
-    let mut active = row.into_active_model();
-    active.content = Set(text.as_str().to_owned());
-    active.edited_at = Set(Some(now));
-    active.seq = Set(seq);
-    active.updated_at = Set(now);
-    let row = active.update(&txn).await?;
-    txn.commit().await?;
-    let channel_id = ChannelId(row.channel_id);
-    let message = one(&domain.db, row).await?;
-    publish(
-        domain,
-        Thread::Channel(channel_id),
-        Change::Updated,
-        &message,
-    );
-    Ok(message)
+    revise(domain, me, message_id, Revision::Edit(text)).await
 }
 
-/// Soft-deletes a message (its author, or a MODERATOR or ADMIN of the server): the row stays,
-/// its text becomes "This message has been deleted." and its file is cleared.
+/// Soft-deletes a message (its author, or a MODERATOR or ADMIN): the row stays, its text
+/// becomes "This message has been deleted." and its file is cleared.
 pub async fn delete(
     domain: &Domain,
     me: ProfileId,
     message_id: MessageId,
 ) -> Result<Message, CommunityError> {
+    revise(domain, me, message_id, Revision::Delete).await
+}
+
+/// Edits or deletes in one transaction that takes the next sequence number, then publishes.
+async fn revise(
+    domain: &Domain,
+    me: ProfileId,
+    message_id: MessageId,
+    revision: Revision,
+) -> Result<Message, CommunityError> {
     let _writer = domain.write_lock().await;
     let txn = domain.db.begin().await?;
     let (row, access) = message_access(&txn, me, message_id).await?;
-    check_delete(&access, row.member_id)?;
-    if row.deleted {
+    if !revision.check(&access, row.member_id, row.deleted, row.file_url.is_some())? {
         txn.commit().await?;
         return one(&domain.db, row).await;
     }
     let seq = next_seq(&txn, row.channel_id).await?;
+    let thread = Thread::Channel(ChannelId(row.channel_id));
+    let now = Utc::now();
     let mut active = row.into_active_model();
-    active.content = Set(DELETED_TEXT.to_owned());
-    active.file_url = Set(None);
-    active.deleted = Set(true);
-    active.seq = Set(seq);
-    active.updated_at = Set(Utc::now());
+    revise_row!(active, &revision, seq, now);
     let row = active.update(&txn).await?;
     txn.commit().await?;
-    let channel_id = ChannelId(row.channel_id);
     let message = one(&domain.db, row).await?;
-    publish(
-        domain,
-        Thread::Channel(channel_id),
-        Change::Deleted,
-        &message,
-    );
+    publish(domain, thread, revision.change(), &message);
     Ok(message)
 }
 

@@ -27,36 +27,73 @@ pub fn publish(domain: &Domain, thread: Thread, change: Change, message: &Messag
     });
 }
 
-/// An edit is the author's, of a message not deleted, leaving text or a file.
-pub fn check_edit(
-    access: &Membership,
-    author: Uuid,
-    deleted: bool,
-    has_file: bool,
-    text: &MessageText,
-) -> Result<(), CommunityError> {
-    access.require(Action::EditMessage {
-        own: author == access.member.id,
-    })?;
-    if deleted {
-        return Err(CommunityError::Invalid(
-            "A deleted message cannot be edited.".into(),
-        ));
-    }
-    if text.as_str().is_empty() && !has_file {
-        return Err(CommunityError::Invalid(
-            "Write a message or attach a file.".into(),
-        ));
-    }
-    Ok(())
+/// An edit or a delete of a stored message.
+pub enum Revision {
+    Edit(MessageText),
+    Delete,
 }
 
-/// A delete is the author's, or a moderator's or admin's.
-pub fn check_delete(access: &Membership, author: Uuid) -> Result<(), CommunityError> {
-    access.require(Action::DeleteMessage {
-        own: author == access.member.id,
-    })
+impl Revision {
+    /// Checks the caller may make this revision; `false` when there is nothing to do (deleting
+    /// a message already deleted).
+    pub fn check(
+        &self,
+        access: &Membership,
+        author: Uuid,
+        deleted: bool,
+        has_file: bool,
+    ) -> Result<bool, CommunityError> {
+        let own = author == access.member.id;
+        match self {
+            Revision::Edit(text) => {
+                access.require(Action::EditMessage { own })?;
+                if deleted {
+                    return Err(CommunityError::Invalid(
+                        "A deleted message cannot be edited.".into(),
+                    ));
+                }
+                if text.as_str().is_empty() && !has_file {
+                    return Err(CommunityError::Invalid(
+                        "Write a message or attach a file.".into(),
+                    ));
+                }
+                Ok(true)
+            }
+            Revision::Delete => {
+                access.require(Action::DeleteMessage { own })?;
+                Ok(!deleted)
+            }
+        }
+    }
+
+    /// The live event this revision publishes.
+    pub fn change(&self) -> Change {
+        match self {
+            Revision::Edit(_) => Change::Updated,
+            Revision::Delete => Change::Deleted,
+        }
+    }
 }
+
+/// Sets the revised fields on a stored row (both message tables name them alike).
+macro_rules! revise_row {
+    ($active:expr, $revision:expr, $seq:expr, $now:expr) => {{
+        match $revision {
+            Revision::Edit(text) => {
+                $active.content = Set(text.as_str().to_owned());
+                $active.edited_at = Set(Some($now));
+            }
+            Revision::Delete => {
+                $active.content = Set(shared::messages::DELETED_TEXT.to_owned());
+                $active.file_url = Set(None);
+                $active.deleted = Set(true);
+            }
+        }
+        $active.seq = Set($seq);
+        $active.updated_at = Set($now);
+    }};
+}
+pub(crate) use revise_row;
 
 /// Cuts a `limit + 1` query result to one page and the cursor for the next.
 pub fn page<R>(
