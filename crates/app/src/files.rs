@@ -34,17 +34,6 @@ pub async fn upload_attachment(data: MultipartData) -> Result<String, AppError> 
     Ok(key.url())
 }
 
-/// An optional image URL from a form: empty means none; anything else must be a file we stored.
-#[cfg(feature = "ssr")]
-pub fn own_file_url(url: Option<String>) -> Result<Option<String>, AppError> {
-    match url.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(url) => domain::files::FileKey::from_url(url)
-            .map(|key| Some(key.url()))
-            .ok_or_else(|| AppError::Validation("Upload the image here first.".into())),
-    }
-}
-
 /// The bytes of the multipart field `file`, refusing more than `max_mb` megabytes as it streams.
 #[cfg(feature = "ssr")]
 async fn read_file_field(data: MultipartData, max_mb: usize) -> Result<Vec<u8>, AppError> {

@@ -19,6 +19,7 @@ use crate::Domain;
 use crate::communities::CommunityError;
 use crate::communities::access::Membership;
 use crate::conversations::participant;
+use crate::files::FileKey;
 use crate::messages::rows::{one, with_authors};
 use crate::messages::shared_steps::{Change, Revision, capped, page, publish, revise_row};
 use crate::messages::{CHANGES_CAP, is_unique_violation};
@@ -29,7 +30,7 @@ pub async fn send(
     me: ProfileId,
     conversation_id: ConversationId,
     text: MessageText,
-    file_url: Option<String>,
+    file: Option<FileKey>,
     nonce: Uuid,
 ) -> Result<Message, CommunityError> {
     let _writer = domain.write_lock().await;
@@ -44,7 +45,7 @@ pub async fn send(
     let inserted = direct_message::ActiveModel {
         id: Set(Uuid::now_v7()),
         content: Set(text.as_str().to_owned()),
-        file_url: Set(file_url),
+        file_url: Set(file.map(|k| k.url())),
         deleted: Set(false),
         edited_at: Set(None),
         member_id: Set(access.member.id),

@@ -100,6 +100,15 @@ impl FileKey {
         Self::parse(url.strip_prefix(Self::URL_PREFIX)?)
     }
 
+    /// An optional file URL a client hands back in a form: empty means none; anything else
+    /// must be one of our own `/files/` URLs.
+    pub fn from_form(url: Option<&str>) -> Result<Option<FileKey>, FileError> {
+        match url.map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(url) => Self::from_url(url).map(Some).ok_or(FileError::Foreign),
+        }
+    }
+
     pub fn kind(&self) -> FileKind {
         self.kind
     }
@@ -127,6 +136,8 @@ pub enum FileError {
     WrongType(String),
     #[error("The file is empty.")]
     Empty,
+    #[error("Upload the file here first.")]
+    Foreign,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }

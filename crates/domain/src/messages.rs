@@ -22,6 +22,7 @@ use uuid::Uuid;
 use crate::Domain;
 use crate::communities::CommunityError;
 use crate::communities::access::{Membership, membership};
+use crate::files::FileKey;
 use shared_steps::{Change, Revision, capped, page, publish, revise_row};
 
 /// The most changes one `changes_since` answer carries.
@@ -33,7 +34,7 @@ pub async fn send(
     me: ProfileId,
     channel_id: ChannelId,
     text: MessageText,
-    file_url: Option<String>,
+    file: Option<FileKey>,
     nonce: Uuid,
 ) -> Result<Message, CommunityError> {
     let _writer = domain.write_lock().await;
@@ -48,7 +49,7 @@ pub async fn send(
     let inserted = message::ActiveModel {
         id: Set(Uuid::now_v7()),
         content: Set(text.as_str().to_owned()),
-        file_url: Set(file_url),
+        file_url: Set(file.map(|k| k.url())),
         deleted: Set(false),
         edited_at: Set(None),
         member_id: Set(access.member.id),

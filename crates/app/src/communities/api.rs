@@ -30,8 +30,8 @@ pub async fn create_server(
 ) -> Result<ServerSummary, AppError> {
     let me = require_user().await?;
     let name = shared::community::ServerName::parse(&name)?;
-    let image_url = crate::files::own_file_url(image_url)?;
-    Ok(domain::communities::servers::create(&domain()?, me.id, name, image_url).await?)
+    let image = domain::files::FileKey::from_form(image_url.as_deref())?;
+    Ok(domain::communities::servers::create(&domain()?, me.id, name, image).await?)
 }
 
 #[server(prefix = "/api", endpoint = "update_server")]
@@ -42,8 +42,8 @@ pub async fn update_server(
 ) -> Result<ServerSummary, AppError> {
     let me = require_user().await?;
     let name = shared::community::ServerName::parse(&name)?;
-    let image_url = crate::files::own_file_url(image_url)?;
-    Ok(domain::communities::servers::update(&domain()?, me.id, server_id, name, image_url).await?)
+    let image = domain::files::FileKey::from_form(image_url.as_deref())?;
+    Ok(domain::communities::servers::update(&domain()?, me.id, server_id, name, image).await?)
 }
 
 /// Replaces the invite code; old links stop working.

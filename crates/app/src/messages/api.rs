@@ -10,6 +10,23 @@ use uuid::Uuid;
 #[cfg(feature = "ssr")]
 use crate::auth::session::{domain, require_user};
 
+/// The text and attachment of a message form, parsed.
+#[cfg(feature = "ssr")]
+fn message_input(
+    content: &str,
+    file_url: Option<&str>,
+) -> Result<
+    (
+        shared::messages::MessageText,
+        Option<domain::files::FileKey>,
+    ),
+    AppError,
+> {
+    let file = domain::files::FileKey::from_form(file_url)?;
+    let text = shared::messages::MessageText::parse(content, file.is_some())?;
+    Ok((text, file))
+}
+
 /// Posts a message; `nonce` makes a retried send return the first message instead of a copy.
 #[server(prefix = "/api", endpoint = "send_message")]
 pub async fn send_message(
@@ -19,9 +36,8 @@ pub async fn send_message(
     nonce: Uuid,
 ) -> Result<Message, AppError> {
     let me = require_user().await?;
-    let file_url = crate::files::own_file_url(file_url)?;
-    let text = shared::messages::MessageText::parse(&content, file_url.is_some())?;
-    Ok(domain::messages::send(&domain()?, me.id, channel_id, text, file_url, nonce).await?)
+    let (text, file) = message_input(&content, file_url.as_deref())?;
+    Ok(domain::messages::send(&domain()?, me.id, channel_id, text, file, nonce).await?)
 }
 
 #[server(prefix = "/api", endpoint = "edit_message")]
@@ -74,10 +90,9 @@ pub async fn send_direct_message(
     nonce: Uuid,
 ) -> Result<Message, AppError> {
     let me = require_user().await?;
-    let file_url = crate::files::own_file_url(file_url)?;
-    let text = shared::messages::MessageText::parse(&content, file_url.is_some())?;
+    let (text, file) = message_input(&content, file_url.as_deref())?;
     Ok(
-        domain::direct_messages::send(&domain()?, me.id, conversation_id, text, file_url, nonce)
+        domain::direct_messages::send(&domain()?, me.id, conversation_id, text, file, nonce)
             .await?,
     )
 }

@@ -20,13 +20,14 @@ use super::access::{db_role, membership, role};
 use super::channels::kind;
 use super::members::depart;
 use crate::Domain;
+use crate::files::FileKey;
 
 /// Creates a server owned by `me`, with `me` as its ADMIN and a TEXT channel `general`.
 pub async fn create(
     domain: &Domain,
     me: ProfileId,
     name: ServerName,
-    image_url: Option<String>,
+    image: Option<FileKey>,
 ) -> Result<ServerSummary, CommunityError> {
     let now = Utc::now();
     let _writer = domain.write_lock().await;
@@ -34,7 +35,7 @@ pub async fn create(
     let server = server::ActiveModel {
         id: Set(Uuid::new_v4()),
         name: Set(name.as_str().to_owned()),
-        image_url: Set(image_url),
+        image_url: Set(image.map(|k| k.url())),
         invite_code: Set(new_invite_code()),
         owner_id: Set(me.0),
         created_at: Set(now),
@@ -142,7 +143,7 @@ pub async fn update(
     me: ProfileId,
     server_id: ServerId,
     name: ServerName,
-    image_url: Option<String>,
+    image: Option<FileKey>,
 ) -> Result<ServerSummary, CommunityError> {
     let _writer = domain.write_lock().await;
     let txn = domain.db.begin().await?;
@@ -150,7 +151,7 @@ pub async fn update(
     access.require(Action::EditServer)?;
     let mut active = access.server.into_active_model();
     active.name = Set(name.as_str().to_owned());
-    active.image_url = Set(image_url);
+    active.image_url = Set(image.map(|k| k.url()));
     active.updated_at = Set(Utc::now());
     let server = active.update(&txn).await?;
     txn.commit().await?;
