@@ -6,14 +6,13 @@ use shared::community::{ChannelKind, ServerDetails};
 use shared::ids::ChannelId;
 
 use super::api::{CreateChannel, UpdateChannel};
-use super::state::{OpenDialog, Refresh};
+use super::state::OpenDialog;
 use crate::auth::pages::FormError;
 use crate::ui::Modal;
 
 #[component]
 pub fn CreateChannelModal(details: ServerDetails, kind: ChannelKind) -> impl IntoView {
     let dialog = OpenDialog::get();
-    let refresh = Refresh::get();
     let action = ServerAction::<CreateChannel>::new();
     let name = RwSignal::new(String::new());
     let chosen = RwSignal::new(kind);
@@ -21,8 +20,7 @@ pub fn CreateChannelModal(details: ServerDetails, kind: ChannelKind) -> impl Int
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(created)) = action.value().get() {
-            refresh.bump();
-            dialog.close();
+            dialog.finish();
             navigate(
                 &format!("/servers/{server_id}/channels/{}", created.id),
                 Default::default(),
@@ -54,7 +52,6 @@ pub fn CreateChannelModal(details: ServerDetails, kind: ChannelKind) -> impl Int
 #[component]
 pub fn EditChannelModal(details: ServerDetails, channel_id: ChannelId) -> impl IntoView {
     let dialog = OpenDialog::get();
-    let refresh = Refresh::get();
     let action = ServerAction::<UpdateChannel>::new();
     let current = details
         .channels
@@ -65,8 +62,7 @@ pub fn EditChannelModal(details: ServerDetails, channel_id: ChannelId) -> impl I
     let chosen = RwSignal::new(current.map_or(ChannelKind::Text, |c| c.kind));
     Effect::new(move |_| {
         if let Some(Ok(_)) = action.value().get() {
-            refresh.bump();
-            dialog.close();
+            dialog.finish();
         }
     });
     let result = Signal::derive(move || action.value().get().map(|r| r.map(|_| ())));

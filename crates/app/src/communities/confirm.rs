@@ -6,14 +6,13 @@ use shared::community::ServerDetails;
 use shared::ids::ChannelId;
 
 use super::api::{DeleteChannel, DeleteServer, LeaveServer};
-use super::state::{OpenDialog, Refresh};
+use super::state::OpenDialog;
 use crate::auth::pages::FormError;
 use crate::ui::Modal;
 
 #[component]
 pub fn DeleteChannelModal(details: ServerDetails, channel_id: ChannelId) -> impl IntoView {
     let dialog = OpenDialog::get();
-    let refresh = Refresh::get();
     let action = ServerAction::<DeleteChannel>::new();
     let name = details
         .channels
@@ -25,8 +24,7 @@ pub fn DeleteChannelModal(details: ServerDetails, channel_id: ChannelId) -> impl
     let server_id = details.server.id;
     Effect::new(move |_| {
         if let Some(Ok(_)) = action.value().get() {
-            refresh.bump();
-            dialog.close();
+            dialog.finish();
             navigate(&format!("/servers/{server_id}"), Default::default());
         }
     });
@@ -88,12 +86,10 @@ pub fn LeaveServerModal(details: ServerDetails) -> impl IntoView {
 /// Once the server is gone for this person, go home (which opens another server, if any).
 fn leave_home_after(result: Signal<Option<Result<(), shared::AppError>>>) {
     let dialog = OpenDialog::get();
-    let refresh = Refresh::get();
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(())) = result.get() {
-            dialog.close();
-            refresh.bump();
+            dialog.finish();
             navigate("/", Default::default());
         }
     });

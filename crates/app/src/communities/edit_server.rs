@@ -5,22 +5,20 @@ use shared::community::ServerDetails;
 
 use super::api::UpdateServer;
 use super::image_picker::ImagePicker;
-use super::state::{OpenDialog, Refresh};
+use super::state::OpenDialog;
 use crate::auth::pages::FormError;
 use crate::ui::Modal;
 
 #[component]
 pub fn EditServerModal(details: ServerDetails) -> impl IntoView {
     let dialog = OpenDialog::get();
-    let refresh = Refresh::get();
     let action = ServerAction::<UpdateServer>::new();
     let name = RwSignal::new(details.server.name.clone());
     let image_url = RwSignal::new(details.server.image_url.clone());
     let server_id = details.server.id;
     Effect::new(move |_| {
         if let Some(Ok(_)) = action.value().get() {
-            refresh.bump();
-            dialog.close();
+            dialog.finish();
         }
     });
     let result = Signal::derive(move || action.value().get().map(|r| r.map(|_| ())));

@@ -93,6 +93,12 @@ impl OpenDialog {
         self.current.set(None);
     }
 
+    /// The dialog's change went through: reload the server and close the dialog.
+    pub fn finish(self) {
+        self.refresh.bump();
+        self.close();
+    }
+
     /// A callback that closes the dialog, for `Modal`'s close button.
     pub fn closer(self) -> Callback<()> {
         Callback::new(move |()| self.close())
