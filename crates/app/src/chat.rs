@@ -1,7 +1,23 @@
-//! Client-side chat state, pure and natively tested: the message cache and the connection state
-//! machine (the chat UI and the browser socket adapter are built on these).
+//! Client-side chat: the message cache and the connection state machine (pure, natively tested),
+//! the chat state shared by the signed-in app, the browser socket, and the chat views.
 
+mod attach;
 pub mod cache;
 #[cfg(test)]
 mod cache_tests;
+mod composer;
 pub mod connection;
+mod emoji_picker;
+mod indicator;
+mod message_item;
+mod message_view;
+mod send;
+#[cfg(feature = "browser")]
+mod socket;
+pub mod store;
+pub mod thread_api;
+mod time;
+mod upload;
+
+pub use indicator::LiveIndicator;
+pub use message_view::MessageView;

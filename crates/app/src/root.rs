@@ -6,7 +6,7 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::auth::pages::{SignInPage, SignUpPage};
-use crate::communities::{ChannelPage, InvitePage, ServerIndex, ServerLayout};
+use crate::communities::{ChannelPage, ConversationPage, InvitePage, ServerIndex, ServerLayout};
 use crate::not_found::NotFound;
 use crate::shell::{AppShell, Home};
 
@@ -49,6 +49,7 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("servers/:server_id") view=ServerLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=ServerIndex />
                         <Route path=path!("channels/:channel_id") view=ChannelPage />
+                        <Route path=path!("conversations/:member_id") view=ConversationPage />
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

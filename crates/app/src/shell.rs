@@ -7,6 +7,7 @@ use shared::AppError;
 use shared::account::{CurrentUser, sign_in_path};
 
 use crate::auth::api::{SignOut, me};
+use crate::chat::store::Chat;
 use crate::communities::api::my_servers;
 use crate::communities::{CreateServerModal, Refresh, ServerRail};
 use crate::ui::Avatar;
@@ -32,6 +33,7 @@ pub fn AppShell() -> impl IntoView {
     let me = Me(Resource::new(|| (), |_| me()));
     provide_context(me);
     Refresh::provide();
+    Chat::provide();
     let location = use_location();
     view! {
         <div class="app-frame">

@@ -37,12 +37,27 @@ pub struct MessageCache {
 }
 
 impl MessageCache {
-    /// The newest page, replacing whatever was held.
+    /// The newest page, replacing whatever was held, except messages newer than the page that
+    /// arrived live while it was on its way.
     pub fn load_newest(&mut self, page: HistoryPage) {
         self.last_seq = self.last_seq.max(max_seq(&page.messages));
         self.before = page.before;
-        self.pages = vec![page.messages];
+        let newest_in_page = page.messages.first().map(|m| m.id);
+        let mut first: Vec<Message> = self
+            .pages
+            .drain(..)
+            .flatten()
+            .filter(|m| newest_in_page.is_none_or(|newest| m.id > newest))
+            .collect();
+        first.sort_by_key(|m| std::cmp::Reverse(m.id));
+        first.extend(page.messages);
+        self.pages = vec![first];
         self.loaded = true;
+    }
+
+    /// Whether the newest page has been loaded.
+    pub fn is_loaded(&self) -> bool {
+        self.loaded
     }
 
     /// An older page, below the ones held. Messages already held (after a race) are skipped.

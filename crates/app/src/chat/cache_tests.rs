@@ -175,3 +175,17 @@ fn a_failed_send_is_marked_and_retried_with_the_same_nonce() {
     assert!(again.failed.is_none());
     assert!(cache.retry(Uuid::new_v4()).is_none());
 }
+
+#[test]
+fn a_message_that_arrives_live_while_the_first_page_loads_is_kept() {
+    let mut cache = MessageCache::default();
+    cache.created(message(7, 7, "m7"));
+    cache.created(message(5, 5, "m5"));
+    cache.load_newest(HistoryPage {
+        messages: vec![message(6, 6, "m6"), message(5, 5, "m5")],
+        before: None,
+    });
+    assert_eq!(contents(&cache), ["m7", "m6", "m5"]);
+    assert_eq!(cache.last_seq(), 7);
+    assert!(cache.is_loaded());
+}

@@ -1,12 +1,15 @@
-//! `/servers/:server_id/channels/:channel_id`: the channel header and the start of the channel.
+//! `/servers/:server_id/channels/:channel_id`: the channel header and its messages. The
+//! message view is built once per channel; renames and other server changes update in place.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use shared::community::ChannelKind;
 use shared::ids::ChannelId;
+use shared::live::Thread;
 
 use super::sidebar::ChannelIcon;
 use super::state::CurrentServer;
+use crate::chat::{LiveIndicator, MessageView};
 use crate::not_found::NotFound;
 
 #[component]
@@ -19,35 +22,45 @@ pub fn ChannelPage() -> impl IntoView {
             .and_then(|id| id.parse::<ChannelId>().ok())
     });
     let current = CurrentServer::get();
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                // A server the viewer cannot see is reported once, by the server layout.
-                let details = current.0.await.ok()?;
-                let channel = channel_id
-                    .get()
-                    .and_then(|id| details.channels.into_iter().find(|c| c.id == id));
-                Some(match channel {
-                    None => view! { <NotFound /> }.into_any(),
-                    Some(channel) => view! {
-                        <header class="channel-header">
-                            <ChannelIcon kind=channel.kind />
-                            <h1>{channel.name.clone()}</h1>
-                        </header>
-                        <section class="channel-start">
-                            <h2>{format!("Welcome to #{}!", channel.name)}</h2>
-                            <p>{format!("This is the start of the #{} channel.", channel.name)}</p>
-                            <p class="unfinished" role="note">
-                                {match channel.kind {
-                                    ChannelKind::Text => "Messages are not built yet: they arrive with the messaging work.",
-                                    ChannelKind::Audio | ChannelKind::Video => "Calls are not built yet: they arrive with the LiveKit work.",
-                                }}
-                            </p>
-                        </section>
-                    }
-                    .into_any(),
-                })
-            })}
-        </Transition>
+    let channel = Memo::new(move |_| {
+        let id = channel_id.get()?;
+        current.details()?.channels.into_iter().find(|c| c.id == id)
+    });
+    let shown = Memo::new(move |_| channel.get().map(|c| (c.id, c.kind)));
+    let name = Signal::derive(move || channel.get().map(|c| c.name).unwrap_or_default());
+    move || {
+        match shown.get() {
+        None => view! { <NotFound /> }.into_any(),
+        Some((id, kind)) => view! {
+            <header class="channel-header">
+                <ChannelIcon kind />
+                <h1>{name}</h1>
+                <LiveIndicator />
+            </header>
+            {match kind {
+                ChannelKind::Text => view! {
+                    <MessageView
+                        thread=Thread::Channel(id)
+                        composer_label=Signal::derive(move || format!("Message #{}", name.get()))
+                        start=move || view! {
+                            <h2>{move || format!("Welcome to #{}!", name.get())}</h2>
+                            <p>{move || format!("This is the start of the #{} channel.", name.get())}</p>
+                        }
+                    />
+                }
+                .into_any(),
+                ChannelKind::Audio | ChannelKind::Video => view! {
+                    <section class="channel-start">
+                        <h2>{move || format!("Welcome to #{}!", name.get())}</h2>
+                        <p class="unfinished" role="note">
+                            "Calls are not built yet: they arrive with the LiveKit work."
+                        </p>
+                    </section>
+                }
+                .into_any(),
+            }}
+        }
+        .into_any(),
+    }
     }
 }

@@ -4,10 +4,9 @@
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::use_params_map;
-use shared::AppError;
 use shared::ids::ServerId;
+use shared::live::Topic;
 
-use super::api::load_server;
 use super::channel_form::{CreateChannelModal, EditChannelModal};
 use super::confirm::{DeleteChannelModal, DeleteServerModal, LeaveServerModal};
 use super::edit_server::EditServerModal;
@@ -15,7 +14,8 @@ use super::invite::InviteModal;
 use super::members::MembersModal;
 use super::palette::{SearchPalette, open_search_on_ctrl_k};
 use super::sidebar::ServerSidebar;
-use super::state::{CurrentServer, Dialog, OpenDialog, Refresh};
+use super::state::{CurrentServer, Dialog, OpenDialog};
+use crate::chat::store::Chat;
 use crate::not_found::NotFound;
 use crate::shell::UserPanel;
 
@@ -28,17 +28,16 @@ pub fn ServerLayout() -> impl IntoView {
             .get("server_id")
             .and_then(|id| id.parse::<ServerId>().ok())
     });
-    let refresh = Refresh::get();
-    let details = Resource::new(
-        move || (refresh.track(), server_id.get()),
-        |(_, id)| async move {
-            match id {
-                Some(id) => load_server(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
-    provide_context(CurrentServer(details));
+    let current = CurrentServer::provide(server_id);
+    // Channel, member and server changes arrive live while the server is open.
+    let chat = Chat::get();
+    Effect::new(move |_| {
+        if let Some(id) = server_id.get() {
+            chat.follow(Topic::Server(id));
+            on_cleanup(move || chat.unfollow(Topic::Server(id)));
+        }
+    });
+    let found = Memo::new(move |_| current.result().map(|r| r.is_ok()));
     let dialog = OpenDialog::provide();
     open_search_on_ctrl_k(dialog);
     // Switching servers closes whatever dialog was open.
@@ -50,26 +49,29 @@ pub fn ServerLayout() -> impl IntoView {
         <aside class="sidebar">
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    details.await.ok().map(|d| view! { <ServerSidebar details=d /> })
+                    let _ = current.loaded.await;
+                    move || current.details().map(|d| view! { <ServerSidebar details=d /> })
                 })}
             </Transition>
             <UserPanel />
         </aside>
         <main class="content">
-            // Awaited so the server-rendered page already says "not found". Client state that
-            // must outlive a reload of the server lives above this layout, not in the channel.
+            // Awaited so the server-rendered page already says "not found"; the page inside is
+            // built again only when access changes, not on every reload of the server.
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    match details.await {
-                        Ok(_) => view! { <Outlet /> }.into_any(),
-                        Err(_) => view! { <NotFound /> }.into_any(),
+                    let _ = current.loaded.await;
+                    move || match found.get() {
+                        Some(true) => view! { <Outlet /> }.into_any(),
+                        Some(false) => view! { <NotFound /> }.into_any(),
+                        None => ().into_any(),
                     }
                 })}
             </Transition>
         </main>
         {move || {
             let open = dialog.current()?;
-            let d = CurrentServer(details).details()?;
+            let d = current.details()?;
             Some(match open {
                 Dialog::Invite => view! { <InviteModal details=d /> }.into_any(),
                 Dialog::EditServer => view! { <EditServerModal details=d /> }.into_any(),
@@ -92,7 +94,7 @@ pub fn ServerIndex() -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                current.0.await.ok().and_then(|d| {
+                current.loaded.await.ok().and_then(|d| {
                     d.general().map(|general| {
                         let path = format!("/servers/{}/channels/{}", d.server.id, general.id);
                         view! { <Redirect path /> }

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_location;
 use shared::community::{ChannelInfo, ChannelKind, ServerDetails};
 use shared::permissions::Action;
 
+use super::conversation_page::conversation_path;
 use super::members::RoleBadge;
 use super::menu::ServerMenu;
 use super::state::{Dialog, OpenDialog};
@@ -21,13 +22,22 @@ pub fn ServerSidebar(details: ServerDetails) -> impl IntoView {
         .members
         .iter()
         .map(|m| {
-            view! {
-                <li class="member-item">
-                    <Avatar name=m.name.clone() image_url=m.image_url.clone() />
-                    <span class="member-name">{m.name.clone()}</span>
-                    <RoleBadge role=m.role is_owner=m.is_owner />
-                </li>
-            }
+            let face = view! {
+                <Avatar name=m.name.clone() image_url=m.image_url.clone() />
+                <span class="member-name">{m.name.clone()}</span>
+                <RoleBadge role=m.role is_owner=m.is_owner />
+            };
+            // Everyone else opens a direct conversation.
+            let row = if m.id == details.me.id {
+                view! { <div class="member-link">{face}</div> }.into_any()
+            } else {
+                let href = conversation_path(details.server.id, m.id);
+                view! {
+                    <A href attr:class="member-link" attr:title=format!("Message {}", m.name)>{face}</A>
+                }
+                .into_any()
+            };
+            view! { <li class="member-item">{row}</li> }
         })
         .collect_view();
     view! {

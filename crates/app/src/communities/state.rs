@@ -3,7 +3,9 @@
 use leptos::prelude::*;
 use shared::AppError;
 use shared::community::{ChannelKind, ServerDetails};
-use shared::ids::ChannelId;
+use shared::ids::{ChannelId, ServerId};
+
+use super::api::load_server;
 
 /// Bumped after a change, so the rail and the open server load again.
 #[derive(Clone, Copy)]
@@ -29,18 +31,65 @@ impl Refresh {
     }
 }
 
-/// The open server, as loaded for this viewer.
+/// The open server, as this viewer sees it.
+///
+/// `loaded` is fetched with the page (and when the route moves to another server): the server
+/// renders from it and it decides "not found". Later reloads (after a dialog or a live event) go
+/// to `latest`, so the views already showing — the message list above all — update in place
+/// instead of being built again.
 #[derive(Clone, Copy)]
-pub struct CurrentServer(pub Resource<Result<ServerDetails, AppError>>);
+pub struct CurrentServer {
+    pub id: Memo<Option<ServerId>>,
+    pub loaded: Resource<Result<ServerDetails, AppError>>,
+    latest: RwSignal<Option<(ServerId, Result<ServerDetails, AppError>)>>,
+}
 
 impl CurrentServer {
+    /// Loads the server named by `id` and reloads it on every `Refresh`.
+    pub fn provide(id: Memo<Option<ServerId>>) -> Self {
+        let loaded = Resource::new(
+            move || id.get(),
+            |id| async move {
+                match id {
+                    Some(id) => load_server(id).await,
+                    None => Err(AppError::NotFound),
+                }
+            },
+        );
+        let latest = RwSignal::new(None);
+        let refresh = Refresh::get();
+        Effect::new(move |ran: Option<()>| {
+            refresh.track();
+            if ran.is_none() {
+                return;
+            }
+            if let Some(id) = id.get_untracked() {
+                leptos::task::spawn_local(async move {
+                    latest.set(Some((id, load_server(id).await)));
+                });
+            }
+        });
+        let current = Self { id, loaded, latest };
+        provide_context(current);
+        current
+    }
+
     pub fn get() -> Self {
         expect_context::<Self>()
     }
 
+    /// The newest answer for the server in the route, if one is in (reactive).
+    pub fn result(self) -> Option<Result<ServerDetails, AppError>> {
+        let id = self.id.get();
+        match self.latest.get() {
+            Some((latest_id, result)) if Some(latest_id) == id => Some(result),
+            _ => self.loaded.get(),
+        }
+    }
+
     /// The loaded details, if they are in.
     pub fn details(self) -> Option<ServerDetails> {
-        self.0.get().and_then(Result::ok)
+        self.result().and_then(Result::ok)
     }
 }
 

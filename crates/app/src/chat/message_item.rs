@@ -1,0 +1,301 @@
+//! One message in the list: author, role icon, time, text or attachment, and the actions the
+//! reader may take on it (inline edit, delete with confirmation); and the rows of sends still on
+//! their way.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use shared::ids::MessageId;
+use shared::live::Thread;
+use shared::messages::{DELETED_TEXT, Message};
+use shared::permissions::{Action, can};
+
+use super::cache::{MessageCache, Pending};
+use super::message_view::Viewer;
+use super::send::deliver;
+use super::thread_api;
+use super::time::{local_date_time, local_time};
+use crate::communities::{CurrentServer, RoleBadge, conversation_path};
+use crate::ui::{Avatar, Glyph, Icon, Modal};
+
+#[component]
+pub fn MessageItem(
+    thread: Thread,
+    message: Message,
+    cache: RwSignal<MessageCache>,
+    viewer: Memo<Option<Viewer>>,
+    editing: RwSignal<Option<MessageId>>,
+    deleting: RwSignal<Option<Message>>,
+) -> impl IntoView {
+    let id = message.id;
+    let deleted = message.deleted;
+    let author = message.author.clone();
+    let own = move || {
+        viewer
+            .get()
+            .is_some_and(|v| v.member_id == author.member_id)
+    };
+    let may_edit = move || {
+        !deleted
+            && viewer
+                .get()
+                .is_some_and(|v| can(v.actor, Action::EditMessage { own: own() }))
+    };
+    let may_delete = move || {
+        !deleted
+            && viewer
+                .get()
+                .is_some_and(|v| can(v.actor, Action::DeleteMessage { own: own() }))
+    };
+    let is_owner = move || {
+        viewer
+            .get()
+            .is_some_and(|v| v.owner == Some(author.member_id))
+    };
+    let role = author.role;
+    let current = CurrentServer::get();
+    let dm_path = move || {
+        current
+            .id
+            .get()
+            .map(|server_id| conversation_path(server_id, author.member_id))
+    };
+    let name = author.name.clone();
+    let body = message.clone();
+    view! {
+        <li class="message" class:deleted=deleted data-testid="message">
+            <Avatar name=author.name.clone() image_url=author.image_url.clone() />
+            <div class="message-main">
+                <div class="message-meta">
+                    {move || {
+                        let name = name.clone();
+                        if own() {
+                            view! { <span class="message-author">{name}</span> }.into_any()
+                        } else {
+                            view! {
+                                <A href=move || dm_path().unwrap_or_default() attr:class="message-author" attr:title="Send a direct message">
+                                    {name}
+                                </A>
+                            }
+                            .into_any()
+                        }
+                    }}
+                    {move || view! { <RoleBadge role is_owner=is_owner() /> }}
+                    <time datetime=message.created_at.to_rfc3339() title=local_date_time(message.created_at)>
+                        {local_time(message.created_at)}
+                    </time>
+                    {(message.edited && !deleted).then(|| view! { <span class="edited">"(edited)"</span> })}
+                </div>
+                {move || {
+                    if editing.get() == Some(id) {
+                        view! { <EditMessage thread message=body.clone() cache editing /> }.into_any()
+                    } else {
+                        view! { <MessageBody message=body.clone() /> }.into_any()
+                    }
+                }}
+            </div>
+            <div class="message-actions">
+                <Show when=may_edit>
+                    <button type="button" class="icon-button" aria-label="Edit message" on:click=move |_| editing.set(Some(id))>
+                        <Icon glyph=Glyph::Pencil />
+                    </button>
+                </Show>
+                <Show when=may_delete>
+                    {
+                        let message = message.clone();
+                        view! {
+                            <button
+                                type="button"
+                                class="icon-button"
+                                aria-label="Delete message"
+                                on:click=move |_| deleting.set(Some(message.clone()))
+                            >
+                                <Icon glyph=Glyph::Trash />
+                            </button>
+                        }
+                    }
+                </Show>
+            </div>
+        </li>
+    }
+}
+
+/// The text, or the attachment: images as a thumbnail that opens full size, PDFs as a link.
+#[component]
+fn MessageBody(message: Message) -> impl IntoView {
+    if message.deleted {
+        return view! { <p class="message-text deleted-text"><em>{DELETED_TEXT}</em></p> }
+            .into_any();
+    }
+    let file = message.file_url.clone().map(|url| {
+        if url.ends_with(".pdf") {
+            let name = url.rsplit('/').next().unwrap_or("document.pdf").to_owned();
+            view! {
+                <a class="attachment-file" href=url target="_blank" rel="noopener">
+                    {format!("PDF: {name}")}
+                </a>
+            }
+            .into_any()
+        } else {
+            let src = url.clone();
+            view! {
+                <a class="attachment-image" href=url target="_blank" rel="noopener" title="Open full size">
+                    <img src=src alt="Image attachment" loading="lazy" />
+                </a>
+            }
+            .into_any()
+        }
+    });
+    view! {
+        {(!message.content.is_empty()).then(|| view! { <p class="message-text">{message.content.clone()}</p> })}
+        {file}
+    }
+    .into_any()
+}
+
+/// Editing in place: Enter saves, Shift+Enter breaks the line, Escape cancels.
+#[component]
+fn EditMessage(
+    thread: Thread,
+    message: Message,
+    cache: RwSignal<MessageCache>,
+    editing: RwSignal<Option<MessageId>>,
+) -> impl IntoView {
+    let text = RwSignal::new(message.content.clone());
+    let error = RwSignal::new(None::<String>);
+    let saving = RwSignal::new(false);
+    let id = message.id;
+    let has_file = message.file_url.is_some();
+    let input_id = format!("edit-{id}");
+    let save = move || {
+        let content = text.get_untracked();
+        if let Err(e) = shared::messages::MessageText::parse(&content, has_file) {
+            error.set(Some(e.to_string()));
+            return;
+        }
+        saving.set(true);
+        spawn_local(async move {
+            match thread_api::edit(thread, id, content).await {
+                Ok(stored) => {
+                    cache.update(|c| c.changed(stored));
+                    editing.set(None);
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            saving.set(false);
+        });
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+        "Enter" if !ev.shift_key() => {
+            ev.prevent_default();
+            save();
+        }
+        "Escape" => editing.set(None),
+        _ => {}
+    };
+    view! {
+        <div class="edit-message">
+            <label class="visually-hidden" for=input_id.clone()>"Edit message"</label>
+            <textarea
+                id=input_id
+                rows="2"
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))
+                on:keydown=on_keydown
+                disabled=move || saving.get()
+                autofocus
+            ></textarea>
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            <p class="hint">
+                "Escape to "
+                <button type="button" class="link-button" on:click=move |_| editing.set(None)>"cancel"</button>
+                " · Enter to "
+                <button type="button" class="link-button" on:click=move |_| save()>"save"</button>
+            </p>
+        </div>
+    }
+}
+
+/// A send on its way ("Sending…"), or failed with its error and "Retry".
+#[component]
+pub fn PendingItem(
+    thread: Thread,
+    pending: Pending,
+    cache: RwSignal<MessageCache>,
+) -> impl IntoView {
+    let nonce = pending.nonce;
+    let failed = pending.failed.clone();
+    let is_failed = failed.is_some();
+    view! {
+        <li class="message pending" class:failed=is_failed data-testid="message">
+            <div class="message-main">
+                {(!pending.content.is_empty()).then(|| view! { <p class="message-text">{pending.content.clone()}</p> })}
+                {match failed {
+                    None => view! { <p class="hint" role="status">"Sending…"</p> }.into_any(),
+                    Some(error) => view! {
+                        <p class="form-error" role="alert">
+                            {format!("Not sent: {error} ")}
+                            <button
+                                type="button"
+                                class="secondary small"
+                                on:click=move |_| {
+                                    if let Some(p) = cache.try_update(|c| c.retry(nonce)).flatten() {
+                                        deliver(thread, cache, p);
+                                    }
+                                }
+                            >
+                                "Retry"
+                            </button>
+                        </p>
+                    }
+                    .into_any(),
+                }}
+            </div>
+        </li>
+    }
+}
+
+#[component]
+pub fn DeleteMessageModal(
+    thread: Thread,
+    message: Message,
+    cache: RwSignal<MessageCache>,
+    deleting: RwSignal<Option<Message>>,
+) -> impl IntoView {
+    let error = RwSignal::new(None::<String>);
+    let working = RwSignal::new(false);
+    let id = message.id;
+    let confirm = move |_| {
+        working.set(true);
+        spawn_local(async move {
+            match thread_api::delete(thread, id).await {
+                Ok(stored) => {
+                    cache.update(|c| c.changed(stored));
+                    deleting.set(None);
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            working.set(false);
+        });
+    };
+    let preview = if message.content.is_empty() {
+        "(attachment)".to_owned()
+    } else {
+        message.content.clone()
+    };
+    view! {
+        <Modal title="Delete message" on_close=Callback::new(move |()| deleting.set(None))>
+            <p>"Are you sure? The message will be removed for everyone."</p>
+            <blockquote class="delete-preview">
+                <strong>{message.author.name.clone()}</strong>
+                " "
+                {preview}
+            </blockquote>
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            <div class="modal-actions">
+                <button type="button" class="secondary" on:click=move |_| deleting.set(None)>"Cancel"</button>
+                <button type="button" class="danger" disabled=move || working.get() on:click=confirm>"Delete"</button>
+            </div>
+        </Modal>
+    }
+}

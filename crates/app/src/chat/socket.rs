@@ -1,0 +1,121 @@
+//! The browser side of `/ws` (gloo-net): opens the socket, drives the connection state machine,
+//! hands events to the chat state and sends its commands, and reconnects with backoff.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::channel::{mpsc, oneshot};
+use futures::stream::{self, SplitSink, SplitStream};
+use futures::{SinkExt, StreamExt};
+use gloo_net::websocket::Message;
+use gloo_net::websocket::futures::WebSocket;
+use leptos::prelude::set_timeout;
+use leptos::task::spawn_local;
+use shared::live::{ClientCommand, ServerEvent};
+
+use super::connection::{Connection, Step};
+use super::store::Chat;
+
+pub fn start(chat: Chat) {
+    spawn_local(run(chat));
+}
+
+async fn run(chat: Chat) {
+    let mut connection = Connection::default();
+    loop {
+        if let Some((sink, stream)) = connect().await {
+            // Opening means: subscribe every followed topic again and catch up (in `pump`).
+            connection.opened();
+            chat.set_state(connection.state());
+            pump(chat, sink, stream).await;
+            chat.disconnected();
+        }
+        let step = connection.closed(js_sys::Math::random());
+        chat.set_state(connection.state());
+        if let Step::ReconnectAfter(delay) = step {
+            sleep(delay).await;
+        }
+    }
+}
+
+type Sink = SplitSink<WebSocket, Message>;
+type Source = SplitStream<WebSocket>;
+
+/// Opens the socket and waits for the server to answer a ping: only then is it live.
+async fn connect() -> Option<(Sink, Source)> {
+    let socket = WebSocket::open(&url()?).ok()?;
+    let (mut sink, mut source) = socket.split();
+    sink.send(encode(&ClientCommand::Ping)?).await.ok()?;
+    loop {
+        match source.next().await? {
+            Ok(Message::Text(text)) => {
+                if let Ok(ServerEvent::Pong) = serde_json::from_str(&text) {
+                    return Some((sink, source));
+                }
+            }
+            Ok(Message::Bytes(_)) => {}
+            Err(_) => return None,
+        }
+    }
+}
+
+enum Input {
+    Frame(Option<Result<Message, gloo_net::websocket::WebSocketError>>),
+    Command(ClientCommand),
+}
+
+/// Moves events in and commands out until the socket closes.
+async fn pump(chat: Chat, mut sink: Sink, source: Source) {
+    let (commands, queued) = mpsc::unbounded::<ClientCommand>();
+    let frames = source
+        .map(|frame| Input::Frame(Some(frame)))
+        .chain(stream::iter([Input::Frame(None)]));
+    let mut inputs = stream::select(frames, queued.map(Input::Command));
+    chat.connected(Arc::new(move |command| {
+        let _ = commands.unbounded_send(command);
+    }));
+    while let Some(input) = inputs.next().await {
+        match input {
+            Input::Frame(Some(Ok(Message::Text(text)))) => match serde_json::from_str(&text) {
+                Ok(event) => chat.receive(event),
+                Err(e) => leptos::logging::warn!("live feed sent an unknown event: {e}"),
+            },
+            Input::Frame(Some(Ok(Message::Bytes(_)))) => {}
+            Input::Frame(_) => return,
+            Input::Command(command) => {
+                let Some(frame) = encode(&command) else {
+                    continue;
+                };
+                if sink.send(frame).await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+fn encode(command: &ClientCommand) -> Option<Message> {
+    serde_json::to_string(command).ok().map(Message::Text)
+}
+
+/// `ws://` or `wss://` and this page's host, `/ws`.
+fn url() -> Option<String> {
+    let location = web_sys::window()?.location();
+    let scheme = if location.protocol().ok()? == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
+    Some(format!("{scheme}://{}/ws", location.host().ok()?))
+}
+
+async fn sleep(delay: Duration) {
+    let (done, wait) = oneshot::channel::<()>();
+    set_timeout(
+        move || {
+            let _ = done.send(());
+        },
+        delay,
+    );
+    let _ = wait.await;
+}

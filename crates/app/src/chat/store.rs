@@ -1,0 +1,288 @@
+//! The live chat state of the signed-in app: one message cache per thread (kept while the app is
+//! open, so returning to a channel only catches up), the topics the open views follow, and the
+//! connection state. The browser socket and the 1-second polling feed it; views read the caches
+//! and say which threads and servers they show.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::AppError;
+use shared::live::{ClientCommand, ServerEvent, Thread, Topic};
+
+use super::cache::MessageCache;
+use super::connection::ConnectionState;
+use super::thread_api;
+use crate::communities::Refresh;
+
+/// Hands a command to the open socket.
+pub type Outbox = Arc<dyn Fn(ClientCommand) + Send + Sync>;
+
+#[derive(Clone, Copy)]
+pub struct Chat {
+    inner: StoredValue<Inner>,
+    state: RwSignal<ConnectionState>,
+    refresh: Refresh,
+}
+
+#[derive(Default)]
+struct Inner {
+    threads: HashMap<Thread, Entry>,
+    /// How many views follow each topic; subscribed while above zero.
+    followers: HashMap<Topic, u32>,
+    outbox: Option<Outbox>,
+    connected_before: bool,
+}
+
+struct Entry {
+    cache: ArcRwSignal<MessageCache>,
+    /// A load or catch-up is on its way.
+    syncing: bool,
+    /// Another was asked for meanwhile: run one more when it is done.
+    again: bool,
+}
+
+impl Chat {
+    /// The chat state of the signed-in app; in the browser it also opens the live socket and
+    /// polls while the socket is down.
+    pub fn provide() -> Self {
+        let chat = Self {
+            inner: StoredValue::new(Inner::default()),
+            state: RwSignal::new(ConnectionState::Connecting),
+            refresh: Refresh::get(),
+        };
+        provide_context(chat);
+        #[cfg(feature = "browser")]
+        {
+            super::socket::start(chat);
+            chat.poll_while_not_live();
+        }
+        chat
+    }
+
+    pub fn get() -> Self {
+        expect_context::<Self>()
+    }
+
+    /// The connection state (reactive).
+    pub fn state(self) -> ConnectionState {
+        self.state.get()
+    }
+
+    /// The cache of `thread`, created empty the first time.
+    pub fn cache(self, thread: Thread) -> RwSignal<MessageCache> {
+        let cache = self
+            .inner
+            .try_update_value(|inner| inner.entry(thread).cache.clone());
+        RwSignal::from(cache.unwrap_or_default())
+    }
+
+    /// A view shows `thread`: follow it live and bring its cache up to date.
+    pub fn open_thread(self, thread: Thread) {
+        self.inner.update_value(|inner| {
+            inner.entry(thread);
+        });
+        self.follow(thread.topic());
+        self.sync(thread);
+    }
+
+    pub fn close_thread(self, thread: Thread) {
+        self.unfollow(thread.topic());
+    }
+
+    /// Follows `topic` (ref-counted): subscribed on the socket while anyone follows it.
+    pub fn follow(self, topic: Topic) {
+        let outbox = self.inner.try_update_value(|inner| {
+            let count = inner.followers.entry(topic).or_default();
+            *count += 1;
+            (*count == 1).then(|| inner.outbox.clone()).flatten()
+        });
+        if let Some(send) = outbox.flatten() {
+            send(ClientCommand::Subscribe { topic });
+        }
+    }
+
+    pub fn unfollow(self, topic: Topic) {
+        let outbox = self.inner.try_update_value(|inner| {
+            let count = inner.followers.get_mut(&topic)?;
+            *count = count.saturating_sub(1);
+            if *count > 0 {
+                return None;
+            }
+            inner.followers.remove(&topic);
+            inner.outbox.clone()
+        });
+        if let Some(send) = outbox.flatten() {
+            send(ClientCommand::Unsubscribe { topic });
+        }
+    }
+
+    /// Loads the newest page of `thread`, or asks for what changed since its last sequence
+    /// number; one request at a time per thread.
+    pub fn sync(self, thread: Thread) {
+        let cache = self.inner.try_update_value(|inner| {
+            let entry = inner.threads.get_mut(&thread)?;
+            if entry.syncing {
+                entry.again = true;
+                return None;
+            }
+            entry.syncing = true;
+            Some(entry.cache.clone())
+        });
+        let Some(cache) = cache.flatten() else {
+            return;
+        };
+        spawn_local(async move {
+            loop {
+                if let Err(e) = sync_once(thread, &cache).await {
+                    leptos::logging::warn!("could not bring {thread:?} up to date: {e}");
+                }
+                let again = self.inner.try_update_value(|inner| {
+                    let entry = inner.threads.get_mut(&thread)?;
+                    entry.syncing = entry.again;
+                    entry.again = false;
+                    Some(entry.syncing)
+                });
+                if again.flatten() != Some(true) {
+                    break;
+                }
+            }
+        });
+    }
+
+    /// Every thread a view shows, brought up to date (the polling step).
+    pub fn sync_open(self) {
+        let open: Vec<Thread> = self
+            .inner
+            .with_value(|inner| inner.threads.keys().copied().collect::<Vec<_>>())
+            .into_iter()
+            .filter(|thread| self.is_followed(thread.topic()))
+            .collect();
+        for thread in open {
+            self.sync(thread);
+        }
+    }
+
+    fn is_followed(self, topic: Topic) -> bool {
+        self.inner
+            .with_value(|inner| inner.followers.contains_key(&topic))
+    }
+
+    /// An event from the socket.
+    pub fn receive(self, event: ServerEvent) {
+        match event {
+            ServerEvent::MessageCreated { thread, message } => {
+                if let Some(cache) = self.held(thread) {
+                    cache.update(|c| c.created(message));
+                }
+            }
+            ServerEvent::MessageUpdated { thread, message }
+            | ServerEvent::MessageDeleted { thread, message } => {
+                if let Some(cache) = self.held(thread) {
+                    cache.update(|c| c.changed(message));
+                }
+            }
+            // From here on every change arrives live: catch up on what came before.
+            ServerEvent::Subscribed { topic } => match topic {
+                Topic::Channel(id) => self.sync(Thread::Channel(id)),
+                Topic::Conversation(id) => self.sync(Thread::Conversation(id)),
+                Topic::Server(_) => {}
+            },
+            ServerEvent::ChannelCreated { .. }
+            | ServerEvent::ChannelUpdated { .. }
+            | ServerEvent::ChannelDeleted { .. }
+            | ServerEvent::MemberJoined { .. }
+            | ServerEvent::MemberLeft { .. }
+            | ServerEvent::MemberRoleChanged { .. }
+            | ServerEvent::MemberKicked { .. }
+            | ServerEvent::ServerUpdated { .. }
+            | ServerEvent::ServerDeleted { .. }
+            | ServerEvent::Unsubscribed { .. } => self.refresh.bump(),
+            ServerEvent::Error { message } => {
+                leptos::logging::warn!("live feed: {message}");
+            }
+            ServerEvent::Pong => {}
+        }
+    }
+
+    fn held(self, thread: Thread) -> Option<ArcRwSignal<MessageCache>> {
+        self.inner
+            .with_value(|inner| inner.threads.get(&thread).map(|e| e.cache.clone()))
+    }
+
+    /// The socket is open: every followed topic is subscribed again (each `Subscribed` reply
+    /// starts that thread's catch-up); after a reconnect the server view reloads too.
+    pub fn connected(self, outbox: Outbox) {
+        let (topics, reconnect) = self
+            .inner
+            .try_update_value(|inner| {
+                inner.outbox = Some(outbox.clone());
+                let reconnect = std::mem::replace(&mut inner.connected_before, true);
+                (
+                    inner.followers.keys().copied().collect::<Vec<_>>(),
+                    reconnect,
+                )
+            })
+            .unwrap_or_default();
+        for topic in topics {
+            outbox(ClientCommand::Subscribe { topic });
+        }
+        if reconnect {
+            self.refresh.bump();
+        }
+    }
+
+    /// The socket closed: commands wait for the next one.
+    pub fn disconnected(self) {
+        self.inner.update_value(|inner| inner.outbox = None);
+    }
+
+    pub fn set_state(self, state: ConnectionState) {
+        self.state.set(state);
+    }
+
+    /// Once a second while the socket is not live, every open thread asks for its changes.
+    #[cfg(feature = "browser")]
+    fn poll_while_not_live(self) {
+        let polling = Memo::new(move |_| self.state.get().polling());
+        Effect::new(move |_| {
+            if !polling.get() {
+                return;
+            }
+            let tick = move || self.sync_open();
+            if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_secs(1)) {
+                on_cleanup(move || handle.clear());
+            }
+        });
+    }
+}
+
+impl Inner {
+    fn entry(&mut self, thread: Thread) -> &mut Entry {
+        self.threads.entry(thread).or_insert_with(|| Entry {
+            cache: ArcRwSignal::new(MessageCache::default()),
+            syncing: false,
+            again: false,
+        })
+    }
+}
+
+async fn sync_once(thread: Thread, cache: &ArcRwSignal<MessageCache>) -> Result<(), AppError> {
+    if !cache.with_untracked(MessageCache::is_loaded) {
+        let page = thread_api::history(thread, None).await?;
+        cache.update(|c| c.load_newest(page));
+        return Ok(());
+    }
+    loop {
+        let since = cache.with_untracked(MessageCache::last_seq);
+        let changes = thread_api::changes(thread, since).await?;
+        let more = changes.more;
+        if !changes.messages.is_empty() {
+            cache.update(|c| c.caught_up(changes));
+        }
+        if !more {
+            return Ok(());
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! The message server functions, chosen by thread: the chat views work the same way for a
+//! channel and a direct conversation.
+
+use shared::AppError;
+use shared::ids::MessageId;
+use shared::live::Thread;
+use shared::messages::{Changes, HistoryPage, Message};
+use uuid::Uuid;
+
+use crate::messages::api::{
+    channel_changes, channel_history, conversation_changes, conversation_history,
+    delete_direct_message, delete_message, edit_direct_message, edit_message, send_direct_message,
+    send_message,
+};
+
+pub async fn history(thread: Thread, before: Option<MessageId>) -> Result<HistoryPage, AppError> {
+    match thread {
+        Thread::Channel(id) => channel_history(id, before, None).await,
+        Thread::Conversation(id) => conversation_history(id, before, None).await,
+    }
+}
+
+pub async fn changes(thread: Thread, since: i64) -> Result<Changes, AppError> {
+    match thread {
+        Thread::Channel(id) => channel_changes(id, since).await,
+        Thread::Conversation(id) => conversation_changes(id, since).await,
+    }
+}
+
+pub async fn send(
+    thread: Thread,
+    content: String,
+    file_url: Option<String>,
+    nonce: Uuid,
+) -> Result<Message, AppError> {
+    match thread {
+        Thread::Channel(id) => send_message(id, content, file_url, nonce).await,
+        Thread::Conversation(id) => send_direct_message(id, content, file_url, nonce).await,
+    }
+}
+
+pub async fn edit(thread: Thread, id: MessageId, content: String) -> Result<Message, AppError> {
+    match thread {
+        Thread::Channel(_) => edit_message(id, content).await,
+        Thread::Conversation(_) => edit_direct_message(id, content).await,
+    }
+}
+
+pub async fn delete(thread: Thread, id: MessageId) -> Result<Message, AppError> {
+    match thread {
+        Thread::Channel(_) => delete_message(id).await,
+        Thread::Conversation(_) => delete_direct_message(id).await,
+    }
+}

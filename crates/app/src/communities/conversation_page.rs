@@ -1,0 +1,84 @@
+//! `/servers/:server_id/conversations/:member_id`: the direct conversation with another member
+//! of the server (opened — found or created — on the way in).
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use shared::AppError;
+use shared::ids::{MemberId, ServerId};
+use shared::live::Thread;
+
+use super::state::CurrentServer;
+use crate::chat::{LiveIndicator, MessageView};
+use crate::messages::api::open_conversation;
+use crate::not_found::NotFound;
+use crate::ui::Avatar;
+
+/// Where the conversation with `member_id` lives.
+pub fn conversation_path(server_id: ServerId, member_id: MemberId) -> String {
+    format!("/servers/{server_id}/conversations/{member_id}")
+}
+
+#[component]
+pub fn ConversationPage() -> impl IntoView {
+    let params = use_params_map();
+    let member_id = Memo::new(move |_| {
+        params
+            .read()
+            .get("member_id")
+            .and_then(|id| id.parse::<MemberId>().ok())
+    });
+    let current = CurrentServer::get();
+    let conversation = Resource::new(
+        move || (current.id.get(), member_id.get()),
+        |ids| async move {
+            match ids {
+                (Some(server_id), Some(member_id)) => open_conversation(server_id, member_id).await,
+                _ => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match conversation.await {
+                    Err(AppError::Validation(message)) => view! {
+                        <section class="channel-start">
+                            <p class="form-error" role="alert">{message}</p>
+                        </section>
+                    }
+                    .into_any(),
+                    Err(_) => view! { <NotFound /> }.into_any(),
+                    Ok(c) => {
+                        let name = c.other.name.clone();
+                        let label = format!("Message @{name}");
+                        view! {
+                            <header class="channel-header">
+                                <Avatar name=c.other.name.clone() image_url=c.other.image_url.clone() />
+                                <h1>{name.clone()}</h1>
+                                <button
+                                    type="button"
+                                    class="icon-button"
+                                    aria-label="Start a video call"
+                                    title="Video calls are not built yet: they arrive with the LiveKit work."
+                                    disabled
+                                >
+                                    "📹"
+                                </button>
+                                <LiveIndicator />
+                            </header>
+                            <MessageView
+                                thread=Thread::Conversation(c.id)
+                                composer_label=Signal::stored(label)
+                                start=move || view! {
+                                    <h2>{name.clone()}</h2>
+                                    <p>{format!("This is the start of your direct messages with {name}.")}</p>
+                                }
+                            />
+                        }
+                        .into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
