@@ -48,3 +48,43 @@ export async function reload(page) {
   await page.reload();
   await hydrated(page);
 }
+
+/** Signs up and creates a server from the first-run dialog; returns the server's id. */
+export async function signUpWithServer(page, name, serverName) {
+  await signUp(page, name, freshEmail(name));
+  const customize = page.getByRole('dialog', { name: 'Customize your server' });
+  await customize.getByLabel('Server name').fill(serverName);
+  await customize.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'general' })).toBeVisible();
+  return page.url().match(/servers\/([0-9a-f-]{36})/)[1];
+}
+
+/** The server's invite link, read from the invite dialog. */
+export async function inviteLink(page, serverName) {
+  await page.getByRole('button', { name: serverName }).click();
+  await page.getByRole('menuitem', { name: 'Invite People' }).click();
+  const invite = page.getByRole('dialog', { name: 'Invite friends' });
+  const link = await invite.getByLabel('Invite link').inputValue();
+  await invite.getByRole('button', { name: 'Close' }).click();
+  return link;
+}
+
+/** Follows an invite link, signing up on the way; ends in the server's general channel. */
+export async function joinAsNewAccount(page, link, name) {
+  await open(page, link);
+  await page.getByRole('link', { name: 'Create one' }).click();
+  await fillSignUp(page, name, freshEmail(name));
+  await expect(page.getByRole('heading', { level: 1, name: 'general' })).toBeVisible();
+}
+
+/** The message list of the open channel or conversation. */
+export function messages(page) {
+  return page.getByRole('list', { name: 'Messages' }).getByTestId('message');
+}
+
+/** Types a message into the composer and sends it with Enter. */
+export async function say(page, text) {
+  const composer = page.getByLabel(/^Message [#@]/);
+  await composer.fill(text);
+  await composer.press('Enter');
+}

@@ -9,6 +9,7 @@ use crate::auth::pages::{SignInPage, SignUpPage};
 use crate::communities::{ChannelPage, ConversationPage, InvitePage, ServerIndex, ServerLayout};
 use crate::not_found::NotFound;
 use crate::shell::{AppShell, Home};
+use crate::ui::APPLY_THEME_SCRIPT;
 
 /// The whole HTML document, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -20,6 +21,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="dark light" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <script inner_html=APPLY_THEME_SCRIPT></script>
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />

@@ -10,7 +10,7 @@ use crate::auth::api::{SignOut, me};
 use crate::chat::store::Chat;
 use crate::communities::api::my_servers;
 use crate::communities::{CreateServerModal, Refresh, ServerRail};
-use crate::ui::Avatar;
+use crate::ui::{Avatar, NavSheet, ThemePicker};
 
 /// The signed-in person, loaded once for the whole frame.
 #[derive(Clone, Copy)]
@@ -34,9 +34,10 @@ pub fn AppShell() -> impl IntoView {
     provide_context(me);
     Refresh::provide();
     Chat::provide();
+    let sheet = NavSheet::provide();
     let location = use_location();
     view! {
-        <div class="app-frame">
+        <div class="app-frame" class:nav-open=move || sheet.is_open()>
             <ServerRail />
             <Outlet />
         </div>
@@ -77,6 +78,7 @@ pub fn UserPanel() -> impl IntoView {
             <ActionForm action=sign_out>
                 <button type="submit" class="secondary">"Sign out"</button>
             </ActionForm>
+            <ThemePicker />
         </section>
     }
 }

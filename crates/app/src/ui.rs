@@ -1,9 +1,13 @@
-//! Small building blocks shared by every page: modals, avatars, icons.
+//! Small building blocks shared by every page: modals, avatars, icons, the theme picker.
 
 mod avatar;
 mod icon;
 mod modal;
+mod nav_sheet;
+mod theme;
 
 pub use avatar::Avatar;
 pub use icon::{Glyph, Icon};
 pub use modal::Modal;
+pub use nav_sheet::{NavSheet, NavToggle};
+pub use theme::{APPLY_SCRIPT as APPLY_THEME_SCRIPT, ThemePicker};

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::channel::{mpsc, oneshot};
+use futures::future::{self, Either};
 use futures::stream::{self, SplitSink, SplitStream};
 use futures::{SinkExt, StreamExt};
 use gloo_net::websocket::Message;
@@ -45,7 +46,17 @@ type Source = SplitStream<WebSocket>;
 async fn connect() -> Option<(Sink, Source)> {
     let socket = WebSocket::open(&url()?).ok()?;
     let (mut sink, mut source) = socket.split();
-    sink.send(encode(&ClientCommand::Ping)?).await.ok()?;
+    {
+        // gloo-net wakes a send waiting for the socket to open on "open" or "error" but not on
+        // a close before opening, so the close is watched for at the same time.
+        let ping = sink.send(encode(&ClientCommand::Ping)?);
+        let first = source.next();
+        futures::pin_mut!(ping, first);
+        match future::select(ping, first).await {
+            Either::Left((Ok(()), _)) => {}
+            Either::Left((Err(_), _)) | Either::Right(_) => return None,
+        }
+    }
     loop {
         match source.next().await? {
             Ok(Message::Text(text)) => {

@@ -11,6 +11,7 @@ use super::sidebar::ChannelIcon;
 use super::state::CurrentServer;
 use crate::chat::{LiveIndicator, MessageView};
 use crate::not_found::NotFound;
+use crate::ui::NavToggle;
 
 #[component]
 pub fn ChannelPage() -> impl IntoView {
@@ -33,6 +34,7 @@ pub fn ChannelPage() -> impl IntoView {
         None => view! { <NotFound /> }.into_any(),
         Some((id, kind)) => view! {
             <header class="channel-header">
+                <NavToggle />
                 <ChannelIcon kind />
                 <h1>{name}</h1>
                 <LiveIndicator />

@@ -11,7 +11,7 @@ use super::state::CurrentServer;
 use crate::chat::{LiveIndicator, MessageView};
 use crate::messages::api::open_conversation;
 use crate::not_found::NotFound;
-use crate::ui::Avatar;
+use crate::ui::{Avatar, Glyph, Icon, NavToggle};
 
 /// Where the conversation with `member_id` lives.
 pub fn conversation_path(server_id: ServerId, member_id: MemberId) -> String {
@@ -28,57 +28,56 @@ pub fn ConversationPage() -> impl IntoView {
             .and_then(|id| id.parse::<MemberId>().ok())
     });
     let current = CurrentServer::get();
-    let conversation = Resource::new(
-        move || (current.id.get(), member_id.get()),
-        |ids| async move {
+    // Loaded in the browser only (and shown without a `Suspense`, which would wait for it on
+    // the server): a resource here would be created once per render of the server layout's
+    // `Suspend`, which the server renders twice.
+    let conversation = LocalResource::new(move || {
+        let ids = (current.id.get(), member_id.get());
+        async move {
             match ids {
                 (Some(server_id), Some(member_id)) => open_conversation(server_id, member_id).await,
                 _ => Err(AppError::NotFound),
             }
-        },
-    );
-    view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match conversation.await {
-                    Err(AppError::Validation(message)) => view! {
-                        <section class="channel-start">
-                            <p class="form-error" role="alert">{message}</p>
-                        </section>
+        }
+    });
+    move || match conversation.get() {
+        None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+        Some(Err(AppError::Validation(message))) => view! {
+            <section class="channel-start">
+                <p class="form-error" role="alert">{message}</p>
+            </section>
+        }
+        .into_any(),
+        Some(Err(_)) => view! { <NotFound /> }.into_any(),
+        Some(Ok(c)) => {
+            let name = c.other.name.clone();
+            let label = format!("Message @{name}");
+            view! {
+                <header class="channel-header">
+                <NavToggle />
+                    <Avatar name=c.other.name.clone() image_url=c.other.image_url.clone() />
+                    <h1>{name.clone()}</h1>
+                    <button
+                        type="button"
+                        class="icon-button"
+                        aria-label="Start a video call"
+                        title="Video calls are not built yet: they arrive with the LiveKit work."
+                        disabled
+                    >
+                        <Icon glyph=Glyph::Camera />
+                    </button>
+                    <LiveIndicator />
+                </header>
+                <MessageView
+                    thread=Thread::Conversation(c.id)
+                    composer_label=Signal::stored(label)
+                    start=move || view! {
+                        <h2>{name.clone()}</h2>
+                        <p>{format!("This is the start of your direct messages with {name}.")}</p>
                     }
-                    .into_any(),
-                    Err(_) => view! { <NotFound /> }.into_any(),
-                    Ok(c) => {
-                        let name = c.other.name.clone();
-                        let label = format!("Message @{name}");
-                        view! {
-                            <header class="channel-header">
-                                <Avatar name=c.other.name.clone() image_url=c.other.image_url.clone() />
-                                <h1>{name.clone()}</h1>
-                                <button
-                                    type="button"
-                                    class="icon-button"
-                                    aria-label="Start a video call"
-                                    title="Video calls are not built yet: they arrive with the LiveKit work."
-                                    disabled
-                                >
-                                    "📹"
-                                </button>
-                                <LiveIndicator />
-                            </header>
-                            <MessageView
-                                thread=Thread::Conversation(c.id)
-                                composer_label=Signal::stored(label)
-                                start=move || view! {
-                                    <h2>{name.clone()}</h2>
-                                    <p>{format!("This is the start of your direct messages with {name}.")}</p>
-                                }
-                            />
-                        }
-                        .into_any()
-                    }
-                }
-            })}
-        </Transition>
+                />
+            }
+            .into_any()
+        }
     }
 }

@@ -1,0 +1,219 @@
+//! The message list mounted in headless Chromium: the cache lives in signals inside the chat
+//! state, and live events handed to it change what the reader sees.
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use app::chat::MessageView;
+use app::chat::cache::MessageCache;
+use app::chat::store::Chat;
+use app::communities::{CurrentServer, Refresh};
+use chrono::Utc;
+use leptos::prelude::*;
+use leptos_router::components::Router;
+use shared::ids::{ChannelId, MemberId, MessageId, ProfileId};
+use shared::live::{ServerEvent, Thread};
+use shared::messages::{Author, HistoryPage, Message};
+use shared::permissions::Role;
+use uuid::Uuid;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::HtmlElement;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn message(n: u128, seq: i64, content: &str) -> Message {
+    Message {
+        id: MessageId(Uuid::from_u128(n)),
+        seq,
+        content: content.into(),
+        file_url: None,
+        deleted: false,
+        edited: false,
+        created_at: Utc::now(),
+        author: Author {
+            member_id: MemberId(Uuid::from_u128(1)),
+            profile_id: ProfileId(Uuid::from_u128(1)),
+            name: "Ada Lovelace".into(),
+            image_url: None,
+            role: Role::Guest,
+        },
+    }
+}
+
+/// Mounts the list for `thread` with `page` already loaded; returns the host and the chat state.
+fn mount(
+    thread: Thread,
+    page: HistoryPage,
+) -> (HtmlElement, Chat, RwSignal<MessageCache>, impl Drop) {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    let slot: Rc<Cell<Option<(Chat, RwSignal<MessageCache>)>>> = Rc::new(Cell::new(None));
+    let out = slot.clone();
+    let handle = leptos::mount::mount_to(host.clone(), move || {
+        Refresh::provide();
+        let chat = Chat::provide();
+        // No server in the route: the viewer is unknown, so no message actions are offered.
+        CurrentServer::provide(Memo::new(|_| None));
+        let cache = chat.cache(thread);
+        cache.update(|c| c.load_newest(page));
+        out.set(Some((chat, cache)));
+        view! {
+            <Router>
+                <MessageView thread composer_label="Message #test" start=|| view! { <h2>"Welcome to #test!"</h2> } />
+            </Router>
+        }
+    });
+    let (chat, cache) = slot.take().unwrap();
+    (host, chat, cache, handle)
+}
+
+fn texts(host: &HtmlElement) -> Vec<String> {
+    let rows = host
+        .query_selector_all("[data-testid='message'] .message-main")
+        .unwrap();
+    (0..rows.length())
+        .map(|i| {
+            let row: HtmlElement = rows.item(i).unwrap().unchecked_into();
+            row.query_selector(".message-text")
+                .unwrap()
+                .map(|p| p.text_content().unwrap())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+async fn settle() {
+    leptos::task::tick().await;
+    leptos::task::tick().await;
+}
+
+#[wasm_bindgen_test]
+async fn live_events_change_the_list_in_place() {
+    let thread = Thread::Channel(ChannelId(Uuid::new_v4()));
+    let page = HistoryPage {
+        messages: vec![message(3, 3, "second"), message(2, 2, "first")],
+        before: None,
+    };
+    let (host, chat, _cache, _handle) = mount(thread, page);
+    settle().await;
+    assert_eq!(texts(&host), ["first", "second"], "oldest at the top");
+    assert!(
+        host.text_content().unwrap().contains("Welcome to #test!"),
+        "the start is shown"
+    );
+    let composer = host
+        .query_selector("label[for='composer']")
+        .unwrap()
+        .unwrap();
+    assert_eq!(composer.text_content().unwrap(), "Message #test");
+
+    let third = message(4, 4, "third");
+    chat.receive(ServerEvent::MessageCreated {
+        thread,
+        message: third.clone(),
+    });
+    chat.receive(ServerEvent::MessageCreated {
+        thread,
+        message: third,
+    });
+    settle().await;
+    assert_eq!(
+        texts(&host),
+        ["first", "second", "third"],
+        "once, at the bottom"
+    );
+
+    let mut edited = message(2, 5, "first, edited");
+    edited.edited = true;
+    chat.receive(ServerEvent::MessageUpdated {
+        thread,
+        message: edited,
+    });
+    chat.receive(ServerEvent::MessageUpdated {
+        thread,
+        message: message(2, 1, "stale"),
+    });
+    settle().await;
+    assert_eq!(texts(&host), ["first, edited", "second", "third"]);
+    assert!(host.text_content().unwrap().contains("(edited)"));
+
+    let mut deleted = message(3, 6, "");
+    deleted.deleted = true;
+    chat.receive(ServerEvent::MessageDeleted {
+        thread,
+        message: deleted,
+    });
+    settle().await;
+    let gone = host.query_selector(".message.deleted em").unwrap().unwrap();
+    assert_eq!(
+        gone.text_content().unwrap(),
+        "This message has been deleted."
+    );
+
+    let other = Thread::Channel(ChannelId(Uuid::new_v4()));
+    chat.receive(ServerEvent::MessageCreated {
+        thread: other,
+        message: message(9, 9, "elsewhere"),
+    });
+    settle().await;
+    assert_eq!(
+        texts(&host).len(),
+        3,
+        "another thread's event is not shown here"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn sends_show_at_once_and_failures_offer_retry() {
+    let thread = Thread::Channel(ChannelId(Uuid::new_v4()));
+    let page = HistoryPage {
+        messages: vec![message(2, 2, "older")],
+        before: Some(MessageId(Uuid::from_u128(2))),
+    };
+    let (host, _chat, cache, _handle) = mount(thread, page);
+    settle().await;
+    let load = host.query_selector(".load-older button").unwrap().unwrap();
+    assert_eq!(load.text_content().unwrap(), "Load previous messages");
+    assert!(
+        !host.text_content().unwrap().contains("Welcome to #test!"),
+        "not at the start yet"
+    );
+
+    let nonce = Uuid::new_v4();
+    cache.update(|c| c.sending(nonce, "on its way".into(), None));
+    settle().await;
+    assert_eq!(texts(&host), ["older", "on its way"]);
+    assert!(host.text_content().unwrap().contains("Sending…"));
+
+    cache.update(|c| c.send_failed(nonce, "You don't have permission to do that.".into()));
+    settle().await;
+    let failed = host.query_selector(".message.failed").unwrap().unwrap();
+    assert!(
+        failed
+            .text_content()
+            .unwrap()
+            .contains("Not sent: You don't have permission")
+    );
+    assert!(
+        failed
+            .query_selector("button")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap()
+            == "Retry"
+    );
+
+    cache.update(|c| c.sent(nonce, message(3, 3, "on its way")));
+    settle().await;
+    assert_eq!(
+        texts(&host),
+        ["older", "on its way"],
+        "the stored message takes its place"
+    );
+    assert!(host.query_selector(".message.pending").unwrap().is_none());
+}
