@@ -10,7 +10,7 @@ use crate::auth::api::{SignOut, me};
 use crate::chat::store::Chat;
 use crate::communities::api::my_servers;
 use crate::communities::{CreateServerModal, Refresh, ServerRail};
-use crate::ui::{Avatar, NavSheet, ThemePicker};
+use crate::ui::{Avatar, NavBackdrop, NavSheet, ThemePicker};
 
 /// The signed-in person, loaded once for the whole frame.
 #[derive(Clone, Copy)]
@@ -40,6 +40,7 @@ pub fn AppShell() -> impl IntoView {
         <div class="app-frame" class:nav-open=move || sheet.is_open()>
             <ServerRail />
             <Outlet />
+            <NavBackdrop />
         </div>
         // The auth gate already sends visitors to sign in on a page load; this covers a session
         // that ends while the app is open.

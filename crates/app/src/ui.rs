@@ -9,5 +9,5 @@ mod theme;
 pub use avatar::Avatar;
 pub use icon::{Glyph, Icon};
 pub use modal::Modal;
-pub use nav_sheet::{NavSheet, NavToggle};
+pub use nav_sheet::{NavBackdrop, NavSheet, NavToggle};
 pub use theme::{APPLY_SCRIPT as APPLY_THEME_SCRIPT, ThemePicker};

@@ -1,9 +1,11 @@
-//! Ctrl/⌘+K: search the open server's channels and members; Enter goes to the first match.
+//! Ctrl/⌘+K: search the open server's channels and members; Enter goes to the first match (a
+//! channel, or the conversation with a member).
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use shared::community::{ChannelInfo, MemberInfo, ServerDetails};
 
+use super::conversation_page::conversation_path;
 use super::members::RoleBadge;
 use super::sidebar::ChannelIcon;
 use super::state::{Dialog, OpenDialog};
@@ -20,18 +22,25 @@ pub fn open_search_on_ctrl_k(dialog: OpenDialog) {
     on_cleanup(move || handle.remove());
 }
 
-/// A search result: channels open on Enter; members are listed with their role.
+/// A search result: a channel opens it; another member opens the conversation with them (the
+/// viewer is listed, without a link).
 #[derive(Clone)]
 enum Hit {
-    Channel { channel: ChannelInfo, href: String },
-    Member(MemberInfo),
+    Channel {
+        channel: ChannelInfo,
+        href: String,
+    },
+    Member {
+        member: MemberInfo,
+        href: Option<String>,
+    },
 }
 
 impl Hit {
     fn href(&self) -> Option<String> {
         match self {
             Hit::Channel { href, .. } => Some(href.clone()),
-            Hit::Member(_) => None,
+            Hit::Member { href, .. } => href.clone(),
         }
     }
 }
@@ -54,8 +63,10 @@ pub fn SearchPalette(details: ServerDetails) -> impl IntoView {
             .members
             .iter()
             .filter(|m| m.name.to_lowercase().contains(&q))
-            .cloned()
-            .map(Hit::Member);
+            .map(|m| Hit::Member {
+                member: m.clone(),
+                href: (m.id != details.me.id).then(|| conversation_path(details.server.id, m.id)),
+            });
         channels.chain(members).collect::<Vec<_>>()
     });
     let navigate = use_navigate();
@@ -96,7 +107,20 @@ pub fn SearchPalette(details: ServerDetails) -> impl IntoView {
                                     }
                                     .into_any()
                                 }
-                                Hit::Member(m) => view! {
+                                Hit::Member { member: m, href: Some(href) } => {
+                                    let go = go.clone();
+                                    view! {
+                                        <li>
+                                            <button type="button" class="palette-hit" on:click=move |_| go(href.clone())>
+                                                <Avatar name=m.name.clone() image_url=m.image_url />
+                                                <span>{m.name}</span>
+                                                <RoleBadge role=m.role is_owner=m.is_owner />
+                                            </button>
+                                        </li>
+                                    }
+                                    .into_any()
+                                }
+                                Hit::Member { member: m, href: None } => view! {
                                     <li class="palette-hit static">
                                         <Avatar name=m.name.clone() image_url=m.image_url />
                                         <span>{m.name}</span>

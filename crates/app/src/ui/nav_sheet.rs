@@ -23,9 +23,13 @@ impl NavSheet {
     pub fn is_open(self) -> bool {
         self.0.get()
     }
+
+    pub fn close(self) {
+        self.0.set(false);
+    }
 }
 
-/// The header button that opens and closes the sheet (shown on narrow screens only).
+/// The header button that opens the sheet (shown on narrow screens only).
 #[component]
 pub fn NavToggle() -> impl IntoView {
     let sheet = expect_context::<NavSheet>();
@@ -33,11 +37,22 @@ pub fn NavToggle() -> impl IntoView {
         <button
             type="button"
             class="icon-button nav-toggle"
-            aria-label=move || if sheet.is_open() { "Close navigation" } else { "Open navigation" }
+            aria-label="Open navigation"
             aria-expanded=move || sheet.is_open().to_string()
-            on:click=move |_| sheet.0.update(|open| *open = !*open)
+            on:click=move |_| sheet.0.set(true)
         >
             "☰"
         </button>
+    }
+}
+
+/// While the sheet is open, the rest of the screen is dimmed; a tap there closes it.
+#[component]
+pub fn NavBackdrop() -> impl IntoView {
+    let sheet = expect_context::<NavSheet>();
+    view! {
+        <Show when=move || sheet.is_open()>
+            <button type="button" class="nav-backdrop" aria-label="Close navigation" on:click=move |_| sheet.close()></button>
+        </Show>
     }
 }
