@@ -10,7 +10,7 @@ use app::chat::MessageView;
 use app::chat::cache::MessageCache;
 use app::chat::store::Chat;
 use app::communities::{CurrentServer, Refresh};
-use chrono::Utc;
+use chrono::DateTime;
 use leptos::prelude::*;
 use leptos_router::components::Router;
 use shared::ids::{ChannelId, MemberId, MessageId, ProfileId};
@@ -32,7 +32,7 @@ fn message(n: u128, seq: i64, content: &str) -> Message {
         file_url: None,
         deleted: false,
         edited: false,
-        created_at: Utc::now(),
+        created_at: DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
         author: Author {
             member_id: MemberId(Uuid::from_u128(1)),
             profile_id: ProfileId(Uuid::from_u128(1)),
