@@ -24,7 +24,9 @@ test('on a narrow screen the navigation is a sliding sheet', async ({ browser },
   await expect(sidebar).not.toBeInViewport();
   await expect(page.getByLabel('Message #general')).toBeInViewport();
   await page.getByRole('button', { name: 'Open navigation' }).click();
-  await expect(sidebar).toBeInViewport();
+  // Slid fully in, beside the server rail.
+  await expect.poll(async () => (await sidebar.boundingBox()).x).toBe(72);
+  await expect(page.getByRole('navigation', { name: 'Servers' })).toBeInViewport({ ratio: 1 });
   await page.screenshot({ path: testInfo.outputPath('mobile-sheet-open.png') });
   // A tap on the dimmed page beside the sheet closes it.
   await page.getByRole('button', { name: 'Close navigation' }).click({ position: { x: 370, y: 400 } });
