@@ -148,7 +148,34 @@ test('a direct message round trip', async ({ browser }, testInfo) => {
   await say(bob, 'Hi, what is up?');
   await expect(messages(alice).filter({ hasText: 'Hi, what is up?' })).toBeVisible();
   await expect(messages(alice)).toHaveCount(2);
+
+  // The emoji picker writes into the composer.
+  await alice.getByRole('button', { name: 'Add emoji' }).click();
+  await alice.getByRole('group', { name: 'Emoji' }).getByRole('button', { name: 'grinning face', exact: true }).click();
+  await expect(alice.getByLabel('Message @Bob Builder')).toHaveValue('😀');
+  await alice.getByLabel('Message @Bob Builder').press('Enter');
+  await expect(messages(bob).filter({ hasText: '😀' })).toBeVisible();
+
+  // Attachments: a file that only claims to be a PNG is refused in place; a real one arrives.
+  await bob.getByRole('button', { name: 'Attach a file' }).click();
+  const attach = bob.getByRole('dialog', { name: 'Add an attachment' });
+  await attach.getByLabel('File').setInputFiles({ name: 'fake.png', mimeType: 'image/png', buffer: Buffer.from('not an image at all') });
+  await attach.getByRole('button', { name: 'Send' }).click();
+  await expect(attach.getByRole('alert')).toHaveText(/This file type is not allowed/);
+  await attach.getByLabel('File').setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: Buffer.from(PNG, 'base64') });
+  await expect(attach.getByRole('img', { name: 'Preview of the chosen image' })).toBeVisible();
+  await attach.getByLabel('Caption (optional)').fill('A tiny picture');
+  await attach.getByRole('button', { name: 'Send' }).click();
+  await expect(attach).toHaveCount(0);
+  const picture = messages(alice).filter({ hasText: 'A tiny picture' });
+  await expect(picture.getByRole('img', { name: 'Image attachment' })).toBeVisible();
+  const src = await picture.getByRole('img', { name: 'Image attachment' }).getAttribute('src');
+  expect(src).toMatch(/^\/files\/[0-9a-f]{32}\.png$/);
+
   await alice.screenshot({ path: testInfo.outputPath('direct-message.png') });
   await open(alice, alice.url());
-  await expect(messages(alice)).toHaveCount(2);
+  await expect(messages(alice)).toHaveCount(4);
 });
+
+// A 1×1 PNG.
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';

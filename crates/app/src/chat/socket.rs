@@ -21,9 +21,10 @@ pub fn start(chat: Chat) {
     spawn_local(run(chat));
 }
 
+/// Connects, pumps, reconnects; ends once the signed-in app is gone (after signing out).
 async fn run(chat: Chat) {
     let mut connection = Connection::default();
-    loop {
+    while chat.is_alive() {
         if let Some((sink, stream)) = connect().await {
             // Opening means: subscribe every followed topic again and catch up (in `pump`).
             connection.opened();
@@ -73,15 +74,21 @@ async fn connect() -> Option<(Sink, Source)> {
 enum Input {
     Frame(Option<Result<Message, gloo_net::websocket::WebSocketError>>),
     Command(ClientCommand),
+    /// The chat state dropped its end of the queue: the app is gone.
+    Stop,
 }
 
-/// Moves events in and commands out until the socket closes.
+/// Moves events in and commands out until the socket closes (or the app is gone; dropping the
+/// socket closes it).
 async fn pump(chat: Chat, mut sink: Sink, source: Source) {
     let (commands, queued) = mpsc::unbounded::<ClientCommand>();
     let frames = source
         .map(|frame| Input::Frame(Some(frame)))
         .chain(stream::iter([Input::Frame(None)]));
-    let mut inputs = stream::select(frames, queued.map(Input::Command));
+    let commands_then_stop = queued
+        .map(Input::Command)
+        .chain(stream::iter([Input::Stop]));
+    let mut inputs = stream::select(frames, commands_then_stop);
     chat.connected(Arc::new(move |command| {
         let _ = commands.unbounded_send(command);
     }));
@@ -92,7 +99,7 @@ async fn pump(chat: Chat, mut sink: Sink, source: Source) {
                 Err(e) => leptos::logging::warn!("live feed sent an unknown event: {e}"),
             },
             Input::Frame(Some(Ok(Message::Bytes(_)))) => {}
-            Input::Frame(_) => return,
+            Input::Frame(_) | Input::Stop => return,
             Input::Command(command) => {
                 let Some(frame) = encode(&command) else {
                     continue;

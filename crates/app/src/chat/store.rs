@@ -235,7 +235,12 @@ impl Chat {
 
     /// The socket closed: commands wait for the next one.
     pub fn disconnected(self) {
-        self.inner.update_value(|inner| inner.outbox = None);
+        self.inner.try_update_value(|inner| inner.outbox = None);
+    }
+
+    /// False once the signed-in app that owned this state has been torn down.
+    pub fn is_alive(self) -> bool {
+        self.inner.try_with_value(|_| ()).is_some()
     }
 
     pub fn set_state(self, state: ConnectionState) {
