@@ -68,7 +68,6 @@ pub fn Composer(
                 id=input_id
                 node_ref=input
                 rows="1"
-                maxlength="4000"
                 placeholder=move || label.get()
                 prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))
