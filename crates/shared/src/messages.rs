@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use crate::AppError;
 use crate::ids::{ConversationId, MemberId, MessageId, ProfileId, ServerId};
@@ -60,6 +61,9 @@ pub struct Message {
     pub edited: bool,
     pub created_at: DateTime<Utc>,
     pub author: Author,
+    /// The key the sender's client chose for this send: it lets that client replace the row it
+    /// showed as pending, whichever arrives first (the live event or the answer).
+    pub nonce: Uuid,
 }
 
 /// A direct conversation, as one of its two members sees it.

@@ -85,9 +85,11 @@ impl MessageCache {
         self.last_seq
     }
 
-    /// A live "created" event: to the top of the first page, once.
+    /// A live "created" event: to the top of the first page, once (replacing this client's
+    /// pending row for it, if the event beat the send's answer).
     pub fn created(&mut self, message: Message) {
         self.note_seq(&message);
+        self.pending.retain(|p| p.nonce != message.nonce);
         if self.replace(&message) {
             return;
         }
@@ -106,6 +108,7 @@ impl MessageCache {
     pub fn caught_up(&mut self, changes: Changes) {
         for message in changes.messages {
             self.note_seq(&message);
+            self.pending.retain(|p| p.nonce != message.nonce);
             if self.replace(&message) {
                 continue;
             }

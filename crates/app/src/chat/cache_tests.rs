@@ -21,6 +21,7 @@ fn author() -> Author {
 /// Messages with increasing ids (v7 ids sort by time; a counter stands in for the clock).
 fn message(n: u128, seq: i64, content: &str) -> Message {
     Message {
+        nonce: Uuid::from_u128(n),
         id: MessageId(Uuid::from_u128(n)),
         seq,
         content: content.into(),
@@ -153,10 +154,31 @@ fn a_send_shows_at_once_then_becomes_the_stored_message() {
     let nonce = Uuid::new_v4();
     cache.sending(nonce, "hello".into(), None);
     assert_eq!(contents(&cache)[0], "pending:hello");
-    // The live event may arrive before the answer; the answer settles it without a copy.
-    cache.created(message(7, 7, "hello"));
-    cache.sent(nonce, message(7, 7, "hello"));
+    let mut stored = message(7, 7, "hello");
+    stored.nonce = nonce;
+    // The live event may arrive before the answer: it replaces the pending row at once, and the
+    // answer then changes nothing.
+    cache.created(stored.clone());
     assert_eq!(contents(&cache)[..2], ["hello", "m6"]);
+    assert_eq!(cache.rows().count(), 7);
+    cache.sent(nonce, stored);
+    assert_eq!(contents(&cache)[..2], ["hello", "m6"]);
+    assert_eq!(cache.rows().count(), 7);
+}
+
+#[test]
+fn a_send_found_by_catching_up_replaces_its_pending_row() {
+    let mut cache = loaded();
+    let nonce = Uuid::new_v4();
+    cache.sending(nonce, "while polling".into(), None);
+    let mut stored = message(7, 7, "while polling");
+    stored.nonce = nonce;
+    cache.caught_up(Changes {
+        messages: vec![stored],
+        last_seq: 7,
+        more: false,
+    });
+    assert_eq!(contents(&cache)[..2], ["while polling", "m6"]);
     assert_eq!(cache.rows().count(), 7);
 }
 

@@ -34,6 +34,7 @@ macro_rules! row {
                     self.deleted,
                     self.edited_at,
                     self.created_at,
+                    self.nonce,
                     author,
                 )
             }
@@ -53,6 +54,7 @@ fn to_message(
     deleted: bool,
     edited_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
+    nonce: Uuid,
     author: Author,
 ) -> Message {
     Message {
@@ -64,6 +66,7 @@ fn to_message(
         edited: edited_at.is_some(),
         created_at,
         author,
+        nonce,
     }
 }
 

@@ -130,6 +130,10 @@ async fn members_receive_messages_of_their_channels_and_nothing_else(engine: Eng
     assert_eq!(got["type"], "MessageCreated");
     assert_eq!(got["data"]["message"]["id"], sent["id"]);
     assert_eq!(got["data"]["message"]["seq"], sent["seq"]);
+    // The sender's key travels with the event, so the sender's page can match it to its
+    // pending row whichever comes first.
+    assert_eq!(got["data"]["message"]["nonce"], sent["nonce"]);
+    assert!(sent["nonce"].as_str().is_some_and(|n| n.len() == 36));
 
     let edited = c
         .app

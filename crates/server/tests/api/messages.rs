@@ -122,6 +122,7 @@ async fn a_retried_send_returns_the_first_message(engine: Engine) {
     let first = c.app.ok(&c.guest, "send_message", &form).await;
     let again = c.app.ok(&c.guest, "send_message", &form).await;
     assert_eq!(first, again);
+    assert_eq!(first["nonce"], nonce.as_str());
     assert_eq!(c.app.count("message").await, 1);
     // Concurrent retries of the same send still make one row.
     let nonce = Uuid::new_v4().to_string();
