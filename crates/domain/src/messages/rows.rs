@@ -14,15 +14,35 @@ use crate::communities::CommunityError;
 
 /// What a stored message row has, whichever table it is in.
 pub trait Row {
+    fn id(&self) -> Uuid;
+    fn seq(&self) -> i64;
     fn member_id(&self) -> Uuid;
+    fn deleted(&self) -> bool;
+    fn has_file(&self) -> bool;
     fn into_message(self, author: Author) -> Message;
 }
 
 macro_rules! row {
     ($model:ty) => {
         impl Row for $model {
+            fn id(&self) -> Uuid {
+                self.id
+            }
+
+            fn seq(&self) -> i64 {
+                self.seq
+            }
+
             fn member_id(&self) -> Uuid {
                 self.member_id
+            }
+
+            fn deleted(&self) -> bool {
+                self.deleted
+            }
+
+            fn has_file(&self) -> bool {
+                self.file_url.is_some()
             }
 
             fn into_message(self, author: Author) -> Message {

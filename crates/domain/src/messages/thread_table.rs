@@ -1,0 +1,219 @@
+//! Send, history, changes-since, edit and delete, written once over the two message tables:
+//! `message` (threads are channels) and `direct_message` (threads are conversations). Each table
+//! says how to check access to its thread, take the thread's next sequence number, and build or
+//! revise a row; the steps themselves live here.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+use shared::ids::{MessageId, ProfileId};
+use shared::live::Thread;
+use shared::messages::{Changes, HistoryPage, Message, MessageText};
+use shared::permissions::Action;
+use uuid::Uuid;
+
+use super::rows::{Row, one, with_authors};
+use super::shared_steps::{Change, Revision, capped, page, publish};
+use super::{CHANGES_CAP, is_unique_violation};
+use crate::Domain;
+use crate::communities::CommunityError;
+use crate::communities::access::Membership;
+use crate::files::FileKey;
+
+/// One message table and the kind of thread its rows belong to.
+pub(crate) trait ThreadTable {
+    type Entity: EntityTrait<Model = Self::Model, ActiveModel = Self::Active, Column = Self::Column>;
+    type Model: Row + IntoActiveModel<Self::Active> + Send + Sync;
+    type Active: ActiveModelTrait<Entity = Self::Entity> + ActiveModelBehavior + Send;
+    type Column: ColumnTrait;
+
+    /// The column naming the thread (channel or conversation), and those the steps filter on.
+    const THREAD: Self::Column;
+    const ID: Self::Column;
+    const SEQ: Self::Column;
+    const MEMBER: Self::Column;
+    const NONCE: Self::Column;
+
+    fn thread(id: Uuid) -> Thread;
+    fn thread_of(row: &Self::Model) -> Uuid;
+
+    /// The caller's membership, if they may read the thread; NotFound otherwise.
+    async fn access<C: ConnectionTrait>(
+        db: &C,
+        me: ProfileId,
+        thread: Uuid,
+    ) -> Result<Membership, CommunityError>;
+
+    /// Takes the thread's next sequence number inside the caller's transaction. The UPDATE locks
+    /// the thread's row (PostgreSQL) or the database (SQLite) until the transaction ends, so a
+    /// number is never handed out twice.
+    async fn next_seq<C: ConnectionTrait>(db: &C, thread: Uuid) -> Result<i64, CommunityError>;
+
+    fn new_row(new: NewRow) -> Self::Active;
+
+    fn revise_row(row: &mut Self::Active, revision: &Revision, seq: i64, now: DateTime<Utc>);
+}
+
+/// The fields of a message being stored.
+pub(crate) struct NewRow {
+    pub thread: Uuid,
+    pub member: Uuid,
+    pub seq: i64,
+    pub text: MessageText,
+    pub file: Option<FileKey>,
+    pub nonce: Uuid,
+    pub now: DateTime<Utc>,
+}
+
+/// Posts a message. A retry with the same nonce returns the first message and creates nothing.
+pub(crate) async fn send<T: ThreadTable>(
+    domain: &Domain,
+    me: ProfileId,
+    thread: Uuid,
+    text: MessageText,
+    file: Option<FileKey>,
+    nonce: Uuid,
+) -> Result<Message, CommunityError> {
+    let _writer = domain.write_lock().await;
+    let txn = domain.db.begin().await?;
+    let access = T::access(&txn, me, thread).await?;
+    access.require(Action::SendMessage)?;
+    if let Some(first) = by_nonce::<T>(&txn, access.member.id, nonce).await? {
+        return same_thread::<T>(first, thread, &domain.db).await;
+    }
+    let seq = T::next_seq(&txn, thread).await?;
+    let inserted = T::new_row(NewRow {
+        thread,
+        member: access.member.id,
+        seq,
+        text,
+        file,
+        nonce,
+        now: Utc::now(),
+    })
+    .insert(&txn)
+    .await;
+    match inserted {
+        Ok(row) => {
+            txn.commit().await?;
+            let message = one(&domain.db, row).await?;
+            publish(domain, T::thread(thread), Change::Created, &message);
+            Ok(message)
+        }
+        // The same send racing itself: the unique (member, nonce) kept the first one.
+        Err(e) if is_unique_violation(&e) => {
+            drop(txn);
+            let first = by_nonce::<T>(&domain.db, access.member.id, nonce)
+                .await?
+                .ok_or(CommunityError::Unexpected(anyhow::anyhow!(
+                    "nonce clash without a row"
+                )))?;
+            same_thread::<T>(first, thread, &domain.db).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Newest-first history: up to `limit` messages older than `before` (or the newest).
+pub(crate) async fn history<T: ThreadTable>(
+    domain: &Domain,
+    me: ProfileId,
+    thread: Uuid,
+    before: Option<MessageId>,
+    limit: u64,
+) -> Result<HistoryPage, CommunityError> {
+    T::access(&domain.db, me, thread).await?;
+    let mut query = T::Entity::find()
+        .filter(T::THREAD.eq(thread))
+        .order_by_desc(T::ID)
+        .limit(limit + 1);
+    if let Some(before) = before {
+        query = query.filter(T::ID.lt(before.0));
+    }
+    let (rows, before) = page(query.all(&domain.db).await?, limit, Row::id);
+    Ok(HistoryPage {
+        messages: with_authors(&domain.db, rows).await?,
+        before,
+    })
+}
+
+/// Every message created, edited or deleted after `since`, oldest change first, capped.
+pub(crate) async fn changes_since<T: ThreadTable>(
+    domain: &Domain,
+    me: ProfileId,
+    thread: Uuid,
+    since: i64,
+) -> Result<Changes, CommunityError> {
+    T::access(&domain.db, me, thread).await?;
+    let rows = T::Entity::find()
+        .filter(T::THREAD.eq(thread))
+        .filter(T::SEQ.gt(since))
+        .order_by_asc(T::SEQ)
+        .limit(CHANGES_CAP + 1)
+        .all(&domain.db)
+        .await?;
+    let (rows, last_seq, more) = capped(rows, CHANGES_CAP, since, Row::seq);
+    Ok(Changes {
+        messages: with_authors(&domain.db, rows).await?,
+        last_seq,
+        more,
+    })
+}
+
+/// Edits or deletes in one transaction that takes the next sequence number, then publishes.
+pub(crate) async fn revise<T: ThreadTable>(
+    domain: &Domain,
+    me: ProfileId,
+    message_id: MessageId,
+    revision: Revision,
+) -> Result<Message, CommunityError> {
+    let _writer = domain.write_lock().await;
+    let txn = domain.db.begin().await?;
+    let row = T::Entity::find()
+        .filter(T::ID.eq(message_id.0))
+        .one(&txn)
+        .await?
+        .ok_or(CommunityError::NotFound)?;
+    let thread = T::thread_of(&row);
+    let access = T::access(&txn, me, thread).await?;
+    if !revision.check(&access, row.member_id(), row.deleted(), row.has_file())? {
+        txn.commit().await?;
+        return one(&domain.db, row).await;
+    }
+    let seq = T::next_seq(&txn, thread).await?;
+    let mut active = row.into_active_model();
+    T::revise_row(&mut active, &revision, seq, Utc::now());
+    let row = active.update(&txn).await?;
+    txn.commit().await?;
+    let message = one(&domain.db, row).await?;
+    publish(domain, T::thread(thread), revision.change(), &message);
+    Ok(message)
+}
+
+async fn by_nonce<T: ThreadTable>(
+    db: &impl ConnectionTrait,
+    member: Uuid,
+    nonce: Uuid,
+) -> Result<Option<T::Model>, DbErr> {
+    T::Entity::find()
+        .filter(T::MEMBER.eq(member))
+        .filter(T::NONCE.eq(nonce))
+        .one(db)
+        .await
+}
+
+/// A retried send answers with the first message, which must be in the same thread.
+async fn same_thread<T: ThreadTable>(
+    first: T::Model,
+    thread: Uuid,
+    db: &impl ConnectionTrait,
+) -> Result<Message, CommunityError> {
+    if T::thread_of(&first) != thread {
+        return Err(CommunityError::Conflict(
+            "That nonce was already used for another message.".into(),
+        ));
+    }
+    one(db, first).await
+}
