@@ -179,3 +179,38 @@ test('a direct message round trip', async ({ browser }, testInfo) => {
 
 // A 1×1 PNG.
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+
+test('channels appear live, and a channel left and reopened catches up', async ({ browser }, testInfo) => {
+  const alice = await (await browser.newContext()).newPage();
+  const bob = await (await browser.newContext()).newPage();
+  await signUpWithServer(alice, 'Alice Admin', 'Switchyard');
+  const link = await inviteLink(alice, 'Switchyard');
+  await joinAsNewAccount(bob, link, 'Bob Builder');
+  await expect(bob.getByTestId('connection')).toHaveText('Live: Real-time updates');
+  await say(bob, 'First in general');
+
+  // A new channel shows up in Bob's sidebar without a reload.
+  await alice.getByRole('button', { name: 'Create Text channel' }).click();
+  const create = alice.getByRole('dialog', { name: 'Create channel' });
+  await create.getByLabel('Channel name').fill('random');
+  await create.getByRole('button', { name: 'Create Channel' }).click();
+  await expect(alice.getByRole('heading', { level: 1, name: 'random' })).toBeVisible();
+  const random = bob.getByRole('region', { name: 'Text Channels' }).getByRole('link', { name: /random/ });
+  await expect(random).toBeVisible();
+
+  // Bob moves to #random; what Alice then says in #general is there when he comes back, once.
+  await random.click();
+  await expect(bob.getByRole('heading', { level: 1, name: 'random' })).toBeVisible();
+  await expect(bob.getByRole('heading', { name: 'Welcome to #random!' })).toBeVisible();
+  await alice.getByRole('region', { name: 'Text Channels' }).getByRole('link', { name: /general/ }).click();
+  await expect(messages(alice).filter({ hasText: 'First in general' })).toBeVisible();
+  await say(alice, 'Said while Bob was away');
+  await expect(messages(alice).filter({ hasText: 'Said while Bob was away' }).getByRole('status')).toHaveCount(0);
+  await bob.getByRole('region', { name: 'Text Channels' }).getByRole('link', { name: /general/ }).click();
+  await expect(messages(bob).filter({ hasText: 'Said while Bob was away' })).toBeVisible();
+  const texts = await messages(bob).allInnerTexts();
+  expect(texts).toHaveLength(2);
+  expect(texts[0]).toContain('First in general');
+  expect(texts[1]).toContain('Said while Bob was away');
+  await bob.screenshot({ path: testInfo.outputPath('back-in-general.png') });
+});
