@@ -96,8 +96,9 @@ pub fn MessageView(
     Effect::new(move |_| {
         items.track();
         if near_bottom.get_value() {
+            // A frame later the view may be gone (the reader left the channel).
             request_animation_frame(move || {
-                if let Some(el) = scroller.get_untracked() {
+                if let Some(el) = scroller.try_get_untracked().flatten() {
                     el.set_scroll_top(el.scroll_height());
                 }
             });

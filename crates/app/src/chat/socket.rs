@@ -1,5 +1,6 @@
 //! The browser side of `/ws` (gloo-net): opens the socket, drives the connection state machine,
-//! hands events to the chat state and sends its commands, and reconnects with backoff.
+//! hands events to the chat state and sends its commands, pings an idle socket and gives up on a
+//! silent one, and reconnects with backoff.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,7 +26,7 @@ pub fn start(chat: Chat) {
 async fn run(chat: Chat) {
     let mut connection = Connection::default();
     while chat.is_alive() {
-        if let Some((sink, stream)) = connect().await {
+        if let Some((sink, stream)) = within(CONNECT_TIMEOUT, connect()).await.flatten() {
             // Opening means: subscribe every followed topic again and catch up (in `pump`).
             connection.opened();
             chat.set_state(connection.state());
@@ -39,6 +40,13 @@ async fn run(chat: Chat) {
         }
     }
 }
+
+/// How long opening a socket (until the server answers a ping) may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often an idle socket sends a ping, and how long without any frame means it is dead (a
+/// network that vanished without closing anything).
+const HEARTBEAT: Duration = Duration::from_secs(15);
+const SILENCE_LIMIT_MS: f64 = 45_000.0;
 
 type Sink = SplitSink<WebSocket, Message>;
 type Source = SplitStream<WebSocket>;
@@ -76,6 +84,7 @@ enum Input {
     Command(ClientCommand),
     /// The chat state dropped its end of the queue: the app is gone.
     Stop,
+    Heartbeat,
 }
 
 /// Moves events in and commands out until the socket closes (or the app is gone; dropping the
@@ -88,11 +97,22 @@ async fn pump(chat: Chat, mut sink: Sink, source: Source) {
     let commands_then_stop = queued
         .map(Input::Command)
         .chain(stream::iter([Input::Stop]));
-    let mut inputs = stream::select(frames, commands_then_stop);
+    let heartbeats = stream::unfold((), |()| async {
+        sleep(HEARTBEAT).await;
+        Some((Input::Heartbeat, ()))
+    });
+    let mut inputs = stream::select(
+        stream::select(frames, commands_then_stop),
+        Box::pin(heartbeats),
+    );
+    let mut last_frame = js_sys::Date::now();
     chat.connected(Arc::new(move |command| {
         let _ = commands.unbounded_send(command);
     }));
     while let Some(input) = inputs.next().await {
+        if let Input::Frame(Some(Ok(_))) = &input {
+            last_frame = js_sys::Date::now();
+        }
         match input {
             Input::Frame(Some(Ok(Message::Text(text)))) => match serde_json::from_str(&text) {
                 Ok(event) => chat.receive(event),
@@ -100,6 +120,15 @@ async fn pump(chat: Chat, mut sink: Sink, source: Source) {
             },
             Input::Frame(Some(Ok(Message::Bytes(_)))) => {}
             Input::Frame(_) | Input::Stop => return,
+            Input::Heartbeat if js_sys::Date::now() - last_frame > SILENCE_LIMIT_MS => return,
+            Input::Heartbeat => {
+                let Some(ping) = encode(&ClientCommand::Ping) else {
+                    continue;
+                };
+                if sink.send(ping).await.is_err() {
+                    return;
+                }
+            }
             Input::Command(command) => {
                 let Some(frame) = encode(&command) else {
                     continue;
@@ -125,6 +154,16 @@ fn url() -> Option<String> {
         "ws"
     };
     Some(format!("{scheme}://{}/ws", location.host().ok()?))
+}
+
+/// `work`'s result, or `None` if it takes longer than `limit`.
+async fn within<T>(limit: Duration, work: impl Future<Output = T>) -> Option<T> {
+    let work = std::pin::pin!(work);
+    let timer = std::pin::pin!(sleep(limit));
+    match future::select(work, timer).await {
+        Either::Left((done, _)) => Some(done),
+        Either::Right(_) => None,
+    }
 }
 
 async fn sleep(delay: Duration) {

@@ -19,6 +19,8 @@ use crate::communities::Refresh;
 /// Hands a command to the open socket.
 pub type Outbox = Arc<dyn Fn(ClientCommand) + Send + Sync>;
 
+/// Every access to `inner` tolerates its disposal: the socket task and requests in flight can
+/// outlive the signed-in app (after signing out) by a moment.
 #[derive(Clone, Copy)]
 pub struct Chat {
     inner: StoredValue<Inner>,
@@ -80,7 +82,7 @@ impl Chat {
 
     /// A view shows `thread`: follow it live and bring its cache up to date.
     pub fn open_thread(self, thread: Thread) {
-        self.inner.update_value(|inner| {
+        self.inner.try_update_value(|inner| {
             inner.entry(thread);
         });
         self.follow(thread.topic());
@@ -155,7 +157,8 @@ impl Chat {
     pub fn sync_open(self) {
         let open: Vec<Thread> = self
             .inner
-            .with_value(|inner| inner.threads.keys().copied().collect::<Vec<_>>())
+            .try_with_value(|inner| inner.threads.keys().copied().collect::<Vec<_>>())
+            .unwrap_or_default()
             .into_iter()
             .filter(|thread| self.is_followed(thread.topic()))
             .collect();
@@ -166,7 +169,8 @@ impl Chat {
 
     fn is_followed(self, topic: Topic) -> bool {
         self.inner
-            .with_value(|inner| inner.followers.contains_key(&topic))
+            .try_with_value(|inner| inner.followers.contains_key(&topic))
+            .unwrap_or(false)
     }
 
     /// An event from the socket.
@@ -208,7 +212,8 @@ impl Chat {
 
     fn held(self, thread: Thread) -> Option<ArcRwSignal<MessageCache>> {
         self.inner
-            .with_value(|inner| inner.threads.get(&thread).map(|e| e.cache.clone()))
+            .try_with_value(|inner| inner.threads.get(&thread).map(|e| e.cache.clone()))
+            .flatten()
     }
 
     /// The socket is open: every followed topic is subscribed again (each `Subscribed` reply

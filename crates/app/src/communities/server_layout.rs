@@ -46,29 +46,27 @@ pub fn ServerLayout() -> impl IntoView {
         dialog.close();
     });
     view! {
-        <aside class="sidebar">
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    let _ = current.loaded.await;
-                    move || current.details().map(|d| view! { <ServerSidebar details=d /> })
-                })}
-            </Transition>
-            <UserPanel />
-        </aside>
-        <main class="content">
-            // Awaited so the server-rendered page already says "not found"; the page inside is
-            // built again only when access changes, not on every reload of the server.
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let _ = current.loaded.await;
-                    move || match found.get() {
-                        Some(true) => view! { <Outlet /> }.into_any(),
-                        Some(false) => view! { <NotFound /> }.into_any(),
-                        None => ().into_any(),
-                    }
-                })}
-            </Transition>
-        </main>
+        // One boundary awaits the server, so the server-rendered page already says "not found"
+        // (Leptos has hung SSR responses at random when several boundaries read one resource).
+        // What is inside is built again only when access changes, not on every reload.
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let _ = current.ready().await;
+                view! {
+                    <aside class="sidebar">
+                        {move || current.details().map(|d| view! { <ServerSidebar details=d /> })}
+                        <UserPanel />
+                    </aside>
+                    <main class="content">
+                        {move || match found.get() {
+                            Some(true) => view! { <Outlet /> }.into_any(),
+                            Some(false) => view! { <NotFound /> }.into_any(),
+                            None => ().into_any(),
+                        }}
+                    </main>
+                }
+            })}
+        </Transition>
         {move || {
             let open = dialog.current()?;
             let d = current.details()?;
@@ -87,20 +85,16 @@ pub fn ServerLayout() -> impl IntoView {
     }
 }
 
-/// `/servers/:server_id` opens the server's `general` channel.
+/// `/servers/:server_id` opens the server's `general` channel (the layout has loaded it).
 #[component]
 pub fn ServerIndex() -> impl IntoView {
     let current = CurrentServer::get();
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                current.loaded.await.ok().and_then(|d| {
-                    d.general().map(|general| {
-                        let path = format!("/servers/{}/channels/{}", d.server.id, general.id);
-                        view! { <Redirect path /> }
-                    })
-                })
-            })}
-        </Transition>
+    move || {
+        current.details().and_then(|d| {
+            d.general().map(|general| {
+                let path = format!("/servers/{}/channels/{}", d.server.id, general.id);
+                view! { <Redirect path /> }
+            })
+        })
     }
 }

@@ -34,13 +34,15 @@ impl Refresh {
 /// The open server, as this viewer sees it.
 ///
 /// `loaded` is fetched with the page (and when the route moves to another server): the server
-/// renders from it and it decides "not found". Later reloads (after a dialog or a live event) go
-/// to `latest`, so the views already showing — the message list above all — update in place
-/// instead of being built again.
+/// renders from it and it decides "not found". Views read `latest`, a plain signal seeded from
+/// `loaded` where it is awaited and replaced by each later reload (after a dialog or a live
+/// event), so the views already showing — the message list above all — update in place instead
+/// of being built again. Only awaiting the resource (never `.get()` under a `Suspense`) also
+/// keeps clear of SSR hangs in Leptos when several boundaries read one resource reactively.
 #[derive(Clone, Copy)]
 pub struct CurrentServer {
     pub id: Memo<Option<ServerId>>,
-    pub loaded: Resource<Result<ServerDetails, AppError>>,
+    loaded: Resource<Result<ServerDetails, AppError>>,
     latest: RwSignal<Option<(ServerId, Result<ServerDetails, AppError>)>>,
 }
 
@@ -78,13 +80,28 @@ impl CurrentServer {
         expect_context::<Self>()
     }
 
-    /// The newest answer for the server in the route, if one is in (reactive).
-    pub fn result(self) -> Option<Result<ServerDetails, AppError>> {
-        let id = self.id.get();
-        match self.latest.get() {
-            Some((latest_id, result)) if Some(latest_id) == id => Some(result),
-            _ => self.loaded.get(),
+    /// Waits for the page-load answer and makes it the latest, unless a newer answer for the
+    /// same server is already in.
+    pub async fn ready(self) -> Result<ServerDetails, AppError> {
+        let result = self.loaded.await;
+        if let Some(id) = self.id.get_untracked() {
+            let known = self
+                .latest
+                .with_untracked(|l| l.as_ref().is_some_and(|(held, _)| *held == id));
+            if !known {
+                self.latest.set(Some((id, result.clone())));
+            }
         }
+        result
+    }
+
+    /// The newest answer for the server in the route, once `ready` has run (reactive).
+    pub fn result(self) -> Option<Result<ServerDetails, AppError>> {
+        let id = self.id.get()?;
+        self.latest.with(|latest| match latest {
+            Some((held, result)) if *held == id => Some(result.clone()),
+            _ => None,
+        })
     }
 
     /// The loaded details, if they are in.
