@@ -60,7 +60,7 @@ pub async fn signed_in_user(
 }
 
 /// Pages are what the router renders: not the API, assets or files (which have a dot in the name).
-fn is_page(path: &str) -> bool {
+pub fn is_page(path: &str) -> bool {
     let last = path.rsplit('/').next().unwrap_or_default();
     !(path.starts_with("/api/")
         || path.starts_with("/pkg/")

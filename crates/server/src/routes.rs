@@ -18,7 +18,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Settings;
 use crate::ws::{self, Connections};
-use crate::{api_errors, auth_gate};
+use crate::{api_errors, auth_gate, render_deadline};
 
 /// What every handler can reach.
 #[derive(Clone, FromRef)]
@@ -74,6 +74,7 @@ pub fn router(
             AppState,
             _,
         >(context, shell))
+        .layer(middleware::from_fn(render_deadline::limit))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth_gate::gate,

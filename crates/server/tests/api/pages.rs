@@ -1,5 +1,6 @@
 //! Pages need a session; the sign-in and sign-up pages render their labelled forms.
 
+use crate::communities::Community;
 use crate::helpers::{Engine, location, spawn_app};
 use crate::on_both_engines;
 
@@ -8,6 +9,7 @@ on_both_engines!(
     sign_in_and_sign_up_pages_render_labelled_forms,
     signed_in_people_skip_the_sign_in_page,
     unknown_pages_are_404_for_members,
+    server_pages_render_completely_for_many_viewers_at_once,
 );
 
 async fn app_pages_send_visitors_to_sign_in_and_back(engine: Engine) {
@@ -83,4 +85,38 @@ async fn unknown_pages_are_404_for_members(engine: Engine) {
     let response = app.get("/no/such/page", Some(&session)).await;
     assert_eq!(response.status(), 404);
     assert!(response.text().await.unwrap().contains("Page not found"));
+}
+
+/// Many simultaneous renders of a channel page, for members (200) and an outsider (404): each
+/// response must arrive whole. Before the render deadline (`render_deadline.rs`) about one run in
+/// ten left a response pending for good (a Leptos SSR hang), and the client timed out.
+async fn server_pages_render_completely_for_many_viewers_at_once(engine: Engine) {
+    let c = Community::new(engine).await;
+    let path = format!("/servers/{}/channels/{}", c.server, c.general);
+    let viewers = [&c.owner, &c.moderator, &c.guest, &c.outsider];
+    let loads = (0..48).map(|i| {
+        let who = viewers[i % viewers.len()];
+        let path = path.clone();
+        let app = &c.app;
+        async move {
+            let response = app.get(&path, Some(who)).await;
+            let status = response.status().as_u16();
+            let html = response.text().await.unwrap();
+            (status, html)
+        }
+    });
+    let pages = futures_util::future::join_all(loads).await;
+    for (i, (status, html)) in pages.into_iter().enumerate() {
+        assert!(html.contains("</html>"), "page {i} arrived whole");
+        if i % viewers.len() == 3 {
+            assert_eq!(status, 404, "the outsider sees nothing");
+            assert!(html.contains("Page not found"));
+        } else {
+            assert_eq!(status, 200);
+            assert!(
+                html.contains("Message #general"),
+                "page {i} shows the channel"
+            );
+        }
+    }
 }
