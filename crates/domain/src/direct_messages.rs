@@ -3,10 +3,8 @@
 //! only by the conversation's two members. The steps are shared (`messages::thread_table`); this
 //! module is the conversation side.
 
-use chrono::{DateTime, Utc};
 use entity::{conversation, direct_message};
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::ConnectionTrait;
 use shared::ids::{ConversationId, MessageId, ProfileId};
 use shared::live::Thread;
 use shared::messages::{Changes, HistoryPage, Message, MessageText};
@@ -17,8 +15,8 @@ use crate::communities::CommunityError;
 use crate::communities::access::Membership;
 use crate::conversations::participant;
 use crate::files::FileKey;
-use crate::messages::shared_steps::{Revision, revise_row};
-use crate::messages::thread_table::{self, NewRow, ThreadTable};
+use crate::messages::shared_steps::Revision;
+use crate::messages::thread_table::{self, ThreadTable, row_shape};
 
 /// Posts a direct message. A retry with the same nonce returns the first message.
 pub async fn send(
@@ -81,6 +79,10 @@ impl ThreadTable for Conversations {
     type Model = direct_message::Model;
     type Active = direct_message::ActiveModel;
     type Column = direct_message::Column;
+    type Parent = conversation::Entity;
+
+    const PARENT_ID: conversation::Column = conversation::Column::Id;
+    const PARENT_LAST_SEQ: conversation::Column = conversation::Column::LastSeq;
 
     const THREAD: direct_message::Column = direct_message::Column::ConversationId;
     const ID: direct_message::Column = direct_message::Column::Id;
@@ -104,44 +106,5 @@ impl ThreadTable for Conversations {
         Ok(participant(db, me, ConversationId(thread)).await?.1)
     }
 
-    async fn next_seq<C: ConnectionTrait>(db: &C, thread: Uuid) -> Result<i64, CommunityError> {
-        conversation::Entity::update_many()
-            .col_expr(
-                conversation::Column::LastSeq,
-                Expr::col(conversation::Column::LastSeq).add(1),
-            )
-            .filter(conversation::Column::Id.eq(thread))
-            .exec(db)
-            .await?;
-        let row = conversation::Entity::find_by_id(thread)
-            .one(db)
-            .await?
-            .ok_or(CommunityError::NotFound)?;
-        Ok(row.last_seq)
-    }
-
-    fn new_row(new: NewRow) -> direct_message::ActiveModel {
-        direct_message::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            content: Set(new.text.as_str().to_owned()),
-            file_url: Set(new.file.map(|k| k.url())),
-            deleted: Set(false),
-            edited_at: Set(None),
-            member_id: Set(new.member),
-            conversation_id: Set(new.thread),
-            seq: Set(new.seq),
-            nonce: Set(new.nonce),
-            created_at: Set(new.now),
-            updated_at: Set(new.now),
-        }
-    }
-
-    fn revise_row(
-        row: &mut direct_message::ActiveModel,
-        revision: &Revision,
-        seq: i64,
-        now: DateTime<Utc>,
-    ) {
-        revise_row!(row, revision, seq, now);
-    }
+    row_shape!(direct_message, conversation_id);
 }

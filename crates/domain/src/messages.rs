@@ -8,10 +8,8 @@ pub(crate) mod rows;
 pub(crate) mod shared_steps;
 pub(crate) mod thread_table;
 
-use chrono::{DateTime, Utc};
 use entity::{channel, message};
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 use shared::ids::{ChannelId, MessageId, ProfileId, ServerId};
 use shared::live::Thread;
 use shared::messages::{Changes, HistoryPage, Message, MessageText};
@@ -21,8 +19,8 @@ use crate::Domain;
 use crate::communities::CommunityError;
 use crate::communities::access::{Membership, membership};
 use crate::files::FileKey;
-use shared_steps::{Revision, revise_row};
-use thread_table::{NewRow, ThreadTable};
+use shared_steps::Revision;
+use thread_table::{ThreadTable, row_shape};
 
 /// The most changes one `changes_since` answer carries.
 pub const CHANGES_CAP: u64 = 500;
@@ -102,6 +100,10 @@ impl ThreadTable for Channels {
     type Model = message::Model;
     type Active = message::ActiveModel;
     type Column = message::Column;
+    type Parent = channel::Entity;
+
+    const PARENT_ID: channel::Column = channel::Column::Id;
+    const PARENT_LAST_SEQ: channel::Column = channel::Column::LastSeq;
 
     const THREAD: message::Column = message::Column::ChannelId;
     const ID: message::Column = message::Column::Id;
@@ -125,46 +127,7 @@ impl ThreadTable for Channels {
         Ok(channel_access(db, me, ChannelId(thread)).await?.1)
     }
 
-    async fn next_seq<C: ConnectionTrait>(db: &C, thread: Uuid) -> Result<i64, CommunityError> {
-        channel::Entity::update_many()
-            .col_expr(
-                channel::Column::LastSeq,
-                Expr::col(channel::Column::LastSeq).add(1),
-            )
-            .filter(channel::Column::Id.eq(thread))
-            .exec(db)
-            .await?;
-        let channel = channel::Entity::find_by_id(thread)
-            .one(db)
-            .await?
-            .ok_or(CommunityError::NotFound)?;
-        Ok(channel.last_seq)
-    }
-
-    fn new_row(new: NewRow) -> message::ActiveModel {
-        message::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            content: Set(new.text.as_str().to_owned()),
-            file_url: Set(new.file.map(|k| k.url())),
-            deleted: Set(false),
-            edited_at: Set(None),
-            member_id: Set(new.member),
-            channel_id: Set(new.thread),
-            seq: Set(new.seq),
-            nonce: Set(new.nonce),
-            created_at: Set(new.now),
-            updated_at: Set(new.now),
-        }
-    }
-
-    fn revise_row(
-        row: &mut message::ActiveModel,
-        revision: &Revision,
-        seq: i64,
-        now: DateTime<Utc>,
-    ) {
-        revise_row!(row, revision, seq, now);
-    }
+    row_shape!(message, channel_id);
 }
 
 pub(crate) fn is_unique_violation(e: &DbErr) -> bool {

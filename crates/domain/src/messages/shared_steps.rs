@@ -75,26 +75,6 @@ impl Revision {
     }
 }
 
-/// Sets the revised fields on a stored row (both message tables name them alike).
-macro_rules! revise_row {
-    ($active:expr, $revision:expr, $seq:expr, $now:expr) => {{
-        match $revision {
-            Revision::Edit(text) => {
-                $active.content = Set(text.as_str().to_owned());
-                $active.edited_at = Set(Some($now));
-            }
-            Revision::Delete => {
-                $active.content = Set(shared::messages::DELETED_TEXT.to_owned());
-                $active.file_url = Set(None);
-                $active.deleted = Set(true);
-            }
-        }
-        $active.seq = Set($seq);
-        $active.updated_at = Set($now);
-    }};
-}
-pub(crate) use revise_row;
-
 /// Cuts a `limit + 1` query result to one page and the cursor for the next.
 pub fn page<R>(
     mut rows: Vec<R>,

@@ -4,6 +4,7 @@
 //! revise a row; the steps themselves live here.
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
@@ -28,7 +29,12 @@ pub(crate) trait ThreadTable {
     type Model: Row + IntoActiveModel<Self::Active> + Send + Sync;
     type Active: ActiveModelTrait<Entity = Self::Entity> + ActiveModelBehavior + Send;
     type Column: ColumnTrait;
+    /// The thread's own table (channel or conversation), which keeps its `last_seq`.
+    type Parent: EntityTrait;
 
+    /// The thread's id and sequence counter in its own table.
+    const PARENT_ID: <Self::Parent as EntityTrait>::Column;
+    const PARENT_LAST_SEQ: <Self::Parent as EntityTrait>::Column;
     /// The column naming the thread (channel or conversation), and those the steps filter on.
     const THREAD: Self::Column;
     const ID: Self::Column;
@@ -46,14 +52,78 @@ pub(crate) trait ThreadTable {
         thread: Uuid,
     ) -> Result<Membership, CommunityError>;
 
-    /// Takes the thread's next sequence number inside the caller's transaction. The UPDATE locks
-    /// the thread's row (PostgreSQL) or the database (SQLite) until the transaction ends, so a
-    /// number is never handed out twice.
-    async fn next_seq<C: ConnectionTrait>(db: &C, thread: Uuid) -> Result<i64, CommunityError>;
-
+    /// Written by `row_shape!`: both tables name their columns alike but for the thread's.
     fn new_row(new: NewRow) -> Self::Active;
 
     fn revise_row(row: &mut Self::Active, revision: &Revision, seq: i64, now: DateTime<Utc>);
+}
+
+/// The row-building half of a `ThreadTable` impl, for the entity module `$table` whose thread
+/// column is `$thread`.
+macro_rules! row_shape {
+    ($table:ident, $thread:ident) => {
+        fn new_row(new: $crate::messages::thread_table::NewRow) -> $table::ActiveModel {
+            $table::ActiveModel {
+                id: sea_orm::ActiveValue::Set(uuid::Uuid::now_v7()),
+                content: sea_orm::ActiveValue::Set(new.text.as_str().to_owned()),
+                file_url: sea_orm::ActiveValue::Set(new.file.map(|k| k.url())),
+                deleted: sea_orm::ActiveValue::Set(false),
+                edited_at: sea_orm::ActiveValue::Set(None),
+                member_id: sea_orm::ActiveValue::Set(new.member),
+                $thread: sea_orm::ActiveValue::Set(new.thread),
+                seq: sea_orm::ActiveValue::Set(new.seq),
+                nonce: sea_orm::ActiveValue::Set(new.nonce),
+                created_at: sea_orm::ActiveValue::Set(new.now),
+                updated_at: sea_orm::ActiveValue::Set(new.now),
+            }
+        }
+
+        fn revise_row(
+            row: &mut $table::ActiveModel,
+            revision: &$crate::messages::shared_steps::Revision,
+            seq: i64,
+            now: chrono::DateTime<chrono::Utc>,
+        ) {
+            use $crate::messages::shared_steps::Revision;
+            match revision {
+                Revision::Edit(text) => {
+                    row.content = sea_orm::ActiveValue::Set(text.as_str().to_owned());
+                    row.edited_at = sea_orm::ActiveValue::Set(Some(now));
+                }
+                Revision::Delete => {
+                    row.content =
+                        sea_orm::ActiveValue::Set(shared::messages::DELETED_TEXT.to_owned());
+                    row.file_url = sea_orm::ActiveValue::Set(None);
+                    row.deleted = sea_orm::ActiveValue::Set(true);
+                }
+            }
+            row.seq = sea_orm::ActiveValue::Set(seq);
+            row.updated_at = sea_orm::ActiveValue::Set(now);
+        }
+    };
+}
+pub(crate) use row_shape;
+
+/// Takes the thread's next sequence number inside the caller's transaction. The UPDATE locks
+/// the thread's row (PostgreSQL) or the database (SQLite) until the transaction ends, so a
+/// number is never handed out twice.
+async fn next_seq<T: ThreadTable>(
+    db: &impl ConnectionTrait,
+    thread: Uuid,
+) -> Result<i64, CommunityError> {
+    T::Parent::update_many()
+        .col_expr(T::PARENT_LAST_SEQ, Expr::col(T::PARENT_LAST_SEQ).add(1))
+        .filter(T::PARENT_ID.eq(thread))
+        .exec(db)
+        .await?;
+    T::Parent::find()
+        .select_only()
+        .column(T::PARENT_LAST_SEQ)
+        .filter(T::PARENT_ID.eq(thread))
+        .into_tuple::<i64>()
+        .one(db)
+        .await?
+        .ok_or(CommunityError::NotFound)
 }
 
 /// The fields of a message being stored.
@@ -83,7 +153,7 @@ pub(crate) async fn send<T: ThreadTable>(
     if let Some(first) = by_nonce::<T>(&txn, access.member.id, nonce).await? {
         return same_thread::<T>(first, thread, &domain.db).await;
     }
-    let seq = T::next_seq(&txn, thread).await?;
+    let seq = next_seq::<T>(&txn, thread).await?;
     let inserted = T::new_row(NewRow {
         thread,
         member: access.member.id,
@@ -182,7 +252,7 @@ pub(crate) async fn revise<T: ThreadTable>(
         txn.commit().await?;
         return one(&domain.db, row).await;
     }
-    let seq = T::next_seq(&txn, thread).await?;
+    let seq = next_seq::<T>(&txn, thread).await?;
     let mut active = row.into_active_model();
     T::revise_row(&mut active, &revision, seq, Utc::now());
     let row = active.update(&txn).await?;
