@@ -99,9 +99,11 @@ fn PasswordField(autocomplete: &'static str) -> impl IntoView {
     }
 }
 
-/// The last submission's error, announced to screen readers.
+/// The last submission's error, announced to screen readers (its success value is not shown).
 #[component]
-pub fn FormError(#[prop(into)] value: Signal<Option<Result<(), AppError>>>) -> impl IntoView {
+pub fn FormError<T: Clone + Send + Sync + 'static>(
+    #[prop(into)] value: Signal<Option<Result<T, AppError>>>,
+) -> impl IntoView {
     move || {
         value.get().and_then(Result::err).map(|e| {
             view! {

@@ -1,7 +1,6 @@
 //! Create or edit a channel: a name and a type (ADMIN, MODERATOR).
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use shared::community::{ChannelKind, ServerDetails};
 use shared::ids::ChannelId;
 
@@ -17,17 +16,9 @@ pub fn CreateChannelModal(details: ServerDetails, kind: ChannelKind) -> impl Int
     let name = RwSignal::new(String::new());
     let chosen = RwSignal::new(kind);
     let server_id = details.server.id;
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(created)) = action.value().get() {
-            dialog.finish();
-            navigate(
-                &format!("/servers/{server_id}/channels/{}", created.id),
-                Default::default(),
-            );
-        }
+    dialog.finish_when(action.value(), move |created| {
+        Some(format!("/servers/{server_id}/channels/{}", created.id))
     });
-    let result = Signal::derive(move || action.value().get().map(|r| r.map(|_| ())));
     view! {
         <Modal title="Create channel" on_close=dialog.closer()>
             <form
@@ -38,7 +29,7 @@ pub fn CreateChannelModal(details: ServerDetails, kind: ChannelKind) -> impl Int
                 }
             >
                 <ChannelFields name chosen />
-                <FormError value=result />
+                <FormError value=action.value() />
                 <div class="modal-actions">
                     <button type="submit" class="primary" disabled=move || action.pending().get()>
                         "Create Channel"
@@ -60,12 +51,7 @@ pub fn EditChannelModal(details: ServerDetails, channel_id: ChannelId) -> impl I
         .cloned();
     let name = RwSignal::new(current.as_ref().map(|c| c.name.clone()).unwrap_or_default());
     let chosen = RwSignal::new(current.map_or(ChannelKind::Text, |c| c.kind));
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            dialog.finish();
-        }
-    });
-    let result = Signal::derive(move || action.value().get().map(|r| r.map(|_| ())));
+    dialog.finish_when(action.value(), |_| None);
     view! {
         <Modal title="Edit channel" on_close=dialog.closer()>
             <form
@@ -76,7 +62,7 @@ pub fn EditChannelModal(details: ServerDetails, channel_id: ChannelId) -> impl I
                 }
             >
                 <ChannelFields name chosen />
-                <FormError value=result />
+                <FormError value=action.value() />
                 <div class="modal-actions">
                     <button type="submit" class="primary" disabled=move || action.pending().get()>
                         "Save"

@@ -1,7 +1,6 @@
 //! Confirmations for what cannot be undone: delete a channel or a server, leave a server.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use shared::community::ServerDetails;
 use shared::ids::ChannelId;
 
@@ -20,13 +19,9 @@ pub fn DeleteChannelModal(details: ServerDetails, channel_id: ChannelId) -> impl
         .find(|c| c.id == channel_id)
         .map(|c| c.name.clone())
         .unwrap_or_default();
-    let navigate = use_navigate();
     let server_id = details.server.id;
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            dialog.finish();
-            navigate(&format!("/servers/{server_id}"), Default::default());
-        }
+    dialog.finish_when(action.value(), move |_| {
+        Some(format!("/servers/{server_id}"))
     });
     view! {
         <Confirm
@@ -46,7 +41,7 @@ pub fn DeleteChannelModal(details: ServerDetails, channel_id: ChannelId) -> impl
 pub fn DeleteServerModal(details: ServerDetails) -> impl IntoView {
     let action = ServerAction::<DeleteServer>::new();
     let server_id = details.server.id;
-    leave_home_after(Signal::derive(move || action.value().get()));
+    OpenDialog::get().finish_when(action.value(), |()| Some("/".into()));
     view! {
         <Confirm
             title="Delete server"
@@ -68,7 +63,7 @@ pub fn DeleteServerModal(details: ServerDetails) -> impl IntoView {
 pub fn LeaveServerModal(details: ServerDetails) -> impl IntoView {
     let action = ServerAction::<LeaveServer>::new();
     let server_id = details.server.id;
-    leave_home_after(Signal::derive(move || action.value().get()));
+    OpenDialog::get().finish_when(action.value(), |()| Some("/".into()));
     view! {
         <Confirm
             title="Leave server"
@@ -83,18 +78,6 @@ pub fn LeaveServerModal(details: ServerDetails) -> impl IntoView {
     }
 }
 
-/// Once the server is gone for this person, go home (which opens another server, if any).
-fn leave_home_after(result: Signal<Option<Result<(), shared::AppError>>>) {
-    let dialog = OpenDialog::get();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = result.get() {
-            dialog.finish();
-            navigate("/", Default::default());
-        }
-    });
-}
-
 #[component]
 fn Confirm<T: Clone + Send + Sync + 'static>(
     #[prop(into)] title: String,
@@ -105,11 +88,10 @@ fn Confirm<T: Clone + Send + Sync + 'static>(
     on_confirm: Callback<()>,
 ) -> impl IntoView {
     let dialog = OpenDialog::get();
-    let error = Signal::derive(move || result.get().map(|r| r.map(|_| ())));
     view! {
         <Modal title=title on_close=dialog.closer()>
             <p class="confirm-message">{message}</p>
-            <FormError value=error />
+            <FormError value=result />
             <div class="modal-actions">
                 <button type="button" class="secondary" on:click=move |_| dialog.close()>
                     "Cancel"

@@ -28,7 +28,6 @@ pub fn CreateServerModal(
             navigate(&format!("/servers/{}", created.id), Default::default());
         }
     });
-    let result = Signal::derive(move || action.value().get().map(|r| r.map(|_| ())));
     view! {
         <Modal
             title="Customize your server"
@@ -52,7 +51,7 @@ pub fn CreateServerModal(
                     maxlength="100"
                     bind:value=name
                 />
-                <FormError value=result />
+                <FormError value=action.value() />
                 <div class="modal-actions">
                     <button type="submit" class="primary" disabled=move || action.pending().get()>
                         "Create"

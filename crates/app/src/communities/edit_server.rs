@@ -16,12 +16,7 @@ pub fn EditServerModal(details: ServerDetails) -> impl IntoView {
     let name = RwSignal::new(details.server.name.clone());
     let image_url = RwSignal::new(details.server.image_url.clone());
     let server_id = details.server.id;
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            dialog.finish();
-        }
-    });
-    let result = Signal::derive(move || action.value().get().map(|r| r.map(|_| ())));
+    dialog.finish_when(action.value(), |_| None);
     view! {
         <Modal title="Server settings" on_close=dialog.closer()>
             <form
@@ -34,7 +29,7 @@ pub fn EditServerModal(details: ServerDetails) -> impl IntoView {
                 <ImagePicker url=image_url name=name.into() />
                 <label for="server-name">"Server name"</label>
                 <input id="server-name" type="text" required maxlength="100" bind:value=name />
-                <FormError value=result />
+                <FormError value=action.value() />
                 <div class="modal-actions">
                     <button type="submit" class="primary" disabled=move || action.pending().get()>
                         "Save"

@@ -31,7 +31,6 @@ pub fn InviteModal(details: ServerDetails) -> impl IntoView {
             std::time::Duration::from_millis(1500),
         );
     };
-    let result = Signal::derive(move || regenerate.value().get().map(|r| r.map(|_| ())));
     view! {
         <Modal title="Invite friends" on_close=dialog.closer()>
             <div class="modal-form">
@@ -42,7 +41,7 @@ pub fn InviteModal(details: ServerDetails) -> impl IntoView {
                         {move || if copied.get() { "Copied" } else { "Copy" }}
                     </button>
                 </div>
-                <FormError value=result />
+                <FormError value=regenerate.value() />
                 <button
                     type="button"
                     class="link-button"

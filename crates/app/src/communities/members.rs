@@ -26,7 +26,7 @@ pub fn MembersModal(details: ServerDetails) -> impl IntoView {
     });
     let working = move || set_role.pending().get() || kick.pending().get();
     let error = Signal::derive(move || match (set_role.value().get(), kick.value().get()) {
-        (Some(Err(e)), _) | (_, Some(Err(e))) => Some(Err(e)),
+        (Some(Err(e)), _) | (_, Some(Err(e))) => Some(Err::<(), _>(e)),
         _ => None,
     });
     let count = members.len();

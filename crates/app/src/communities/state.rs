@@ -1,6 +1,7 @@
 //! Client state shared by the community views: what to refetch, and which dialog is open.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 use shared::AppError;
 use shared::community::{ChannelKind, ServerDetails};
 use shared::ids::{ChannelId, ServerId};
@@ -163,6 +164,24 @@ impl OpenDialog {
     pub fn finish(self) {
         self.refresh.bump();
         self.close();
+    }
+
+    /// Once `value` holds a success: reload the server, close the dialog, and go where `next`
+    /// says for that result (if anywhere).
+    pub fn finish_when<T: 'static>(
+        self,
+        value: impl Get<Value = Option<Result<T, AppError>>> + 'static,
+        next: impl Fn(&T) -> Option<String> + 'static,
+    ) {
+        let navigate = use_navigate();
+        Effect::new(move |_| {
+            if let Some(Ok(done)) = value.get() {
+                self.finish();
+                if let Some(path) = next(&done) {
+                    navigate(&path, Default::default());
+                }
+            }
+        });
     }
 
     /// A callback that closes the dialog, for `Modal`'s close button.
