@@ -7,6 +7,7 @@ pub mod files;
 pub mod messages;
 mod not_found;
 mod root;
+mod route_param;
 mod shell;
 mod ui;
 

@@ -2,7 +2,6 @@
 //! message view is built once per channel; renames and other server changes update in place.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use shared::community::ChannelKind;
 use shared::ids::ChannelId;
 use shared::live::Thread;
@@ -11,17 +10,12 @@ use super::sidebar::ChannelIcon;
 use super::state::CurrentServer;
 use crate::chat::{LiveIndicator, MessageView};
 use crate::not_found::NotFound;
+use crate::route_param::route_param;
 use crate::ui::NavToggle;
 
 #[component]
 pub fn ChannelPage() -> impl IntoView {
-    let params = use_params_map();
-    let channel_id = Memo::new(move |_| {
-        params
-            .read()
-            .get("channel_id")
-            .and_then(|id| id.parse::<ChannelId>().ok())
-    });
+    let channel_id = route_param::<ChannelId>("channel_id");
     let current = CurrentServer::get();
     let channel = Memo::new(move |_| {
         let id = channel_id.get()?;

@@ -2,7 +2,6 @@
 //! of the server (opened — found or created — on the way in).
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use shared::AppError;
 use shared::ids::{MemberId, ServerId};
 use shared::live::Thread;
@@ -11,6 +10,7 @@ use super::state::CurrentServer;
 use crate::chat::{LiveIndicator, MessageView};
 use crate::messages::api::open_conversation;
 use crate::not_found::NotFound;
+use crate::route_param::route_param;
 use crate::ui::{Avatar, Glyph, Icon, NavToggle};
 
 /// Where the conversation with `member_id` lives.
@@ -20,13 +20,7 @@ pub fn conversation_path(server_id: ServerId, member_id: MemberId) -> String {
 
 #[component]
 pub fn ConversationPage() -> impl IntoView {
-    let params = use_params_map();
-    let member_id = Memo::new(move |_| {
-        params
-            .read()
-            .get("member_id")
-            .and_then(|id| id.parse::<MemberId>().ok())
-    });
+    let member_id = route_param::<MemberId>("member_id");
     let current = CurrentServer::get();
     // Loaded in the browser only (and shown without a `Suspense`, which would wait for it on
     // the server): a resource here would be created once per render of the server layout's

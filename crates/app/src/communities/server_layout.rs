@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
-use leptos_router::hooks::use_params_map;
 use shared::ids::ServerId;
 use shared::live::Topic;
 
@@ -17,17 +16,12 @@ use super::sidebar::ServerSidebar;
 use super::state::{CurrentServer, Dialog, OpenDialog};
 use crate::chat::store::Chat;
 use crate::not_found::NotFound;
+use crate::route_param::route_param;
 use crate::shell::UserPanel;
 
 #[component]
 pub fn ServerLayout() -> impl IntoView {
-    let params = use_params_map();
-    let server_id = Memo::new(move |_| {
-        params
-            .read()
-            .get("server_id")
-            .and_then(|id| id.parse::<ServerId>().ok())
-    });
+    let server_id = route_param::<ServerId>("server_id");
     let current = CurrentServer::provide(server_id);
     // Channel, member and server changes arrive live while the server is open.
     let chat = Chat::get();
