@@ -12,11 +12,7 @@ use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 use shared::AppError;
 use uuid::Uuid;
 
-/// The largest image (server icon) accepted, in megabytes.
-pub const IMAGE_MAX_MB: usize = 4;
-
-/// The largest message attachment accepted, in megabytes.
-pub const ATTACHMENT_MAX_MB: usize = 8;
+pub use shared::files::{ATTACHMENT_MAX_MB, IMAGE_MAX_MB};
 
 /// The kinds of file ChatterHub accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod community;
 pub mod error;
+pub mod files;
 pub mod ids;
 pub mod live;
 pub mod messages;

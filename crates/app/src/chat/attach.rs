@@ -1,16 +1,15 @@
 //! Attaching a file to a message: choose it, see a preview, add a caption, watch the upload's
-//! progress. Wrong types and files over 8 MB are refused before anything is sent (and the
+//! progress. Wrong types and files over the size limit are refused before anything is sent (and the
 //! server checks the bytes again).
 
 use leptos::html::Input;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use shared::files::ATTACHMENT_MAX_MB;
 
 use super::upload::upload_attachment_with_progress;
 use crate::ui::Modal;
 
-/// The largest attachment, as the server enforces it.
-const MAX_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
 const ACCEPT: &str = "image/png,image/jpeg,image/gif,image/webp,application/pdf";
 
 /// What was chosen, for the preview.
@@ -71,7 +70,7 @@ pub fn AttachModal(on_close: Callback<()>, on_send: Callback<(String, String)>) 
         });
     };
     view! {
-        <Modal title="Add an attachment" subtitle="Send an image or a PDF (at most 8 MB)." on_close>
+        <Modal title="Add an attachment" subtitle=format!("Send an image or a PDF (at most {ATTACHMENT_MAX_MB} MB).") on_close>
             <form class="modal-form" on:submit=submit>
                 <label for="attachment-file">"File"</label>
                 <input id="attachment-file" type="file" accept=ACCEPT node_ref=input on:change=on_change />
@@ -111,8 +110,9 @@ fn check(mime: &str, size: f64) -> Result<(), String> {
     if !ACCEPT.split(',').any(|accepted| accepted == mime) {
         return Err("Only PNG, JPEG, GIF or WebP images and PDF files can be attached.".into());
     }
-    if size > MAX_BYTES {
-        return Err("The file is larger than 8 MB.".into());
+    // File sizes in the browser are doubles; any real size is far below 2^53.
+    if size > (ATTACHMENT_MAX_MB * 1024 * 1024) as f64 {
+        return Err(format!("The file is larger than {ATTACHMENT_MAX_MB} MB."));
     }
     Ok(())
 }

@@ -1,5 +1,5 @@
 //! Uploads an attachment with `XMLHttpRequest`, which (unlike `fetch`) reports upload progress.
-//! It posts the same multipart form to the same server function as `files::upload_attachment`.
+//! It posts the same multipart form to the same server function, `files::upload_attachment`.
 
 use leptos::prelude::*;
 use shared::AppError;
@@ -9,12 +9,14 @@ pub async fn upload_attachment_with_progress(
     file: web_sys::File,
     progress: RwSignal<Option<f64>>,
 ) -> Result<String, AppError> {
+    use leptos::server_fn::ServerFn;
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
 
     let failed = |_| AppError::Request("The upload could not start.".into());
     let xhr = web_sys::XmlHttpRequest::new().map_err(failed)?;
-    xhr.open("POST", "/api/upload_attachment").map_err(failed)?;
+    xhr.open("POST", <crate::files::UploadAttachment as ServerFn>::PATH)
+        .map_err(failed)?;
     xhr.set_request_header("Accept", "application/json")
         .map_err(failed)?;
     let form = web_sys::FormData::new().map_err(failed)?;
