@@ -12,6 +12,7 @@ use domain::hub::redis_hub::RedisHub;
 use domain::hub::{Hub, LocalHub};
 use domain::{DatabaseConnection, Domain};
 use tokio::net::TcpListener;
+use tokio::signal::unix::{Signal, SignalKind, signal};
 
 use crate::config::{DatabaseSettings, Settings};
 use crate::routes;
@@ -27,11 +28,13 @@ pub struct Application {
     address: SocketAddr,
     db: DatabaseConnection,
     connections: Connections,
+    shutdown: ShutdownSignal,
 }
 
 impl Application {
     /// Prepares the data folder and database (running migrations) and binds the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let shutdown = ShutdownSignal::listen();
         let db = prepare_database(&settings.db).await?;
         let listener = TcpListener::bind(settings.bind)
             .await
@@ -55,6 +58,7 @@ impl Application {
             address,
             db,
             connections,
+            shutdown,
         })
     }
 
@@ -75,13 +79,14 @@ impl Application {
     /// live socket with a close frame (clients reconnect and catch up by sequence).
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let connections = self.connections.clone();
+        let shutdown = self.shutdown;
         let served = axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(async move {
-            shutdown_signal().await;
+            shutdown.received().await;
             connections.stop.cancel();
         })
         .await
@@ -132,28 +137,37 @@ fn sqlite_parent_dir(url: &str) -> Option<String> {
     (!parent.is_empty()).then_some(parent)
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
+/// SIGINT or SIGTERM. Listened for from the moment it is made, which is before the port opens:
+/// a signal sent as soon as the server accepts connections must stop it gracefully, not by the
+/// default action (which kills the process).
+struct ShutdownSignal {
+    interrupt: Option<Signal>,
+    terminate: Option<Signal>,
+}
+
+impl ShutdownSignal {
+    fn listen() -> Self {
+        Self {
+            interrupt: signal(SignalKind::interrupt()).ok(),
+            terminate: signal(SignalKind::terminate()).ok(),
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
     }
-    tracing::info!("shutting down: finishing in-flight requests");
+
+    async fn received(self) {
+        async fn either(signal: Option<Signal>) {
+            match signal {
+                Some(mut signal) => {
+                    signal.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        }
+        tokio::select! {
+            () = either(self.interrupt) => {},
+            () = either(self.terminate) => {},
+        }
+        tracing::info!("shutting down: finishing in-flight requests");
+    }
 }
 
 #[cfg(test)]
