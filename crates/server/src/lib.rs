@@ -7,7 +7,6 @@
 mod api_errors;
 mod auth_gate;
 pub mod config;
-mod render_deadline;
 mod routes;
 pub mod startup;
 pub mod telemetry;

@@ -4,6 +4,7 @@ mod files;
 mod health;
 
 use std::net::SocketAddr;
+use std::sync::OnceLock;
 
 use app::auth::session::CookiePolicy;
 use app::{App, shell};
@@ -13,12 +14,12 @@ use axum::middleware;
 use axum::routing::get;
 use domain::Domain;
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower_http::trace::TraceLayer;
 
 use crate::config::Settings;
 use crate::ws::{self, Connections};
-use crate::{api_errors, auth_gate, render_deadline};
+use crate::{api_errors, auth_gate};
 
 /// What every handler can reach.
 #[derive(Clone, FromRef)]
@@ -35,6 +36,19 @@ impl AppState {
         provide_context(self.domain.clone());
         provide_context(self.cookie_policy);
     }
+}
+
+/// The app's routes, listed once per process.
+///
+/// Listing them renders the app once with resource loading suppressed, and Leptos suppresses it
+/// through one process-wide flag (`leptos_server::IS_SUPPRESSING_RESOURCE_LOAD`): a resource
+/// first polled by any other render while the flag is up waits forever, and so does that page's
+/// response (leptos-rs/leptos#4773). Every router of the process takes the list from here, so the
+/// one listing happens before any router exists to render a page (the test suite builds a router
+/// per test, concurrently with other tests' page loads).
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// The largest request body accepted (an 8 MB attachment plus form overhead).
@@ -66,7 +80,7 @@ pub fn router(
     };
     // `leptos_routes` also mounts every server function (under /api).
     let app = Router::new()
-        .leptos_routes_with_context(&state, generate_route_list(App), context.clone(), {
+        .leptos_routes_with_context(&state, route_list(), context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
@@ -74,7 +88,6 @@ pub fn router(
             AppState,
             _,
         >(context, shell))
-        .layer(middleware::from_fn(render_deadline::limit))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth_gate::gate,
