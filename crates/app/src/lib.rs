@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod chat;
 pub mod communities;
+pub mod crash;
 pub mod files;
 pub mod messages;
 mod not_found;

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod communities;
 pub mod conversations;
+pub mod crash_reports;
 pub mod db;
 pub mod direct_messages;
 pub mod files;
@@ -18,6 +19,7 @@ use sea_orm::DbBackend;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use accounts::throttle::SignInThrottle;
+use crash_reports::CrashReports;
 use files::FileStore;
 use hub::Hub;
 
@@ -28,6 +30,7 @@ pub struct Domain {
     pub files: FileStore,
     pub hub: Arc<dyn Hub>,
     sign_in_throttle: Arc<SignInThrottle>,
+    crash_reports: Arc<CrashReports>,
     sqlite_writer: Option<Arc<Mutex<()>>>,
 }
 
@@ -39,6 +42,7 @@ impl Domain {
             files,
             hub,
             sign_in_throttle: Arc::new(SignInThrottle::new()),
+            crash_reports: Arc::new(CrashReports::new()),
             sqlite_writer: sqlite.then(|| Arc::new(Mutex::new(()))),
         }
     }

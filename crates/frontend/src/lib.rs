@@ -6,7 +6,7 @@
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-    console_error_panic_hook::set_once();
+    app::crash::install_panic_hook();
     leptos::mount::hydrate_body(app::App);
     // Lets tests (and anyone curious) tell when the page has become interactive.
     if let Some(body) = leptos::prelude::document().body() {

@@ -3,6 +3,6 @@
 #![recursion_limit = "256"]
 
 fn main() {
-    console_error_panic_hook::set_once();
+    app::crash::install_panic_hook();
     leptos::mount::mount_to_body(app::App);
 }
