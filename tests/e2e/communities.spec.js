@@ -1,7 +1,9 @@
 // Two people in two browsers build a community: create, invite, join, promote, create a video
 // channel, and kick; each sees only what their role allows.
 import { expect, test } from '@playwright/test';
-import { fillSignUp, freshEmail, menuItems, open, reload, signUp } from './helpers.js';
+import {
+  acceptInvite, freshEmail, menuItems, open, reload, signUp, submitSignUp,
+} from './helpers.js';
 
 const SERVER = 'Rustaceans';
 
@@ -37,11 +39,14 @@ test('two people build a community', async ({ browser }, testInfo) => {
   await expect(invite.getByRole('button', { name: 'Copied' })).toBeVisible();
   await invite.getByRole('button', { name: 'Close' }).click();
 
-  // B follows the link, signs up on the way, and lands in the server as a guest.
+  // B follows the link, signs up on the way, sees the server and joins it as a guest.
   await open(bob, link);
   await expect(bob).toHaveURL(/\/sign-in\?next=/);
   await bob.getByRole('link', { name: 'Create one' }).click();
-  await fillSignUp(bob, 'Bob Builder', freshEmail('bob'));
+  await submitSignUp(bob, 'Bob Builder', freshEmail('bob'));
+  await expect(bob.getByRole('heading', { level: 1, name: SERVER })).toBeVisible();
+  await expect(bob.getByText('1 member', { exact: true })).toBeVisible();
+  await acceptInvite(bob);
   await expect(bob).toHaveURL(new RegExp(`/servers/${serverId}/channels/`));
   await expect(bob.getByRole('heading', { level: 1, name: 'general' })).toBeVisible();
   expect(await menuItems(bob, SERVER)).toEqual(['Leave Server']);

@@ -10,11 +10,16 @@ export function freshEmail(name) {
 }
 
 /** Fills and submits the sign-up form on the current page. */
-export async function fillSignUp(page, name, email, password = 'correct horse battery') {
+export async function submitSignUp(page, name, email, password = 'correct horse battery') {
   await page.getByLabel('Name').fill(name);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign up' }).click();
+}
+
+/** Signs up on the current page and waits for the app shell to show the new name. */
+export async function fillSignUp(page, name, email, password) {
+  await submitSignUp(page, name, email, password);
   await expect(page.getByTestId('user-name')).toHaveText(name);
 }
 
@@ -69,12 +74,49 @@ export async function inviteLink(page, serverName) {
   return link;
 }
 
-/** Follows an invite link, signing up on the way; ends in the server's general channel. */
+/** Follows an invite link, signing up on the way, and joins; ends in the server's general
+ *  channel. */
 export async function joinAsNewAccount(page, link, name) {
   await open(page, link);
   await page.getByRole('link', { name: 'Create one' }).click();
-  await fillSignUp(page, name, freshEmail(name));
+  await submitSignUp(page, name, freshEmail(name));
+  await acceptInvite(page);
+}
+
+/** On an invite page: joins and waits for the server's general channel. */
+export async function acceptInvite(page) {
+  await page.getByRole('button', { name: 'Join' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'general' })).toBeVisible();
+}
+
+/** Calls a server function from `context` (a browser context, with its cookies) and returns
+ *  its JSON answer; fails on an error status. */
+export async function api(context, name, form) {
+  const baseURL = process.env.CHATTERHUB_E2E_URL;
+  const response = await context.request.post(`/api/${name}`, {
+    form,
+    headers: { origin: baseURL, referer: `${baseURL}/` },
+  });
+  expect(response.status(), `${name}: ${await response.text()}`).toBeLessThan(300);
+  const text = await response.text();
+  return text ? JSON.parse(text) : null;
+}
+
+/** A new browser context signed in as a new account made through the API. */
+export async function signUpByApi(browser, name) {
+  const context = await browser.newContext();
+  await api(context, 'sign_up', { name, email: freshEmail(name), password: 'correct horse battery' });
+  return context;
+}
+
+/** Collects every uncaught page error and console error of `page` from now on. */
+export function watchForProblems(page) {
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  return problems;
 }
 
 /** The message list of the open channel or conversation. */

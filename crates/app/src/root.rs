@@ -45,8 +45,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sign-in") view=SignInPage />
                 <Route path=path!("/sign-up") view=SignUpPage />
                 <ParentRoute path=path!("") view=AppShell>
-                    <Route path=path!("") view=Home />
-                    <Route path=path!("invite/:code") view=InvitePage />
+                    // Rendered whole before sending, so where these pages send people is a real
+                    // HTTP redirect, never a navigation while the browser hydrates.
+                    <Route path=path!("") view=Home ssr=SsrMode::Async />
+                    <Route path=path!("invite/:code") view=InvitePage ssr=SsrMode::Async />
                     // Rendered whole before sending, so a server you cannot see is a real 404.
                     <ParentRoute path=path!("servers/:server_id") view=ServerLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=ServerIndex />

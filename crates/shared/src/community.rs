@@ -126,6 +126,15 @@ pub struct ServerSummary {
     pub image_url: Option<String>,
 }
 
+/// What an invite link shows before joining: the server and how many are in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitePreview {
+    pub server: ServerSummary,
+    pub member_count: u64,
+    /// The viewer is a member already (the link just opens the server).
+    pub joined: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChannelInfo {
     pub id: ChannelId,

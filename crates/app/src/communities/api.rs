@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use shared::AppError;
-use shared::community::{ChannelInfo, ServerDetails, ServerSummary};
+use shared::community::{ChannelInfo, InvitePreview, ServerDetails, ServerSummary};
 use shared::ids::{ChannelId, MemberId, ServerId};
 use shared::permissions::Role;
 
@@ -57,6 +57,13 @@ pub async fn regenerate_invite(server_id: ServerId) -> Result<String, AppError> 
 pub async fn delete_server(server_id: ServerId) -> Result<(), AppError> {
     let me = require_user().await?;
     Ok(domain::communities::servers::delete(&domain()?, me.id, server_id).await?)
+}
+
+/// The server behind an invite code, shown before joining.
+#[server(prefix = "/api", endpoint = "invite_preview")]
+pub async fn preview_invite(code: String) -> Result<InvitePreview, AppError> {
+    let me = require_user().await?;
+    Ok(domain::communities::servers::preview_invite(&domain()?, me.id, &code).await?)
 }
 
 /// Joins by invite code; returns the server to open.

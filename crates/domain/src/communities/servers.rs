@@ -4,11 +4,11 @@ use anyhow::Context;
 use chrono::Utc;
 use entity::{channel, member, profile, server};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
 };
 use shared::community::{
-    ChannelInfo, GENERAL, MemberInfo, ServerDetails, ServerName, ServerSummary,
+    ChannelInfo, GENERAL, InvitePreview, MemberInfo, ServerDetails, ServerName, ServerSummary,
 };
 use shared::ids::{ChannelId, MemberId, ProfileId, ServerId};
 use shared::live::ServerEvent;
@@ -199,17 +199,38 @@ pub async fn delete(
     Ok(())
 }
 
+/// What the invite link `code` leads to, for `me` to decide whether to join.
+pub async fn preview_invite(
+    domain: &Domain,
+    me: ProfileId,
+    code: &str,
+) -> Result<InvitePreview, CommunityError> {
+    let server = by_invite(domain, code).await?;
+    let present = || {
+        member::Entity::find()
+            .filter(member::Column::ServerId.eq(server.id))
+            .filter(member::Column::LeftAt.is_null())
+    };
+    let member_count = present().count(&domain.db).await?;
+    let joined = present()
+        .filter(member::Column::ProfileId.eq(me.0))
+        .count(&domain.db)
+        .await?
+        > 0;
+    Ok(InvitePreview {
+        server: summary(server),
+        member_count,
+        joined,
+    })
+}
+
 /// Joins the server behind an invite code as a GUEST; already a member is fine.
 pub async fn join_by_invite(
     domain: &Domain,
     me: ProfileId,
     code: &str,
 ) -> Result<ServerId, CommunityError> {
-    let server = server::Entity::find()
-        .filter(server::Column::InviteCode.eq(code.trim()))
-        .one(&domain.db)
-        .await?
-        .ok_or(CommunityError::NotFound)?;
+    let server = by_invite(domain, code).await?;
     let existing = member::Entity::find()
         .filter(member::Column::ServerId.eq(server.id))
         .filter(member::Column::ProfileId.eq(me.0))
@@ -249,6 +270,15 @@ pub async fn join_by_invite(
         }
     }
     Ok(ServerId(server.id))
+}
+
+/// The server whose current invite code is `code`.
+async fn by_invite(domain: &Domain, code: &str) -> Result<server::Model, CommunityError> {
+    server::Entity::find()
+        .filter(server::Column::InviteCode.eq(code.trim()))
+        .one(&domain.db)
+        .await?
+        .ok_or(CommunityError::NotFound)
 }
 
 async fn publish_joined(

@@ -188,14 +188,28 @@ async fn invites_join_as_guest_once_and_only_staff_see_them(engine: Engine) {
     assert_ne!(fresh.as_str().unwrap(), code);
     c.refused(&c.outsider, "join_server", &[("code", &code)], 404)
         .await;
-    c.app
-        .ok(
-            &c.outsider,
-            "join_server",
-            &[("code", fresh.as_str().unwrap())],
-        )
+    c.refused(&c.outsider, "invite_preview", &[("code", &code)], 404)
         .await;
+    let fresh = [("code", fresh.as_str().unwrap())];
+
+    // The link shows the server before joining, and looking joins nobody.
+    let before = c.app.snapshot().await;
+    let preview = c.app.ok(&c.outsider, "invite_preview", &fresh).await;
+    assert_eq!(c.app.snapshot().await, before);
+    assert_eq!(preview["server"]["name"], "Rustaceans");
+    assert_eq!(preview["server"]["id"], c.server.as_str());
+    assert_eq!(preview["member_count"], 3);
+    assert_eq!(preview["joined"], false);
+    let (status, _) = c.app.call_anonymously("invite_preview", &fresh).await;
+    assert_eq!(status, 401);
+
+    c.app.ok(&c.outsider, "join_server", &fresh).await;
     assert_eq!(c.details(&c.outsider).await["me"]["role"], "Guest");
+    let preview = c.app.ok(&c.outsider, "invite_preview", &fresh).await;
+    assert_eq!(
+        (preview["member_count"].clone(), preview["joined"].clone()),
+        (4.into(), true.into())
+    );
 }
 
 async fn non_members_get_not_found_for_everything(engine: Engine) {

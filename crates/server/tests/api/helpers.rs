@@ -195,8 +195,12 @@ impl TestApp {
         req.send().await.unwrap()
     }
 
+    /// A GET as a browser's address bar makes it (which is what makes a page's redirect a 302).
     pub async fn get(&self, path: &str, session: Option<&Session>) -> reqwest::Response {
-        let mut req = self.http.get(self.url(path));
+        let mut req = self
+            .http
+            .get(self.url(path))
+            .header(ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8");
         if let Some(s) = session {
             req = req.header(COOKIE, s.cookie());
         }
@@ -295,8 +299,26 @@ impl TestApp {
         endpoint: &str,
         form: &[(&str, &str)],
     ) -> (u16, serde_json::Value) {
+        self.call_as(Some(session), endpoint, form).await
+    }
+
+    /// Like `call`, with no session cookie.
+    pub async fn call_anonymously(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, serde_json::Value) {
+        self.call_as(None, endpoint, form).await
+    }
+
+    async fn call_as(
+        &self,
+        session: Option<&Session>,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, serde_json::Value) {
         let response = self
-            .post_form(&format!("/api/{endpoint}"), form, Some(session))
+            .post_form(&format!("/api/{endpoint}"), form, session)
             .await;
         let status = response.status().as_u16();
         let body = response.text().await.unwrap();

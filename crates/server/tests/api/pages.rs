@@ -1,5 +1,8 @@
 //! Pages need a session; the sign-in and sign-up pages render their labelled forms.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use crate::communities::Community;
 use crate::helpers::{Engine, location, spawn_app};
 use crate::on_both_engines;
@@ -9,6 +12,8 @@ on_both_engines!(
     sign_in_and_sign_up_pages_render_labelled_forms,
     signed_in_people_skip_the_sign_in_page,
     unknown_pages_are_404_for_members,
+    an_invite_link_shows_the_server_and_joins_nobody,
+    browsers_report_crashes_at_a_bounded_rate,
     server_pages_render_completely_for_many_viewers_at_once,
 );
 
@@ -87,13 +92,77 @@ async fn unknown_pages_are_404_for_members(engine: Engine) {
     assert!(response.text().await.unwrap().contains("Page not found"));
 }
 
-/// Many simultaneous renders of a channel page, for members (200) and an outsider (404): each
-/// response must arrive whole. Before the render deadline (`render_deadline.rs`) about one run in
-/// ten left a response pending for good (a Leptos SSR hang), and the client timed out.
+/// Opening an invite link shows the server with a "Join" button and changes nothing; a member
+/// opening it is sent straight to the server by a real redirect (no navigation while hydrating).
+async fn an_invite_link_shows_the_server_and_joins_nobody(engine: Engine) {
+    let c = Community::new(engine).await;
+    let details = c
+        .app
+        .ok(&c.owner, "load_server", &[("server_id", &c.server)])
+        .await;
+    let path = format!("/invite/{}", details["invite_code"].as_str().unwrap());
+
+    let before = c.app.snapshot().await;
+    let response = c.app.get(&path, Some(&c.outsider)).await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    for needle in ["Rustaceans</h1>", "3 members", ">Join</button>"] {
+        assert!(html.contains(needle), "the invite page lacks {needle}");
+    }
+    assert_eq!(c.app.snapshot().await, before, "opening the link joined");
+
+    let response = c.app.get(&path, Some(&c.guest)).await;
+    assert_eq!(response.status(), 302);
+    assert_eq!(location(&response), format!("/servers/{}", c.server));
+
+    let response = c.app.get("/invite/not-a-code", Some(&c.guest)).await;
+    let html = response.text().await.unwrap();
+    assert!(html.contains("This invite is not valid"));
+}
+
+/// A crashed page's report is accepted without a session, a few times per address, then 429.
+async fn browsers_report_crashes_at_a_bounded_rate(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let report = [
+        ("page", "/sign-in"),
+        ("message", "panicked at hydration.rs:163"),
+    ];
+    for _ in 0..5 {
+        let (status, _) = app.call_anonymously("report_crash", &report).await;
+        assert_eq!(status, 200);
+    }
+    let (status, body) = app.call_anonymously("report_crash", &report).await;
+    assert_eq!(status, 429, "{body}");
+    let (status, _) = app.call_anonymously("report_crash", &[("page", "/")]).await;
+    assert_eq!(status, 400, "a report needs its message");
+}
+
+/// Many simultaneous renders of a channel page, for members (200) and an outsider (404), while
+/// other apps start on another thread: each response must arrive whole. Starting an app lists
+/// its routes, which Leptos does with resource loading suppressed process-wide; before the route
+/// list was made once per process, a render that first polled a resource at that moment never
+/// finished (the test suite starts an app per test, on many threads at once).
 async fn server_pages_render_completely_for_many_viewers_at_once(engine: Engine) {
     let c = Community::new(engine).await;
     let path = format!("/servers/{}/channels/{}", c.server, c.general);
     let viewers = [&c.owner, &c.moderator, &c.guest, &c.outsider];
+    let loading = Arc::new(AtomicBool::new(true));
+    let starter = {
+        let loading = Arc::clone(&loading);
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                let mut started = 0;
+                while loading.load(Ordering::SeqCst) && started < 40 {
+                    drop(spawn_app(Engine::Sqlite).await);
+                    started += 1;
+                }
+            });
+        })
+    };
     let loads = (0..48).map(|i| {
         let who = viewers[i % viewers.len()];
         let path = path.clone();
@@ -106,6 +175,8 @@ async fn server_pages_render_completely_for_many_viewers_at_once(engine: Engine)
         }
     });
     let pages = futures_util::future::join_all(loads).await;
+    loading.store(false, Ordering::SeqCst);
+    starter.join().unwrap();
     for (i, (status, html)) in pages.into_iter().enumerate() {
         assert!(html.contains("</html>"), "page {i} arrived whole");
         if i % viewers.len() == 3 {
