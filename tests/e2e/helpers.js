@@ -109,12 +109,18 @@ export async function signUpByApi(browser, name) {
   return context;
 }
 
-/** Collects every uncaught page error and console error of `page` from now on. */
+/** Collects every uncaught page error and console error of `page` from now on. The browser's
+ *  note that the document itself came with an error status (a not-found page's 404) is the
+ *  page's status, not a problem: the tests check what the page shows. */
 export function watchForProblems(page) {
   const problems = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+    const aboutDocument = message.text().startsWith('Failed to load resource')
+      && message.location().url === page.url();
+    if (message.type() === 'error' && !aboutDocument) {
+      problems.push(`console error: ${message.text()} (${message.location().url})`);
+    }
   });
   return problems;
 }

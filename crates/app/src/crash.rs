@@ -32,7 +32,8 @@ pub fn install_panic_hook() {
 /// Covers the page with "Something went wrong" and a "Reload" link, once.
 ///
 /// Plain DOM, no Leptos and no Rust event handler: after a panic the app's state cannot be
-/// trusted (and a release build has aborted), so the link reloads by being a link.
+/// trusted (and a release build has aborted), so the link reloads by being a link. It is marked
+/// `rel="external"` so the router's click handler, still listening, leaves it to the browser.
 #[cfg(feature = "browser")]
 pub fn show_notice() {
     const NOTICE_ID: &str = "crash-notice";
@@ -62,7 +63,7 @@ pub fn show_notice() {
     let card = format!(
         "<section class=\"card\"><h1 id=\"crash-notice-title\">Something went wrong</h1>\
          <p>ChatterHub stopped working in this tab. Reloading the page fixes it.</p>\
-         <a class=\"button primary\" href=\"{}\">Reload</a></section>",
+         <a class=\"button primary\" rel=\"external\" href=\"{}\">Reload</a></section>",
         escape_attribute(&href)
     );
     notice.set_inner_html(&card);
