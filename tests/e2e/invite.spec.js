@@ -3,7 +3,7 @@
 import { expect, test } from '@playwright/test';
 import { acceptInvite, api, hydrated, signUpByApi, watchForProblems } from './helpers.js';
 
-test('a signed-in person opens an invite link and joins, 20 times over', async ({ browser }) => {
+test('a signed-in person opens an invite link and joins, 20 times over', async ({ browser }, testInfo) => {
   test.setTimeout(5 * 60_000);
   const owner = await signUpByApi(browser, 'Ivy Inviter');
   const server = await api(owner, 'create_server', { name: 'Open Doors' });
@@ -21,6 +21,7 @@ test('a signed-in person opens an invite link and joins, 20 times over', async (
       await expect(page.getByRole('heading', { level: 1, name: 'Open Doors' })).toBeVisible();
       await expect(page.getByText(`${i} member${i === 1 ? '' : 's'}`, { exact: true })).toBeVisible();
       await hydrated(page);
+      if (i === 1) await page.screenshot({ path: testInfo.outputPath('invite-card.png') });
       await acceptInvite(page);
       await expect(page).toHaveURL(new RegExp(`/servers/${server.id}/channels/`));
       await expect(page.getByTestId('user-name')).toHaveText(name);
@@ -34,7 +35,7 @@ test('a signed-in person opens an invite link and joins, 20 times over', async (
   }
 });
 
-test('a crash shows "Something went wrong" with a way to reload, and is reported', async ({ page }) => {
+test('a crash shows "Something went wrong" with a way to reload, and is reported', async ({ page }, testInfo) => {
   // The served sign-in page loses its email label: hydration meets a node the app did not render.
   await page.route('**/sign-in', async (route) => {
     const response = await route.fetch();
@@ -45,6 +46,7 @@ test('a crash shows "Something went wrong" with a way to reload, and is reported
   await page.goto('/sign-in');
   const notice = page.getByRole('alertdialog', { name: 'Something went wrong' });
   await expect(notice).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('crash-notice.png') });
   const sent = await report;
   expect(sent.postData()).toMatch(/^page=%2Fsign-in&message=.+/);
   expect((await sent.response()).status()).toBe(200);
