@@ -8,6 +8,7 @@ mod api_errors;
 mod auth_gate;
 pub mod config;
 mod routes;
+mod same_origin;
 pub mod startup;
 pub mod telemetry;
 pub mod ws;

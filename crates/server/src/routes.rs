@@ -18,6 +18,7 @@ use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower_http::trace::TraceLayer;
 
 use crate::config::Settings;
+use crate::same_origin::{self, SiteOrigin};
 use crate::ws::{self, Connections};
 use crate::{api_errors, auth_gate};
 
@@ -98,6 +99,10 @@ pub fn router(
         .route("/files/{key}", get(files::serve))
         .route("/ws", get(ws::upgrade))
         .merge(app)
+        .layer(middleware::from_fn_with_state(
+            SiteOrigin::new(settings.public_url.as_ref()),
+            same_origin::require,
+        ))
         // Uploads are checked against their own limits; this only stops absurd bodies early.
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())

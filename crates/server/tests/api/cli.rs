@@ -162,6 +162,7 @@ async fn sigterm_closes_live_sockets_with_a_close_frame() {
     }
     let signed_up = http
         .post(format!("{base}/api/sign_up"))
+        .header("origin", &base)
         .form(&[
             ("name", "Ada"),
             ("email", "ada@example.com"),
@@ -183,6 +184,9 @@ async fn sigterm_closes_live_sockets_with_a_close_frame() {
     request
         .headers_mut()
         .insert("cookie", cookie.parse().unwrap());
+    request
+        .headers_mut()
+        .insert("origin", base.parse().unwrap());
     let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
 
     let pid = child.id().unwrap().to_string();

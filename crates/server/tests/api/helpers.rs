@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use reqwest::header::{ACCEPT, COOKIE, HeaderMap, LOCATION, SET_COOKIE};
+use reqwest::header::{ACCEPT, COOKIE, HeaderMap, LOCATION, ORIGIN, SET_COOKIE};
 use reqwest::redirect::Policy;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use server::config::{DatabaseSettings, LogFormat, Settings};
@@ -124,7 +124,12 @@ async fn start(settings: Settings, dir: std::sync::Arc<TempDir>) -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     let app_db = app.database().clone();
     tokio::spawn(app.run_until_stopped());
+    // Sent by browsers with every form post, fetch and socket upgrade; the server refuses
+    // state-changing requests without it (tests of that build requests of their own).
+    let mut from_the_site = HeaderMap::new();
+    from_the_site.insert(ORIGIN, address.parse().unwrap());
     let http = reqwest::Client::builder()
+        .default_headers(from_the_site)
         .redirect(Policy::none())
         .timeout(Duration::from_secs(30))
         .build()

@@ -7,7 +7,7 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::http::header::COOKIE;
+use tokio_tungstenite::tungstenite::http::header::{COOKIE, ORIGIN};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
@@ -22,6 +22,9 @@ pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 pub async fn connect(app: &TestApp, session: Option<&Session>) -> Result<Socket, WsError> {
     let url = app.address.replace("http://", "ws://") + "/ws";
     let mut request = url.into_client_request().unwrap();
+    request
+        .headers_mut()
+        .insert(ORIGIN, app.address.parse().unwrap());
     if let Some(s) = session {
         request
             .headers_mut()

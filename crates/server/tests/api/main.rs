@@ -5,6 +5,7 @@
 mod accounts;
 mod cli;
 mod communities;
+mod cross_site;
 mod direct_messages;
 mod files;
 mod health;
