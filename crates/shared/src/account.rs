@@ -110,12 +110,57 @@ impl std::fmt::Debug for Password {
     }
 }
 
-/// Where to go after signing in: only a local path, so a link cannot send people elsewhere.
+/// The longest `next` path kept; anything longer goes home.
+pub const MAX_NEXT_BYTES: usize = 2048;
+
+/// Where to go after signing in: only a plain path on this site, so a link cannot send people
+/// elsewhere. Browsers drop tabs and newlines from addresses and read `\` as `/`, so
+/// `/\t/evil.example` or `/\evil.example` would leave the site, and a control character cannot
+/// go in a `Location` header at all: such paths, raw or once percent-decoded, go home instead.
 pub fn safe_next_path(raw: Option<&str>) -> String {
     match raw {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
+        Some(path) if is_safe_next(path) => path.to_owned(),
         _ => "/".to_owned(),
     }
+}
+
+fn is_safe_next(path: &str) -> bool {
+    path.len() <= MAX_NEXT_BYTES
+        && !path.chars().any(char::is_whitespace)
+        && stays_on_site(path)
+        && stays_on_site(&percent_decode(path))
+}
+
+/// A path (not `//host`), with nothing a browser would drop or read as a slash.
+fn stays_on_site(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.chars().any(|c| c.is_control() || c == '\\')
+}
+
+/// `%XX` escapes decoded once (others left as they are); invalid UTF-8 becomes U+FFFD.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The sign-in page address that returns to `target` (a local path, with its query) afterwards.
@@ -195,5 +240,55 @@ mod tests {
         assert_eq!(safe_next_path(Some("https://evil.example")), "/");
         assert_eq!(safe_next_path(Some("/\\evil.example")), "/");
         assert_eq!(safe_next_path(None), "/");
+        for bad in [
+            "/\t/evil.example",
+            "/%09/evil.example",
+            "/\n",
+            "/%0A",
+            "/%0d%0aSet-Cookie:x=1",
+            "//x",
+            "/%2F/x",
+            "/\\x",
+            "/%5Cx",
+            "/ x",
+            "/\u{7f}",
+            "",
+            "x/y",
+        ] {
+            assert_eq!(safe_next_path(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(
+            safe_next_path(Some(&format!("/{}", "a".repeat(MAX_NEXT_BYTES)))),
+            "/"
+        );
+        for good in [
+            "/servers/1?tab=a%20b",
+            "/invite/abc",
+            "/caf%C3%A9",
+            "/café",
+            "/100%",
+        ] {
+            assert_eq!(safe_next_path(Some(good)), good);
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever is asked for, the answer is a plain local path that fits in a header.
+        #[test]
+        fn next_paths_never_leave_the_site(raw in ".{0,64}", tail in "\\PC{0,16}") {
+            for candidate in [raw.clone(), format!("/{raw}"), format!("/{tail}")] {
+                let next = safe_next_path(Some(&candidate));
+                proptest::prop_assert!(next == "/" || next == candidate);
+                proptest::prop_assert!(is_safe_next(&next));
+                proptest::prop_assert!(http_header_safe(&next));
+            }
+        }
+    }
+
+    /// What `http::HeaderValue::from_str` accepts: visible ASCII, space, tab, and bytes >= 0x80.
+    fn http_header_safe(value: &str) -> bool {
+        value
+            .bytes()
+            .all(|b| b == b'\t' || (b' '..=b'~').contains(&b) || b >= 0x80)
     }
 }
