@@ -7,6 +7,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 
+use app::auth::session::CookiePolicy;
 use domain::Domain;
 use shared::account::CurrentUser;
 
@@ -24,7 +25,7 @@ pub async fn gate(
     if req.method() != Method::GET || !is_page(path) {
         return next.run(req).await;
     }
-    let signed_in = match signed_in_user(&state.domain, &jar).await {
+    let signed_in = match signed_in_user(&state.domain, state.cookie_policy, &jar).await {
         Ok(user) => user.is_some(),
         Err(unavailable) => return unavailable,
     };
@@ -42,9 +43,10 @@ pub async fn gate(
 /// The person a request's session cookie belongs to, or a 503 when the database cannot say.
 pub async fn signed_in_user(
     domain: &Domain,
+    cookies: CookiePolicy,
     jar: &CookieJar,
 ) -> Result<Option<CurrentUser>, Response> {
-    let Some(token) = app::auth::session::token_from(jar) else {
+    let Some(token) = cookies.token_from(jar) else {
         return Ok(None);
     };
     domain::accounts::current_user(domain, &token)

@@ -5,6 +5,7 @@ pub mod session;
 #[cfg(test)]
 mod session_tests;
 
+use app::auth::session::CookiePolicy;
 use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::http::StatusCode;
@@ -34,10 +35,11 @@ pub struct Connections {
 pub async fn upgrade(
     State(domain): State<Domain>,
     State(connections): State<Connections>,
+    State(cookies): State<CookiePolicy>,
     jar: CookieJar,
     ws: WebSocketUpgrade,
 ) -> Response {
-    let me = match signed_in_user(&domain, &jar).await {
+    let me = match signed_in_user(&domain, cookies, &jar).await {
         Ok(Some(user)) => user.id,
         Ok(None) => return (StatusCode::UNAUTHORIZED, "Sign in first.").into_response(),
         Err(unavailable) => return unavailable,

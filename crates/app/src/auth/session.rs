@@ -14,20 +14,30 @@ use leptos_axum::ResponseOptions;
 use shared::AppError;
 use shared::account::CurrentUser;
 
-/// The name of the cookie holding the session token.
-pub const SESSION_COOKIE: &str = "chatterhub_session";
-
 /// Whether cookies get the `Secure` flag: true when the site is served over https.
 #[derive(Clone, Copy, Debug)]
 pub struct CookiePolicy {
     pub secure: bool,
 }
 
-/// The session token a request carries, if any.
-pub fn token_from(jar: &CookieJar) -> Option<String> {
-    jar.get(SESSION_COOKIE)
-        .map(|c| c.value().to_owned())
-        .filter(|v| !v.is_empty())
+impl CookiePolicy {
+    /// The session cookie's name. Behind https it carries the `__Host-` prefix: browsers then
+    /// accept it only `Secure`, for `/`, from this very host, so no sibling subdomain (or a
+    /// plain-http page on the network) can plant or overwrite it.
+    pub fn session_cookie(self) -> &'static str {
+        if self.secure {
+            "__Host-chatterhub_session"
+        } else {
+            "chatterhub_session"
+        }
+    }
+
+    /// The session token a request carries, if any.
+    pub fn token_from(self, jar: &CookieJar) -> Option<String> {
+        jar.get(self.session_cookie())
+            .map(|c| c.value().to_owned())
+            .filter(|v| !v.is_empty())
+    }
 }
 
 /// The domain services, provided to every server function and render by the server.
@@ -40,7 +50,7 @@ pub async fn token() -> Result<Option<String>, AppError> {
     let jar: CookieJar = leptos_axum::extract()
         .await
         .map_err(|e| AppError::Request(e.to_string()))?;
-    Ok(token_from(&jar))
+    Ok(policy()?.token_from(&jar))
 }
 
 /// The person signed in on the current request.
@@ -66,11 +76,12 @@ pub async fn client_ip() -> Result<IpAddr, AppError> {
 
 /// Puts the new session's token in an HttpOnly, SameSite=Lax cookie.
 pub fn set_cookie(token: &SessionToken) -> Result<(), AppError> {
-    let cookie = Cookie::build((SESSION_COOKIE, token.expose().to_owned()))
+    let policy = policy()?;
+    let cookie = Cookie::build((policy.session_cookie(), token.expose().to_owned()))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
-        .secure(policy()?.secure)
+        .secure(policy.secure)
         .max_age(cookie_max_age(SESSION_TTL.num_seconds()))
         .build();
     append_set_cookie(&cookie)
@@ -78,11 +89,12 @@ pub fn set_cookie(token: &SessionToken) -> Result<(), AppError> {
 
 /// Tells the browser to forget the session cookie.
 pub fn clear_cookie() -> Result<(), AppError> {
-    let cookie = Cookie::build((SESSION_COOKIE, ""))
+    let policy = policy()?;
+    let cookie = Cookie::build((policy.session_cookie(), ""))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
-        .secure(policy()?.secure)
+        .secure(policy.secure)
         .max_age(cookie_max_age(0))
         .build();
     append_set_cookie(&cookie)

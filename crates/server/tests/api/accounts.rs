@@ -3,11 +3,12 @@
 use chrono::{Duration, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
-use crate::helpers::{Engine, location, session_from, spawn_app};
+use crate::helpers::{Engine, location, session_from, spawn_app, spawn_app_configured};
 use crate::on_both_engines;
 
 on_both_engines!(
     sign_up_sets_a_session_cookie_and_the_shell_shows_the_name,
+    behind_https_the_session_cookie_is_host_only_and_secure,
     sign_out_ends_the_session_on_the_server,
     wrong_password_and_unknown_email_get_the_same_refusal,
     duplicate_email_is_refused_with_a_clear_message,
@@ -259,4 +260,64 @@ async fn repeated_sign_in_attempts_are_slowed_down(engine: Engine) {
     // Even the right password waits once the budget is spent.
     let right = app.sign_in(&email, "correct horse battery", None).await;
     assert_eq!(right.status(), 429);
+}
+
+/// With an https public URL the cookie is `__Host-` prefixed (`Secure`, `Path=/`, no `Domain`),
+/// and that is the cookie the server reads.
+async fn behind_https_the_session_cookie_is_host_only_and_secure(engine: Engine) {
+    let app = spawn_app_configured(engine, |s| {
+        s.public_url = Some("https://chat.example".parse().unwrap());
+    })
+    .await;
+    let response = reqwest::Client::new()
+        .post(app.url("/api/sign_up"))
+        .header("origin", "https://chat.example")
+        .form(&[
+            ("name", "Hopper"),
+            ("email", "grace@example.com"),
+            ("password", "correct horse battery"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let token = cookie
+        .strip_prefix("__Host-chatterhub_session=")
+        .unwrap_or_else(|| panic!("{cookie}"))
+        .split(';')
+        .next()
+        .unwrap();
+    for attribute in ["Secure", "Path=/", "HttpOnly", "SameSite=Lax"] {
+        assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
+    }
+    assert!(!cookie.contains("Domain"), "{cookie}");
+
+    let me = |cookie: String| {
+        reqwest::Client::new()
+            .post(app.url("/api/me"))
+            .header("origin", "https://chat.example")
+            .header("cookie", cookie)
+            .send()
+    };
+    let signed_in: serde_json::Value = me(format!("__Host-chatterhub_session={token}"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(signed_in["name"], "Hopper");
+    let unprefixed: serde_json::Value = me(format!("chatterhub_session={token}"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        unprefixed.is_null(),
+        "the unprefixed name is not read behind https"
+    );
 }

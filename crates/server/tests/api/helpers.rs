@@ -97,9 +97,20 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
 
 /// An app whose live events go through Redis at `redis_url`.
 pub async fn spawn_app_with(engine: Engine, redis_url: Option<&str>) -> TestApp {
+    spawn_app_configured(engine, |s| {
+        s.redis_url = redis_url.map(|u| u.parse().unwrap())
+    })
+    .await
+}
+
+/// An app whose settings `configure` changes first.
+pub async fn spawn_app_configured(
+    engine: Engine,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let database_url = engine.fresh_database(&dir).await;
-    let settings = Settings {
+    let mut settings = Settings {
         db: DatabaseSettings {
             database_url: Some(database_url.clone()),
             data_dir: dir.path().join("data"),
@@ -107,15 +118,15 @@ pub async fn spawn_app_with(engine: Engine, redis_url: Option<&str>) -> TestApp 
         },
         bind: "127.0.0.1:0".parse().unwrap(),
         storage_url: None,
-        redis_url: redis_url.map(|u| u.parse().unwrap()),
+        redis_url: None,
         livekit_url: None,
         livekit_api_key: None,
         livekit_api_secret: None,
         public_url: None,
         site_root: dir.path().join("site"),
-    }
-    .validate()
-    .unwrap();
+    };
+    configure(&mut settings);
+    let settings = settings.validate().unwrap();
     start(settings, std::sync::Arc::new(dir)).await
 }
 
