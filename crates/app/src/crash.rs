@@ -35,7 +35,7 @@ pub fn install_panic_hook() {
 /// trusted (and a release build has aborted), so the link reloads by being a link. It is marked
 /// `rel="external"` so the router's click handler, still listening, leaves it to the browser.
 #[cfg(feature = "browser")]
-pub fn show_notice() {
+fn show_notice() {
     const NOTICE_ID: &str = "crash-notice";
     let document = document();
     let Some(body) = document.body() else { return };

@@ -14,11 +14,12 @@ use shared::community::InvitePreview;
 use super::api::{JoinServer, preview_invite};
 use super::state::Refresh;
 use crate::auth::pages::FormError;
+use crate::route_param::route_param;
 use crate::ui::Avatar;
 
 #[component]
 pub fn InvitePage() -> impl IntoView {
-    let code = crate::route_param::route_param::<String>("code");
+    let code = route_param::<String>("code");
     let preview = Resource::new(move || code.get().unwrap_or_default(), preview_invite);
     view! {
         <main class="content">
