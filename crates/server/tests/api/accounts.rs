@@ -296,26 +296,19 @@ async fn behind_https_the_session_cookie_is_host_only_and_secure(engine: Engine)
     }
     assert!(!cookie.contains("Domain"), "{cookie}");
 
-    let me = |cookie: String| {
-        reqwest::Client::new()
+    let me = |cookie: String| async {
+        let response = reqwest::Client::new()
             .post(app.url("/api/me"))
             .header("origin", "https://chat.example")
             .header("cookie", cookie)
             .send()
+            .await
+            .unwrap();
+        response.json::<serde_json::Value>().await.unwrap()
     };
-    let signed_in: serde_json::Value = me(format!("__Host-chatterhub_session={token}"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let signed_in = me(format!("__Host-chatterhub_session={token}")).await;
     assert_eq!(signed_in["name"], "Hopper");
-    let unprefixed: serde_json::Value = me(format!("chatterhub_session={token}"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let unprefixed = me(format!("chatterhub_session={token}")).await;
     assert!(
         unprefixed.is_null(),
         "the unprefixed name is not read behind https"
