@@ -40,8 +40,7 @@ pub fn ServerLayout() -> impl IntoView {
         dialog.close();
     });
     view! {
-        // One boundary awaits the server, so the server-rendered page already says "not found"
-        // (Leptos has hung SSR responses at random when several boundaries read one resource).
+        // One boundary awaits the server, so the server-rendered page already says "not found".
         // What is inside is built again only when access changes, not on every reload.
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {

@@ -39,7 +39,8 @@ impl Refresh {
 /// `loaded` where it is awaited and replaced by each later reload (after a dialog or a live
 /// event), so the views already showing — the message list above all — update in place instead
 /// of being built again. Only awaiting the resource (never `.get()` under a `Suspense`) also
-/// keeps clear of SSR hangs in Leptos when several boundaries read one resource reactively.
+/// keeps clear of leptos-rs/leptos#4578 (SSR deadlocks when boundaries share resources via
+/// `.get()`).
 #[derive(Clone, Copy)]
 pub struct CurrentServer {
     pub id: Memo<Option<ServerId>>,
