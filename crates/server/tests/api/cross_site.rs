@@ -62,6 +62,7 @@ async fn server_functions_from_other_sites_change_nothing(engine: Engine) {
     for from in ELSEWHERE {
         for (endpoint, form) in [
             ("create_server", vec![("name", "Planted")]),
+            ("report_crash", vec![("page", "/"), ("message", "forged")]),
             ("leave_server", vec![("server_id", c.server.as_str())]),
             (
                 "kick_member",
