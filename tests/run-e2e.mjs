@@ -24,9 +24,24 @@ const freePort = () =>
 const port = await freePort();
 const dataDir = mkdtempSync(join(tmpdir(), 'chatterhub-e2e-'));
 const baseUrl = `http://127.0.0.1:${port}`;
+// Every browser of the suite signs up from 127.0.0.1, so the per-address and overall sign-up and
+// sign-in limits are raised; every other limit keeps its production value.
+const accountLimits = ['sign-up-per-address', 'sign-up', 'sign-in-per-address'].flatMap((rule) => [
+  '--rate-limit',
+  `${rule}=10000/min`,
+]);
 const server = spawn(
   binary,
-  ['serve', '--bind', `127.0.0.1:${port}`, '--data-dir', dataDir, '--site-root', join(root, 'target', 'site')],
+  [
+    'serve',
+    '--bind',
+    `127.0.0.1:${port}`,
+    '--data-dir',
+    dataDir,
+    '--site-root',
+    join(root, 'target', 'site'),
+    ...accountLimits,
+  ],
   { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, RUST_LOG: 'warn' } },
 );
 const exited = new Promise((ok) => server.once('exit', (code) => ok(code)));

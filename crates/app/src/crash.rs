@@ -12,7 +12,7 @@ pub async fn report_crash(page: String, message: String) -> Result<(), AppError>
     use crate::auth::session;
     domain::crash_reports::report(
         &session::domain()?,
-        session::client_ip().await?,
+        session::client_addr().await?,
         &page,
         &message,
     )

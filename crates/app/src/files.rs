@@ -9,13 +9,10 @@ use shared::AppError;
 #[server(prefix = "/api", endpoint = "upload_image", input = MultipartFormData)]
 pub async fn upload_image(data: MultipartData) -> Result<String, AppError> {
     use domain::files::{FileKind, IMAGE_MAX_MB};
-    crate::auth::session::require_user().await?;
+    let me = crate::auth::session::require_user().await?;
     let bytes = read_file_field(data, IMAGE_MAX_MB).await?;
     let domain = crate::auth::session::domain()?;
-    let key = domain
-        .files
-        .put(bytes, FileKind::IMAGES, IMAGE_MAX_MB)
-        .await?;
+    let key = domain::files::upload(&domain, me.id, bytes, FileKind::IMAGES, IMAGE_MAX_MB).await?;
     Ok(key.url())
 }
 
@@ -24,13 +21,17 @@ pub async fn upload_image(data: MultipartData) -> Result<String, AppError> {
 #[server(prefix = "/api", endpoint = "upload_attachment", input = MultipartFormData)]
 pub async fn upload_attachment(data: MultipartData) -> Result<String, AppError> {
     use domain::files::{ATTACHMENT_MAX_MB, FileKind};
-    crate::auth::session::require_user().await?;
+    let me = crate::auth::session::require_user().await?;
     let bytes = read_file_field(data, ATTACHMENT_MAX_MB).await?;
     let domain = crate::auth::session::domain()?;
-    let key = domain
-        .files
-        .put(bytes, FileKind::ATTACHMENTS, ATTACHMENT_MAX_MB)
-        .await?;
+    let key = domain::files::upload(
+        &domain,
+        me.id,
+        bytes,
+        FileKind::ATTACHMENTS,
+        ATTACHMENT_MAX_MB,
+    )
+    .await?;
     Ok(key.url())
 }
 

@@ -2,13 +2,10 @@
 
 mod avatar;
 mod password;
-pub mod throttle;
 mod token;
 
-use std::net::IpAddr;
-
 use anyhow::Context;
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use entity::{account, profile, session};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, QueryFilter, Set, SqlErr, TransactionTrait,
@@ -16,9 +13,11 @@ use sea_orm::{
 use shared::AppError;
 use shared::account::{CurrentUser, DisplayName, Email, Password};
 use shared::ids::ProfileId;
+use shared::live::ServerEvent;
 use uuid::Uuid;
 
 use crate::Domain;
+use crate::limits::{ClientAddr, Key, RateLimited, Rule};
 pub use token::SessionToken;
 
 /// How long a session lasts after sign-in.
@@ -31,8 +30,10 @@ pub enum AccountError {
     InvalidCredentials,
     #[error("email already registered")]
     EmailTaken,
-    #[error("too many sign-in attempts")]
-    Throttled,
+    #[error("a password longer than {} characters", Password::MAX_CHARS)]
+    PasswordTooLong,
+    #[error(transparent)]
+    Throttled(#[from] RateLimited),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -44,7 +45,11 @@ impl From<AccountError> for AppError {
             AccountError::EmailTaken => {
                 AppError::Conflict("An account with that email already exists.".into())
             }
-            AccountError::Throttled => AppError::RateLimited,
+            AccountError::PasswordTooLong => AppError::Validation(format!(
+                "Passwords are at most {} characters.",
+                Password::MAX_CHARS
+            )),
+            AccountError::Throttled(limited) => limited.into(),
             AccountError::Unexpected(e) => {
                 tracing::error!(error = ?e, "account operation failed");
                 AppError::Internal
@@ -68,9 +73,16 @@ pub struct SignedIn {
     pub token: SessionToken,
 }
 
-/// Creates a profile (with a generated avatar), its account and a first session, in one transaction.
-pub async fn sign_up(domain: &Domain, input: SignUp) -> Result<SignedIn, AccountError> {
-    let hash = password::hash(input.password).await?;
+/// Creates a profile (with a generated avatar), its account and a first session, in one
+/// transaction. Sign-ups are limited per client address and for everyone together.
+pub async fn sign_up(
+    domain: &Domain,
+    client: ClientAddr,
+    input: SignUp,
+) -> Result<SignedIn, AccountError> {
+    domain.limits.check(Rule::SignUpPerAddress, client)?;
+    domain.limits.check(Rule::SignUp, Key::Everyone)?;
+    let hash = password::hash(&domain.password_work, input.password).await?;
     let now = Utc::now();
     let profile_id = Uuid::new_v4();
     let _writer = domain.write_lock().await;
@@ -108,15 +120,22 @@ pub async fn sign_up(domain: &Domain, input: SignUp) -> Result<SignedIn, Account
 }
 
 /// Checks the credentials and starts a new session, ending `replacing` (the browser's old session,
-/// if any) so a session token never survives a sign-in. Attempts from one address are throttled.
+/// if any) so a session token never survives a sign-in. Attempts are limited per client address
+/// and per email, and an over-long password is refused before any hashing.
 pub async fn sign_in(
     domain: &Domain,
-    client: IpAddr,
+    client: ClientAddr,
     email: &str,
     password: &str,
     replacing: Option<&str>,
 ) -> Result<SignedIn, AccountError> {
-    domain.sign_in_throttle.check(client)?;
+    domain.limits.check(Rule::SignInPerAddress, client)?;
+    domain
+        .limits
+        .check(Rule::SignInPerEmail, Key::email(email))?;
+    if password.chars().count() > Password::MAX_CHARS {
+        return Err(AccountError::PasswordTooLong);
+    }
     let email = email.trim().to_lowercase();
     let found = profile::Entity::find()
         .filter(profile::Column::Email.eq(email))
@@ -126,23 +145,47 @@ pub async fn sign_in(
         .context("look up account")?;
     let Some((profile, Some(account))) = found else {
         // Spend the same effort as a real check, so timing does not reveal which emails exist.
-        password::burn(password.to_owned()).await;
+        password::burn(&domain.password_work, password.to_owned()).await;
         return Err(AccountError::InvalidCredentials);
     };
-    if !password::verify(password.to_owned(), account.password_hash).await? {
+    if !password::verify(
+        &domain.password_work,
+        password.to_owned(),
+        account.password_hash,
+    )
+    .await?
+    {
         return Err(AccountError::InvalidCredentials);
     }
     let _writer = domain.write_lock().await;
     let txn = domain.db.begin().await.context("begin sign-in")?;
-    if let Some(old) = replacing {
-        end_session(&txn, old).await?;
-    }
+    let ended = match replacing {
+        Some(old) => end_session(&txn, old).await?,
+        None => None,
+    };
     let token = start_session(&txn, profile.id).await?;
     txn.commit().await.context("commit sign-in")?;
+    publish_ended(domain, ended);
     Ok(SignedIn {
         user: to_current_user(profile),
         token,
     })
+}
+
+/// A live session: whose it is, its stored id, and when it ends.
+#[derive(Debug, Clone)]
+pub struct ActiveSession {
+    pub user: CurrentUser,
+    /// The token's hash: what `ServerEvent::SessionEnded` names.
+    pub id: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl ActiveSession {
+    /// How long until the session expires (zero if it already has).
+    pub fn time_left(&self) -> std::time::Duration {
+        (self.expires_at - Utc::now()).to_std().unwrap_or_default()
+    }
 }
 
 /// The person behind a session token, if the session exists and has not expired.
@@ -150,13 +193,25 @@ pub async fn current_user(
     domain: &Domain,
     token: &str,
 ) -> Result<Option<CurrentUser>, AccountError> {
+    Ok(active_session(domain, token).await?.map(|s| s.user))
+}
+
+/// The session a token opens, if it exists and has not expired (an expired one is deleted).
+pub async fn active_session(
+    domain: &Domain,
+    token: &str,
+) -> Result<Option<ActiveSession>, AccountError> {
     let found = session::Entity::find_by_id(token::hash(token))
         .find_also_related(profile::Entity)
         .one(&domain.db)
         .await
         .context("look up session")?;
     match found {
-        Some((s, Some(p))) if s.expires_at > Utc::now() => Ok(Some(to_current_user(p))),
+        Some((s, Some(p))) if s.expires_at > Utc::now() => Ok(Some(ActiveSession {
+            user: to_current_user(p),
+            id: s.token_hash,
+            expires_at: s.expires_at,
+        })),
         Some((s, _)) => {
             session::Entity::delete_by_id(s.token_hash)
                 .exec(&domain.db)
@@ -168,9 +223,21 @@ pub async fn current_user(
     }
 }
 
-/// Ends the session server-side: the token is useless from now on, whoever holds it.
+/// Ends the session server-side: the token is useless from now on, whoever holds it, and the
+/// session's live sockets (on every node) close.
 pub async fn sign_out(domain: &Domain, token: &str) -> Result<(), AccountError> {
-    end_session(&domain.db, token).await
+    let ended = end_session(&domain.db, token).await?;
+    publish_ended(domain, ended);
+    Ok(())
+}
+
+fn publish_ended(domain: &Domain, ended: Option<session::Model>) {
+    if let Some(s) = ended {
+        domain.hub.publish(&ServerEvent::SessionEnded {
+            profile_id: ProfileId(s.profile_id),
+            session: s.token_hash,
+        });
+    }
 }
 
 async fn start_session(
@@ -191,12 +258,22 @@ async fn start_session(
     Ok(token)
 }
 
-async fn end_session(db: &impl sea_orm::ConnectionTrait, token: &str) -> Result<(), AccountError> {
-    session::Entity::delete_by_id(token::hash(token))
-        .exec(db)
+/// Deletes the token's session; the session it was, if there was one.
+async fn end_session(
+    db: &impl sea_orm::ConnectionTrait,
+    token: &str,
+) -> Result<Option<session::Model>, AccountError> {
+    let found = session::Entity::find_by_id(token::hash(token))
+        .one(db)
         .await
-        .context("delete session")?;
-    Ok(())
+        .context("look up session")?;
+    if let Some(s) = &found {
+        session::Entity::delete_by_id(s.token_hash.clone())
+            .exec(db)
+            .await
+            .context("delete session")?;
+    }
+    Ok(found)
 }
 
 fn to_current_user(p: profile::Model) -> CurrentUser {

@@ -9,6 +9,8 @@ pub mod servers;
 use sea_orm::{DbErr, SqlErr};
 use shared::AppError;
 
+use crate::limits::RateLimited;
+
 /// The expected ways a community operation fails.
 #[derive(Debug, thiserror::Error)]
 pub enum CommunityError {
@@ -22,6 +24,8 @@ pub enum CommunityError {
     Invalid(String),
     #[error("{0}")]
     Conflict(String),
+    #[error(transparent)]
+    Throttled(#[from] RateLimited),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -45,6 +49,7 @@ impl From<CommunityError> for AppError {
             CommunityError::Forbidden => AppError::Forbidden,
             CommunityError::Invalid(m) => AppError::Validation(m),
             CommunityError::Conflict(m) => AppError::Conflict(m),
+            CommunityError::Throttled(limited) => limited.into(),
             CommunityError::Unexpected(e) => {
                 tracing::error!(error = ?e, "community operation failed");
                 AppError::Internal

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::Domain;
 use crate::communities::CommunityError;
 use crate::communities::access::{Membership, membership};
+use crate::limits::Rule;
 use crate::messages::is_unique_violation;
 use crate::messages::rows::author;
 
@@ -22,6 +23,7 @@ pub async fn open(
     server_id: ServerId,
     other: MemberId,
 ) -> Result<Conversation, CommunityError> {
+    domain.limits.check(Rule::OpenConversation, me)?;
     let access = membership(&domain.db, me, server_id).await?;
     let other = member::Entity::find_by_id(other.0)
         .one(&domain.db)

@@ -10,7 +10,11 @@ use object_store::memory::InMemory;
 use object_store::path::Path as StorePath;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 use shared::AppError;
+use shared::ids::ProfileId;
 use uuid::Uuid;
+
+use crate::Domain;
+use crate::limits::{RateLimited, Rule};
 
 pub use shared::files::{ATTACHMENT_MAX_MB, IMAGE_MAX_MB};
 
@@ -135,6 +139,8 @@ pub enum FileError {
     #[error("Upload the file here first.")]
     Foreign,
     #[error(transparent)]
+    Throttled(#[from] RateLimited),
+    #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
 
@@ -145,6 +151,7 @@ impl From<FileError> for AppError {
                 tracing::error!(error = ?e, "file storage failed");
                 AppError::Internal
             }
+            FileError::Throttled(limited) => limited.into(),
             other => AppError::Validation(other.to_string()),
         }
     }
@@ -227,6 +234,20 @@ impl FileStore {
             Err(e) => Err(anyhow::Error::new(e).context("open the upload").into()),
         }
     }
+}
+
+/// Stores `me`'s upload, within their limits: uploads per hour, and volume per hour (in KiB).
+pub async fn upload(
+    domain: &Domain,
+    me: ProfileId,
+    bytes: Vec<u8>,
+    allowed: &[FileKind],
+    max_mb: usize,
+) -> Result<FileKey, FileError> {
+    domain.limits.check(Rule::Upload, me)?;
+    let kib = u32::try_from(bytes.len().div_ceil(1024)).unwrap_or(u32::MAX);
+    domain.limits.check_n(Rule::UploadKib, me, kib)?;
+    domain.files.put(bytes, allowed, max_mb).await
 }
 
 fn names(kinds: &[FileKind]) -> String {

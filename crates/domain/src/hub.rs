@@ -24,8 +24,26 @@ pub trait Hub: Send + Sync + 'static {
 
 /// The in-process hub.
 pub struct LocalHub {
-    topics: Mutex<HashMap<Topic, broadcast::Sender<Frame>>>,
+    topics: Mutex<Topics>,
     capacity: usize,
+}
+
+/// The topics of a node. A topic whose last follower left is freed by the next event on it, or
+/// by the sweep that runs whenever the map has doubled since the last one (amortized O(1)).
+struct Topics {
+    senders: HashMap<Topic, broadcast::Sender<Frame>>,
+    sweep_at: usize,
+}
+
+impl Topics {
+    const FIRST_SWEEP: usize = 64;
+
+    fn sweep_if_grown(&mut self) {
+        if self.senders.len() >= self.sweep_at {
+            self.senders.retain(|_, s| s.receiver_count() > 0);
+            self.sweep_at = (self.senders.len() * 2).max(Self::FIRST_SWEEP);
+        }
+    }
 }
 
 impl LocalHub {
@@ -34,7 +52,10 @@ impl LocalHub {
 
     pub fn new(capacity: usize) -> Self {
         Self {
-            topics: Mutex::new(HashMap::new()),
+            topics: Mutex::new(Topics {
+                senders: HashMap::new(),
+                sweep_at: Topics::FIRST_SWEEP,
+            }),
             capacity,
         }
     }
@@ -45,11 +66,11 @@ impl LocalHub {
             .topics
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(sender) = topics.get(&topic)
+        if let Some(sender) = topics.senders.get(&topic)
             && sender.send(frame).is_err()
         {
             // Nobody follows it any more.
-            topics.remove(&topic);
+            topics.senders.remove(&topic);
         }
     }
 
@@ -59,7 +80,20 @@ impl LocalHub {
             .topics
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        topics.values().filter(|s| s.receiver_count() > 0).count()
+        topics
+            .senders
+            .values()
+            .filter(|s| s.receiver_count() > 0)
+            .count()
+    }
+
+    /// Topics held in memory, followed or not (for tests of freeing).
+    pub fn held_topics(&self) -> usize {
+        let topics = self
+            .topics
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        topics.senders.len()
     }
 }
 
@@ -81,7 +115,9 @@ impl Hub for LocalHub {
             .topics
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        topics.sweep_if_grown();
         topics
+            .senders
             .entry(topic)
             .or_insert_with(|| broadcast::channel(self.capacity).0)
             .subscribe()
@@ -141,6 +177,22 @@ mod tests {
         drop(hub.follow(Topic::Server(server_id)));
         hub.publish(&ServerEvent::ServerDeleted { server_id });
         assert_eq!(hub.followed_topics(), 0);
-        assert!(hub.topics.lock().unwrap().is_empty());
+        assert_eq!(hub.held_topics(), 0);
+    }
+
+    #[test]
+    fn topics_left_without_followers_and_events_are_swept() {
+        let hub = LocalHub::new(2);
+        for _ in 0..1_000 {
+            drop(hub.follow(Topic::Channel(ChannelId(Uuid::new_v4()))));
+        }
+        let kept = hub.follow(Topic::Channel(ChannelId(Uuid::new_v4())));
+        assert!(
+            hub.held_topics() < Topics::FIRST_SWEEP,
+            "{}",
+            hub.held_topics()
+        );
+        assert_eq!(hub.followed_topics(), 1);
+        drop(kept);
     }
 }

@@ -9,6 +9,7 @@ pub mod db;
 pub mod direct_messages;
 pub mod files;
 pub mod hub;
+pub mod limits;
 pub mod live;
 pub mod messages;
 
@@ -18,10 +19,9 @@ pub use sea_orm::DatabaseConnection;
 use sea_orm::DbBackend;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-use accounts::throttle::SignInThrottle;
-use crash_reports::CrashReports;
 use files::FileStore;
 use hub::Hub;
+use limits::{LimitSettings, Limits};
 
 /// Everything the domain functions need, cheap to clone and shared by all requests.
 #[derive(Clone)]
@@ -29,20 +29,28 @@ pub struct Domain {
     pub db: DatabaseConnection,
     pub files: FileStore,
     pub hub: Arc<dyn Hub>,
-    sign_in_throttle: Arc<SignInThrottle>,
-    crash_reports: Arc<CrashReports>,
+    pub limits: Arc<Limits>,
+    /// Password hashing is the costliest thing a client can ask for: at most one per core runs
+    /// at a time and the rest queue, so a flood of sign-ups waits instead of taking all memory.
+    password_work: Arc<tokio::sync::Semaphore>,
     sqlite_writer: Option<Arc<Mutex<()>>>,
 }
 
 impl Domain {
-    pub fn new(db: DatabaseConnection, files: FileStore, hub: Arc<dyn Hub>) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        files: FileStore,
+        hub: Arc<dyn Hub>,
+        limits: LimitSettings,
+    ) -> Self {
         let sqlite = db.get_database_backend() == DbBackend::Sqlite;
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
         Self {
             db,
             files,
             hub,
-            sign_in_throttle: Arc::new(SignInThrottle::new()),
-            crash_reports: Arc::new(CrashReports::new()),
+            limits: Arc::new(Limits::new(limits)),
+            password_work: Arc::new(tokio::sync::Semaphore::new(cores)),
             sqlite_writer: sqlite.then(|| Arc::new(Mutex::new(()))),
         }
     }

@@ -29,5 +29,7 @@ pub async fn authorize(
             let (_, access) = participant(&domain.db, me, id).await?;
             Ok(ServerId(access.server.id))
         }
+        // The server follows it for each socket itself; nothing in it is for a client.
+        Topic::Account(_) => Err(CommunityError::NotFound),
     }
 }

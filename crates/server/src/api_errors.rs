@@ -1,9 +1,11 @@
 //! Server functions answer every error with one status; this gives each `AppError` its own
 //! (422 for bad input, 401, 403, 404, 409, 429, ...), so HTTP clients and logs see what happened.
+//! A 429 also says in `Retry-After` how many seconds to wait.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use shared::AppError;
@@ -26,6 +28,11 @@ pub async fn status_from_error(req: Request, next: Next) -> Response {
         && let Ok(status) = StatusCode::from_u16(error.status_code())
     {
         parts.status = status;
+        if let AppError::RateLimited(seconds) = error {
+            parts
+                .headers
+                .insert(RETRY_AFTER, HeaderValue::from(seconds));
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }

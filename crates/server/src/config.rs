@@ -1,11 +1,13 @@
 //! Every setting is a flag with a `CHATTERHUB_*` environment fallback. No global configuration:
 //! the parsed values are handed to `Application::build`.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use anyhow::bail;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use domain::limits::LimitSettings;
+use ipnet::IpNet;
 use url::Url;
 
 #[derive(Debug, Parser)]
@@ -82,6 +84,37 @@ pub struct Settings {
     /// Folder with the compiled site (`pkg/`, assets), as built by cargo-leptos.
     #[arg(long, env = "CHATTERHUB_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers name the client
+    /// (comma-separated addresses or CIDR networks, e.g. `127.0.0.1,10.0.0.0/8`). Default: none,
+    /// so the connection's own address is the client's.
+    #[arg(long, env = "CHATTERHUB_TRUSTED_PROXIES", value_delimiter = ',', value_parser = network)]
+    pub trusted_proxies: Vec<IpNet>,
+    /// Changes one abuse limit: `RULE=RATE/UNIT[:BURST]`, e.g. `send=5/s:10` (repeatable, or
+    /// comma-separated in the environment variable). The rules and defaults are in the README.
+    #[arg(
+        long = "rate-limit",
+        env = "CHATTERHUB_RATE_LIMITS",
+        value_delimiter = ','
+    )]
+    pub rate_limits: Vec<String>,
+    /// Live sockets one account may hold open at once.
+    #[arg(long, env = "CHATTERHUB_MAX_SOCKETS_PER_ACCOUNT", default_value_t = 20)]
+    pub max_sockets_per_account: usize,
+    /// Topics one live socket may follow at once.
+    #[arg(
+        long,
+        env = "CHATTERHUB_MAX_SUBSCRIPTIONS_PER_SOCKET",
+        default_value_t = 500
+    )]
+    pub max_subscriptions_per_socket: usize,
+}
+
+/// A CIDR network, or one address (a network of one).
+fn network(text: &str) -> Result<IpNet, String> {
+    let text = text.trim();
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("'{text}' is not an address or a CIDR network"))
 }
 
 impl DatabaseSettings {
@@ -162,7 +195,26 @@ impl Settings {
                 url.scheme()
             );
         }
+        self.limits()?;
         Ok(self)
+    }
+
+    /// The abuse limits in force: the defaults with every `--rate-limit` applied.
+    pub fn limits(&self) -> anyhow::Result<LimitSettings> {
+        let mut limits = LimitSettings::default();
+        limits.sockets_per_account = self.max_sockets_per_account;
+        limits.subscriptions_per_socket = self.max_subscriptions_per_socket;
+        for setting in self.rate_limits.iter().filter(|s| !s.trim().is_empty()) {
+            limits
+                .apply(setting)
+                .map_err(|e| anyhow::anyhow!("--rate-limit: {e}"))?;
+        }
+        if limits.sockets_per_account == 0 || limits.subscriptions_per_socket == 0 {
+            bail!(
+                "--max-sockets-per-account and --max-subscriptions-per-socket must be at least 1"
+            );
+        }
+        Ok(limits)
     }
 
     /// Cookies get `Secure` when the public address is https.
@@ -225,6 +277,36 @@ mod tests {
                 .unwrap_err()
                 .contains("storage")
         );
+        for (flag, value, says) in [
+            ("--rate-limit", "send", "RULE=RATE"),
+            ("--rate-limit", "shout=1/s", "unknown limit"),
+            ("--rate-limit", "send=0/s", "not a rate"),
+            ("--trusted-proxies", "10.0.0.0/33", "CIDR"),
+            ("--max-sockets-per-account", "0", "at least 1"),
+        ] {
+            let error = parse(&[flag, value]).unwrap_err();
+            assert!(error.contains(says), "{flag} {value}: {error}");
+        }
+    }
+
+    #[test]
+    fn limits_and_proxies_come_from_flags() {
+        use domain::limits::{RateSpec, Rule, Unit};
+        let s = parse(&[
+            "--rate-limit",
+            "send=1/s:2",
+            "--rate-limit",
+            "upload=3/h",
+            "--trusted-proxies",
+            "127.0.0.1,10.0.0.0/8",
+        ])
+        .unwrap();
+        let limits = s.limits().unwrap();
+        assert_eq!(limits.rate(Rule::Send), RateSpec::new(1, Unit::Second, 2));
+        assert_eq!(limits.rate(Rule::Upload), RateSpec::new(3, Unit::Hour, 3));
+        assert_eq!(limits.rate(Rule::Edit), Rule::Edit.default_rate());
+        assert_eq!(s.trusted_proxies.len(), 2);
+        assert_eq!(s.trusted_proxies[0].to_string(), "127.0.0.1/32");
     }
 
     #[test]

@@ -6,7 +6,9 @@
 
 mod api_errors;
 mod auth_gate;
+mod client_addr;
 pub mod config;
+mod request_limits;
 mod routes;
 mod same_origin;
 pub mod startup;

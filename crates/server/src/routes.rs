@@ -9,15 +9,19 @@ use std::sync::OnceLock;
 use app::auth::session::CookiePolicy;
 use app::{App, shell};
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::extract::FromRef;
+use axum::http::StatusCode;
 use axum::middleware;
 use axum::routing::get;
 use domain::Domain;
 use leptos::prelude::*;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
+use tower_http::timeout::{RequestBodyTimeoutLayer, ResponseBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::TraceLayer;
 
+use crate::client_addr::{self, TrustedProxies};
 use crate::config::Settings;
+use crate::request_limits::{self, BODY_STALL_TIMEOUT, HANDLER_TIMEOUT};
 use crate::same_origin::{self, SiteOrigin};
 use crate::ws::{self, Connections};
 use crate::{api_errors, auth_gate};
@@ -51,9 +55,6 @@ fn route_list() -> Vec<AxumRouteListing> {
     static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
-
-/// The largest request body accepted (an 8 MB attachment plus form overhead).
-const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 
 pub fn router(
     domain: Domain,
@@ -99,12 +100,21 @@ pub fn router(
         .route("/files/{key}", get(files::serve))
         .route("/ws", get(ws::upgrade))
         .merge(app)
+        .layer(middleware::from_fn(request_limits::limit_body))
+        .layer(RequestBodyTimeoutLayer::new(BODY_STALL_TIMEOUT))
+        .layer(ResponseBodyTimeoutLayer::new(BODY_STALL_TIMEOUT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            HANDLER_TIMEOUT,
+        ))
         .layer(middleware::from_fn_with_state(
             SiteOrigin::new(settings.public_url.as_ref()),
             same_origin::require,
         ))
-        // Uploads are checked against their own limits; this only stops absurd bodies early.
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(
+            TrustedProxies::new(&settings.trusted_proxies),
+            client_addr::resolve,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -50,7 +50,8 @@ impl Application {
             None => local,
         };
         let connections = Connections::default();
-        let domain = Domain::new(db.clone(), files, hub);
+        let domain = Domain::new(db.clone(), files, hub, settings.limits()?);
+        spawn_limit_pruning(&domain);
         let router = routes::router(domain, connections.clone(), &settings, address);
         Ok(Self {
             listener,
@@ -100,6 +101,24 @@ impl Application {
         }
         served
     }
+}
+
+/// How often the limiters forget clients whose budgets are full again.
+const LIMIT_PRUNING_PERIOD: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Prunes the limiters now and then, for as long as the domain lives.
+fn spawn_limit_pruning(domain: &Domain) {
+    let limits = Arc::downgrade(&domain.limits);
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(LIMIT_PRUNING_PERIOD);
+        loop {
+            every.tick().await;
+            match limits.upgrade() {
+                Some(limits) => limits.prune(),
+                None => break,
+            }
+        }
+    });
 }
 
 /// Makes sure the data folder is usable, connects, and applies pending migrations.

@@ -1,9 +1,13 @@
 //! `/ws`: the live feed's transport. Authenticates by the session cookie before the upgrade,
-//! then adapts the socket to `session::run`. No business logic here.
+//! holds one of the account's socket slots for the connection's life, then adapts the socket to
+//! `session::run`. No business logic here.
 
 pub mod session;
 #[cfg(test)]
 mod session_tests;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use app::auth::session::CookiePolicy;
 use axum::extract::State;
@@ -19,17 +23,52 @@ use shared::live::Topic;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::auth_gate::signed_in_user;
-use session::{Gate, Inbound, Outbound, Timing};
+use session::{Allowance, Gate, Identity, Inbound, Outbound, Timing};
 
 /// The largest frame a client may send: commands are tiny.
 const MAX_INBOUND_BYTES: usize = 16 * 1024;
 
-/// Live connections, so shutdown can close each with a close frame.
+/// Live connections, so shutdown can close each with a close frame, and how many each account
+/// has open.
 #[derive(Clone, Default)]
 pub struct Connections {
     pub stop: CancellationToken,
     pub tracker: TaskTracker,
+    open: Arc<Mutex<HashMap<ProfileId, usize>>>,
+}
+
+impl Connections {
+    /// One of `me`'s `max` socket slots, or `None` when all are taken.
+    fn take_slot(&self, me: ProfileId, max: usize) -> Option<Slot> {
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let count = open.entry(me).or_default();
+        if *count >= max {
+            return None;
+        }
+        *count += 1;
+        Some(Slot {
+            open: self.open.clone(),
+            me,
+        })
+    }
+}
+
+/// An open socket's place in its account's count; given back when dropped.
+struct Slot {
+    open: Arc<Mutex<HashMap<ProfileId, usize>>>,
+    me: ProfileId,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(count) = open.get_mut(&self.me) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                open.remove(&self.me);
+            }
+        }
+    }
 }
 
 pub async fn upgrade(
@@ -39,10 +78,35 @@ pub async fn upgrade(
     jar: CookieJar,
     ws: WebSocketUpgrade,
 ) -> Response {
-    let me = match signed_in_user(&domain, cookies, &jar).await {
-        Ok(Some(user)) => user.id,
-        Ok(None) => return (StatusCode::UNAUTHORIZED, "Sign in first.").into_response(),
-        Err(unavailable) => return unavailable,
+    let signed_out = || (StatusCode::UNAUTHORIZED, "Sign in first.").into_response();
+    let Some(token) = cookies.token_from(&jar) else {
+        return signed_out();
+    };
+    let session = match domain::accounts::active_session(&domain, &token).await {
+        Ok(Some(session)) => session,
+        Ok(None) => return signed_out(),
+        Err(e) => {
+            tracing::error!(error = ?e, "session lookup failed");
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The database is unavailable.",
+            )
+                .into_response();
+        }
+    };
+    let me = session.user.id;
+    let limits = domain.limits.settings();
+    let Some(slot) = connections.take_slot(me, limits.sockets_per_account) else {
+        let message = format!(
+            "Too many open connections: at most {} per account. Close a tab and try again.",
+            limits.sockets_per_account
+        );
+        return (StatusCode::TOO_MANY_REQUESTS, message).into_response();
+    };
+    let identity = Identity {
+        me,
+        expires: tokio::time::Instant::now() + session.time_left(),
+        session: session.id,
     };
     // Small buffers: most connections are idle, and there may be many.
     ws.read_buffer_size(4 * 1024)
@@ -52,11 +116,14 @@ pub async fn upgrade(
         .max_frame_size(MAX_INBOUND_BYTES)
         .on_upgrade(move |socket| {
             let tracker = connections.tracker.clone();
-            tracker.track_future(serve(socket, domain, me, connections.stop))
+            tracker.track_future(async move {
+                serve(socket, domain, identity, connections.stop).await;
+                drop(slot);
+            })
         })
 }
 
-async fn serve(socket: WebSocket, domain: Domain, me: ProfileId, stop: CancellationToken) {
+async fn serve(socket: WebSocket, domain: Domain, identity: Identity, stop: CancellationToken) {
     let (sink, stream) = socket.split();
     let sink = sink.with(|out: Outbound| async move {
         Ok::<_, axum::Error>(match out {
@@ -75,13 +142,20 @@ async fn serve(socket: WebSocket, domain: Domain, me: ProfileId, stop: Cancellat
         Ok(Message::Close(_)) => Inbound::Close,
         Err(e) => Inbound::Broken(e.to_string()),
     });
-    let gate = DomainGate { domain, me };
+    let allowance = Allowance {
+        commands: domain.limits.socket_commands(),
+        max_follows: domain.limits.settings().subscriptions_per_socket,
+    };
+    let gate = DomainGate {
+        domain,
+        me: identity.me,
+    };
     session::run(
         gate,
-        me,
+        identity,
         Box::pin(sink),
         stream,
-        Timing::default(),
+        (Timing::default(), allowance),
         stop.cancelled_owned(),
     )
     .await;

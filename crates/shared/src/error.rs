@@ -24,8 +24,9 @@ pub enum AppError {
     /// The request clashes with existing data (e.g. an email already in use).
     #[error("{0}")]
     Conflict(String),
-    #[error("Too many attempts. Wait a moment and try again.")]
-    RateLimited,
+    /// Over a limit; the number is how many seconds until the same request may succeed.
+    #[error("Slow down: try again in {0} s.")]
+    RateLimited(u32),
     /// A malformed request or a transport failure; the text says which.
     #[error("The request could not be completed: {0}")]
     Request(String),
@@ -43,7 +44,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Conflict(_) => 409,
-            AppError::RateLimited => 429,
+            AppError::RateLimited(_) => 429,
             AppError::Request(_) => 400,
             AppError::Internal => 500,
         }
@@ -84,7 +85,7 @@ mod tests {
             AppError::Forbidden,
             AppError::NotFound,
             AppError::Conflict(String::new()),
-            AppError::RateLimited,
+            AppError::RateLimited(1),
             AppError::Request(String::new()),
         ];
         for e in cases {

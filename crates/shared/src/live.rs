@@ -18,6 +18,9 @@ pub enum Topic {
     Conversation(ConversationId),
     /// Channels, members and settings of one server.
     Server(ServerId),
+    /// What concerns one person's own sessions. Followed by each of that person's sockets on
+    /// the server side; no client can ask for it.
+    Account(ProfileId),
 }
 
 /// Where messages live: a channel or a direct conversation.
@@ -107,6 +110,13 @@ pub enum ServerEvent {
     ServerDeleted {
         server_id: ServerId,
     },
+    /// A session of this person ended (signed out, or replaced by a new sign-in): its sockets
+    /// close. Internal to the server: never forwarded to a client.
+    SessionEnded {
+        profile_id: ProfileId,
+        /// The session's stored id (the token's hash, never the token).
+        session: String,
+    },
     /// A command could not be carried out; the connection stays open.
     Error {
         message: String,
@@ -131,6 +141,7 @@ impl ServerEvent {
             | MemberKicked { server_id, .. }
             | ServerDeleted { server_id } => Some(Topic::Server(*server_id)),
             ServerUpdated { server } => Some(Topic::Server(server.id)),
+            SessionEnded { profile_id, .. } => Some(Topic::Account(*profile_id)),
             Subscribed { .. } | Unsubscribed { .. } | Error { .. } | Pong => None,
         }
     }

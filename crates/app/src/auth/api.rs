@@ -18,7 +18,12 @@ pub async fn sign_up(
         email: Email::parse(&email)?,
         password: Password::parse(&password)?,
     };
-    let signed_in = domain::accounts::sign_up(&super::session::domain()?, input).await?;
+    let signed_in = domain::accounts::sign_up(
+        &super::session::domain()?,
+        super::session::client_addr().await?,
+        input,
+    )
+    .await?;
     super::session::set_cookie(&signed_in.token)?;
     leptos_axum::redirect(&safe_next_path(next.as_deref()));
     Ok(())
@@ -35,7 +40,7 @@ pub async fn sign_in(
     let old = session::token().await?;
     let signed_in = domain::accounts::sign_in(
         &session::domain()?,
-        session::client_ip().await?,
+        session::client_addr().await?,
         &email,
         &password,
         old.as_deref(),

@@ -1,14 +1,13 @@
 //! Server-side session plumbing: the cookie, and what server functions need from the request.
 
-use std::net::{IpAddr, SocketAddr};
-
-use axum::extract::ConnectInfo;
+use axum::Extension;
 use axum::http::HeaderValue;
 use axum::http::header::SET_COOKIE;
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use domain::Domain;
 use domain::accounts::{SESSION_TTL, SessionToken};
+use domain::limits::{ClientAddr, Rule};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use shared::AppError;
@@ -61,17 +60,20 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     }
 }
 
-/// The signed-in person, or `Unauthorized`.
+/// The signed-in person, or `Unauthorized`. Every call counts against the person's request
+/// limit, so this is also where a signed-in client's flood of requests stops.
 pub async fn require_user() -> Result<CurrentUser, AppError> {
-    current_user().await?.ok_or(AppError::Unauthorized)
+    let me = current_user().await?.ok_or(AppError::Unauthorized)?;
+    domain()?.limits.check(Rule::Requests, me.id)?;
+    Ok(me)
 }
 
-/// The address the request came from (for throttling).
-pub async fn client_ip() -> Result<IpAddr, AppError> {
-    let ConnectInfo(addr): ConnectInfo<SocketAddr> = leptos_axum::extract()
+/// The address the request came from, as the server resolved it (through trusted proxies).
+pub async fn client_addr() -> Result<ClientAddr, AppError> {
+    let Extension(addr): Extension<ClientAddr> = leptos_axum::extract()
         .await
-        .map_err(|_| missing("ConnectInfo"))?;
-    Ok(addr.ip())
+        .map_err(|_| missing("the client address"))?;
+    Ok(addr)
 }
 
 /// Puts the new session's token in an HttpOnly, SameSite=Lax cookie.

@@ -191,7 +191,7 @@ impl Chat {
             ServerEvent::Subscribed { topic } => match topic {
                 Topic::Channel(id) => self.sync(Thread::Channel(id)),
                 Topic::Conversation(id) => self.sync(Thread::Conversation(id)),
-                Topic::Server(_) => {}
+                Topic::Server(_) | Topic::Account(_) => {}
             },
             ServerEvent::ChannelCreated { .. }
             | ServerEvent::ChannelUpdated { .. }
@@ -203,6 +203,7 @@ impl Chat {
             | ServerEvent::ServerUpdated { .. }
             | ServerEvent::ServerDeleted { .. }
             | ServerEvent::Unsubscribed { .. } => self.refresh.bump(),
+            ServerEvent::SessionEnded { .. } => {}
             ServerEvent::Error { message } => {
                 leptos::logging::warn!("live feed: {message}");
             }

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::access::membership;
 use super::{CommunityError, is_unique_violation};
 use crate::Domain;
+use crate::limits::Rule;
 
 /// Creates a channel (ADMIN, MODERATOR). Names are unique within a server.
 pub async fn create(
@@ -21,6 +22,7 @@ pub async fn create(
     name: ChannelName,
     kind: ChannelKind,
 ) -> Result<ChannelInfo, CommunityError> {
+    domain.limits.check(Rule::Create, me)?;
     let _writer = domain.write_lock().await;
     let txn = domain.db.begin().await?;
     let access = membership(&txn, me, server_id).await?;

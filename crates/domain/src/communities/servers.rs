@@ -21,6 +21,7 @@ use super::channels::kind;
 use super::members::depart;
 use crate::Domain;
 use crate::files::FileKey;
+use crate::limits::Rule;
 
 /// Creates a server owned by `me`, with `me` as its ADMIN and a TEXT channel `general`.
 pub async fn create(
@@ -29,6 +30,7 @@ pub async fn create(
     name: ServerName,
     image: Option<FileKey>,
 ) -> Result<ServerSummary, CommunityError> {
+    domain.limits.check(Rule::Create, me)?;
     let now = Utc::now();
     let _writer = domain.write_lock().await;
     let txn = domain.db.begin().await?;
@@ -168,6 +170,7 @@ pub async fn regenerate_invite(
     me: ProfileId,
     server_id: ServerId,
 ) -> Result<String, CommunityError> {
+    domain.limits.check(Rule::InviteRegenerate, me)?;
     let _writer = domain.write_lock().await;
     let txn = domain.db.begin().await?;
     let access = membership(&txn, me, server_id).await?;
@@ -230,6 +233,7 @@ pub async fn join_by_invite(
     me: ProfileId,
     code: &str,
 ) -> Result<ServerId, CommunityError> {
+    domain.limits.check(Rule::Join, me)?;
     let server = by_invite(domain, code).await?;
     let existing = member::Entity::find()
         .filter(member::Column::ServerId.eq(server.id))
@@ -299,7 +303,8 @@ async fn publish_joined(
     Ok(())
 }
 
-/// Leaves the server (anyone but the owner, who deletes it instead).
+/// Leaves the server (anyone but the owner, who deletes it instead). Everyone following the
+/// server hears of it, and the leaver's own sockets stop following its topics.
 pub async fn leave(
     domain: &Domain,
     me: ProfileId,
@@ -309,8 +314,14 @@ pub async fn leave(
     let txn = domain.db.begin().await?;
     let access = membership(&txn, me, server_id).await?;
     access.require(Action::LeaveServer)?;
-    depart(&txn, access.member.clone()).await?;
+    let member_id = MemberId(access.member.id);
+    depart(&txn, access.member).await?;
     txn.commit().await?;
+    domain.hub.publish(&ServerEvent::MemberLeft {
+        server_id,
+        member_id,
+        profile_id: me,
+    });
     Ok(())
 }
 

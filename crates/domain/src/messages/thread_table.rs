@@ -22,6 +22,7 @@ use crate::Domain;
 use crate::communities::CommunityError;
 use crate::communities::access::Membership;
 use crate::files::FileKey;
+use crate::limits::Rule;
 
 /// One message table and the kind of thread its rows belong to.
 pub(crate) trait ThreadTable {
@@ -146,6 +147,7 @@ pub(crate) async fn send<T: ThreadTable>(
     file: Option<FileKey>,
     nonce: Uuid,
 ) -> Result<Message, CommunityError> {
+    domain.limits.check(Rule::Send, me)?;
     let _writer = domain.write_lock().await;
     let txn = domain.db.begin().await?;
     let access = T::access(&txn, me, thread).await?;
@@ -239,6 +241,7 @@ pub(crate) async fn revise<T: ThreadTable>(
     message_id: MessageId,
     revision: Revision,
 ) -> Result<Message, CommunityError> {
+    domain.limits.check(Rule::Edit, me)?;
     let _writer = domain.write_lock().await;
     let txn = domain.db.begin().await?;
     let row = T::Entity::find()

@@ -1,15 +1,18 @@
 //! One live connection: follows the topics the client asks for (after checking access), forwards
-//! their events, answers pings, and drops the client when it is dead or too slow. Generic over
-//! the transport so it is tested over channels; no business logic beyond asking the domain.
+//! their events, answers pings, and drops the client when it is dead or too slow, when its
+//! session ends, or when it floods. Generic over the transport so it is tested over channels; no
+//! business logic beyond asking the domain.
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use domain::hub::Frame;
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use governor::DefaultDirectRateLimiter;
+use governor::clock::{Clock, DefaultClock};
 use shared::ids::{ProfileId, ServerId};
 use shared::live::{ClientCommand, ServerEvent, Topic};
-use tokio::time::{Instant, MissedTickBehavior, interval};
+use tokio::time::{Instant, MissedTickBehavior, interval_at, sleep_until, timeout};
 use tokio_stream::StreamMap;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
@@ -38,6 +41,7 @@ pub enum Outbound {
 /// Close codes (4000-4999 are the application's).
 pub const CLOSE_TOO_SLOW: u16 = 4008;
 pub const CLOSE_DEAD: u16 = 4009;
+pub const CLOSE_SIGNED_OUT: u16 = 4001;
 pub const CLOSE_GOING_AWAY: u16 = 1001;
 pub const CLOSE_POLICY: u16 = 1008;
 
@@ -54,6 +58,8 @@ pub struct Timing {
     pub heartbeat: Duration,
     /// Silence longer than this ends the connection.
     pub timeout: Duration,
+    /// A client that takes longer than this to accept one frame is not reading: it is dropped.
+    pub send_timeout: Duration,
 }
 
 impl Default for Timing {
@@ -61,8 +67,27 @@ impl Default for Timing {
         Self {
             heartbeat: Duration::from_secs(20),
             timeout: Duration::from_secs(60),
+            send_timeout: Duration::from_secs(10),
         }
     }
+}
+
+/// Whose connection it is, and until when.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub me: ProfileId,
+    /// The session's stored id: a `SessionEnded` for it closes the connection.
+    pub session: String,
+    /// When the session expires; the connection closes then.
+    pub expires: Instant,
+}
+
+/// What one connection may do.
+pub struct Allowance {
+    /// Commands per second, with a burst.
+    pub commands: DefaultDirectRateLimiter,
+    /// Topics followed at once.
+    pub max_follows: usize,
 }
 
 /// What the connection follows: topics the client asked for, and for each server those belong
@@ -128,14 +153,15 @@ impl Follows {
     }
 }
 
-/// Runs the connection until the client leaves, goes silent or falls behind, or `stop` fires
-/// (server shutdown: the client gets a close frame and reconnects elsewhere).
+/// Runs the connection until the client leaves, goes silent, falls behind or stops reading,
+/// its session ends, or `stop` fires (server shutdown: the client gets a close frame and
+/// reconnects elsewhere).
 pub async fn run<G, S, R>(
     gate: G,
-    me: ProfileId,
-    mut sink: S,
+    identity: Identity,
+    sink: S,
     mut stream: R,
-    timing: Timing,
+    (timing, allowance): (Timing, Allowance),
     stop: impl Future<Output = ()>,
 ) where
     G: Gate,
@@ -143,14 +169,25 @@ pub async fn run<G, S, R>(
     R: Stream<Item = Inbound> + Unpin,
 {
     tokio::pin!(stop);
+    let mut out = Out {
+        sink,
+        limit: timing.send_timeout,
+    };
     let mut follows = Follows {
-        me,
+        me: identity.me,
         streams: StreamMap::new(),
         asked: HashMap::new(),
     };
-    let mut heartbeat = interval(timing.heartbeat);
+    // The person's own topic: it says when this session ends.
+    let account = Topic::Account(identity.me);
+    follows
+        .streams
+        .insert(account, BroadcastStream::new(gate.follow(account)));
+    let mut heartbeat = interval_at(Instant::now() + timing.heartbeat, timing.heartbeat);
     heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut last_heard = Instant::now();
+    let expiry = sleep_until(identity.expires);
+    tokio::pin!(expiry);
     loop {
         tokio::select! {
             inbound = stream.next() => {
@@ -158,15 +195,22 @@ pub async fn run<G, S, R>(
                 let reply = match inbound {
                     None | Some(Inbound::Close) => break,
                     Some(Inbound::Broken(reason)) => {
-                        let _ = sink.send(Outbound::Close { code: CLOSE_POLICY, reason }).await;
+                        out.close(CLOSE_POLICY, &reason).await;
                         break;
                     }
                     Some(Inbound::Alive) => continue,
                     Some(Inbound::Binary) => Some(error("Binary frames are not supported.")),
-                    Some(Inbound::Text(text)) => command(&gate, &mut follows, &text).await,
+                    Some(Inbound::Text(text)) => match allowance.commands.check() {
+                        Ok(()) => command(&gate, &mut follows, &allowance, &text).await,
+                        Err(not_until) => {
+                            let wait = not_until.wait_time_from(DefaultClock::default().now());
+                            let seconds = wait.as_secs() + 1;
+                            Some(error(&format!("Slow down: try again in {seconds} s.")))
+                        }
+                    },
                 };
                 if let Some(event) = reply
-                    && sink.send(Outbound::Text(domain::hub::serialize(&event))).await.is_err()
+                    && !out.send(Outbound::Text(domain::hub::serialize(&event))).await
                 {
                     break;
                 }
@@ -175,34 +219,42 @@ pub async fn run<G, S, R>(
                 let frame = match frame {
                     Ok(frame) => frame,
                     Err(BroadcastStreamRecvError::Lagged(_)) => {
-                        let reason = "Too slow: reconnect and catch up by sequence.".to_owned();
-                        let _ = sink.send(Outbound::Close { code: CLOSE_TOO_SLOW, reason }).await;
+                        out.close(CLOSE_TOO_SLOW, "Too slow: reconnect and catch up by sequence.").await;
                         break;
                     }
                 };
+                if topic == account {
+                    if ends_session(&frame, &identity.session) {
+                        out.close(CLOSE_SIGNED_OUT, "You signed out.").await;
+                        break;
+                    }
+                    continue;
+                }
                 let removed = follows.removes_me(topic, &frame);
                 let wanted = follows.asked.contains_key(&topic);
-                if wanted && sink.send(Outbound::Text(frame)).await.is_err() {
+                if wanted && !out.send(Outbound::Text(frame)).await {
                     break;
                 }
                 if let Some(server_id) = removed
-                    && !tell_removed(&mut sink, follows.lose_server(server_id)).await
+                    && !tell_removed(&mut out, follows.lose_server(server_id)).await
                 {
                     break;
                 }
             }
             () = &mut stop => {
-                let reason = "The server is restarting.".to_owned();
-                let _ = sink.send(Outbound::Close { code: CLOSE_GOING_AWAY, reason }).await;
+                out.close(CLOSE_GOING_AWAY, "The server is restarting.").await;
+                break;
+            }
+            () = &mut expiry => {
+                out.close(CLOSE_SIGNED_OUT, "Your session has expired: sign in again.").await;
                 break;
             }
             _ = heartbeat.tick() => {
                 if last_heard.elapsed() > timing.timeout {
-                    let reason = "No answer to pings.".to_owned();
-                    let _ = sink.send(Outbound::Close { code: CLOSE_DEAD, reason }).await;
+                    out.close(CLOSE_DEAD, "No answer to pings.").await;
                     break;
                 }
-                if sink.send(Outbound::Ping).await.is_err() {
+                if !out.send(Outbound::Ping).await {
                     break;
                 }
             }
@@ -210,20 +262,53 @@ pub async fn run<G, S, R>(
     }
 }
 
-async fn command<G: Gate>(gate: &G, follows: &mut Follows, text: &str) -> Option<ServerEvent> {
+/// The client's side of the connection, where every frame has `limit` to be taken: a client
+/// that stops reading fills the socket's buffers, and its connection is dropped rather than
+/// kept waiting for ever.
+struct Out<S> {
+    sink: S,
+    limit: Duration,
+}
+
+impl<S: Sink<Outbound> + Unpin> Out<S> {
+    /// Whether the frame went out in time.
+    async fn send(&mut self, frame: Outbound) -> bool {
+        match timeout(self.limit, self.sink.send(frame)).await {
+            Ok(sent) => sent.is_ok(),
+            Err(_) => {
+                tracing::info!("dropping a live connection that stopped reading");
+                false
+            }
+        }
+    }
+
+    async fn close(&mut self, code: u16, reason: &str) {
+        let reason = reason.to_owned();
+        self.send(Outbound::Close { code, reason }).await;
+    }
+}
+
+/// Whether an account-topic frame ends the session `session`.
+fn ends_session(frame: &str, session: &str) -> bool {
+    matches!(
+        serde_json::from_str::<ServerEvent>(frame),
+        Ok(ServerEvent::SessionEnded { session: ended, .. }) if ended == session
+    )
+}
+
+async fn command<G: Gate>(
+    gate: &G,
+    follows: &mut Follows,
+    allowance: &Allowance,
+    text: &str,
+) -> Option<ServerEvent> {
     let command = match serde_json::from_str::<ClientCommand>(text) {
         Ok(c) => c,
         Err(e) => return Some(error(&format!("Unreadable command: {e}"))),
     };
     Some(match command {
         ClientCommand::Ping => ServerEvent::Pong,
-        ClientCommand::Subscribe { topic } => match gate.authorize(topic).await {
-            Ok(server_id) => {
-                follows.add(gate, topic, server_id);
-                ServerEvent::Subscribed { topic }
-            }
-            Err(reason) => error(&reason),
-        },
+        ClientCommand::Subscribe { topic } => subscribe(gate, follows, allowance, topic).await,
         ClientCommand::Unsubscribe { topic } => {
             follows.remove(topic);
             ServerEvent::Unsubscribed {
@@ -234,17 +319,45 @@ async fn command<G: Gate>(gate: &G, follows: &mut Follows, text: &str) -> Option
     })
 }
 
-async fn tell_removed<S: Sink<Outbound> + Unpin>(sink: &mut S, topics: Vec<Topic>) -> bool {
+/// Follows `topic` if the person may. The check runs again once the topic and its server's
+/// topic are followed: a removal published while the first check ran would otherwise be missed
+/// and leave a follow nobody may have; after the second, any removal arrives on the server topic.
+async fn subscribe<G: Gate>(
+    gate: &G,
+    follows: &mut Follows,
+    allowance: &Allowance,
+    topic: Topic,
+) -> ServerEvent {
+    if !follows.asked.contains_key(&topic) && follows.asked.len() >= allowance.max_follows {
+        return error(&format!(
+            "You follow too many topics at once (at most {}).",
+            allowance.max_follows
+        ));
+    }
+    let server_id = match gate.authorize(topic).await {
+        Ok(server_id) => server_id,
+        Err(reason) => return error(&reason),
+    };
+    follows.add(gate, topic, server_id);
+    match gate.authorize(topic).await {
+        Ok(_) => ServerEvent::Subscribed { topic },
+        Err(reason) => {
+            follows.remove(topic);
+            error(&reason)
+        }
+    }
+}
+
+async fn tell_removed<S: Sink<Outbound> + Unpin>(out: &mut Out<S>, topics: Vec<Topic>) -> bool {
     let unique: HashSet<Topic> = topics.into_iter().collect();
     for topic in unique {
         let event = ServerEvent::Unsubscribed {
             topic,
             reason: "You are no longer a member of this server.".into(),
         };
-        if sink
+        if !out
             .send(Outbound::Text(domain::hub::serialize(&event)))
             .await
-            .is_err()
         {
             return false;
         }

@@ -1,29 +1,38 @@
 //! The session over in-memory channels: no sockets, no database.
 
 use std::collections::HashMap;
+use std::num::NonZeroU32;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use domain::hub::{Frame, Hub, LocalHub};
 use futures_channel::mpsc;
 use futures_util::{SinkExt, StreamExt};
+use governor::{Quota, RateLimiter};
 use shared::ids::{ChannelId, MemberId, ProfileId, ServerId};
 use shared::live::{ClientCommand, ServerEvent, Topic};
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
 use super::session::{
-    self, CLOSE_DEAD, CLOSE_GOING_AWAY, CLOSE_POLICY, CLOSE_TOO_SLOW, Gate, Inbound, Outbound,
-    Timing,
+    self, Allowance, CLOSE_DEAD, CLOSE_GOING_AWAY, CLOSE_POLICY, CLOSE_SIGNED_OUT, CLOSE_TOO_SLOW,
+    Gate, Identity, Inbound, Outbound, Timing,
 };
 
 struct FakeGate {
     hub: Arc<LocalHub>,
     allowed: HashMap<Topic, ServerId>,
+    /// Access checks that pass before access is gone (a removal racing the checks).
+    checks_allowed: usize,
+    checks: AtomicUsize,
 }
 
 impl Gate for FakeGate {
     async fn authorize(&self, topic: Topic) -> Result<ServerId, String> {
+        if self.checks.fetch_add(1, Ordering::SeqCst) >= self.checks_allowed {
+            return Err("Not found.".to_owned());
+        }
         self.allowed
             .get(&topic)
             .copied()
@@ -46,7 +55,44 @@ struct Harness {
     done: tokio::task::JoinHandle<()>,
 }
 
+/// How a test session is set up; `start` takes the defaults for all but capacity and timing.
+struct Setup {
+    capacity: usize,
+    timing: Timing,
+    commands_per_second: u32,
+    max_follows: usize,
+    checks_allowed: usize,
+    expires_in: Duration,
+}
+
+impl Setup {
+    fn new(capacity: usize, timing: Timing) -> Self {
+        Self {
+            capacity,
+            timing,
+            commands_per_second: 1_000,
+            max_follows: 100,
+            checks_allowed: usize::MAX,
+            expires_in: Duration::from_secs(30 * 24 * 3600),
+        }
+    }
+}
+
+const SESSION: &str = "this-session";
+
 fn start(capacity: usize, timing: Timing) -> Harness {
+    start_with(Setup::new(capacity, timing))
+}
+
+fn start_with(setup: Setup) -> Harness {
+    let Setup {
+        capacity,
+        timing,
+        commands_per_second,
+        max_follows,
+        checks_allowed,
+        expires_in,
+    } = setup;
     let hub = Arc::new(LocalHub::new(capacity));
     let me = ProfileId(Uuid::new_v4());
     let server = ServerId(Uuid::new_v4());
@@ -58,6 +104,18 @@ fn start(capacity: usize, timing: Timing) -> Harness {
     let gate = FakeGate {
         hub: hub.clone(),
         allowed,
+        checks_allowed,
+        checks: AtomicUsize::new(0),
+    };
+    let rate = NonZeroU32::new(commands_per_second).unwrap();
+    let allowance = Allowance {
+        commands: RateLimiter::direct(Quota::per_second(rate)),
+        max_follows,
+    };
+    let identity = Identity {
+        me,
+        session: SESSION.to_owned(),
+        expires: tokio::time::Instant::now() + expires_in,
     };
     let (to_session, inbound) = mpsc::unbounded();
     let (outbound, from_session) = mpsc::unbounded();
@@ -67,7 +125,8 @@ fn start(capacity: usize, timing: Timing) -> Harness {
         let stop = async move {
             let _ = stopped.await;
         };
-        session::run(gate, me, Box::pin(sink), inbound, timing, stop).await;
+        let policy = (timing, allowance);
+        session::run(gate, identity, Box::pin(sink), inbound, policy, stop).await;
     });
     Harness {
         hub,
@@ -118,6 +177,7 @@ fn quiet() -> Timing {
     Timing {
         heartbeat: Duration::from_secs(3600),
         timeout: Duration::from_secs(7200),
+        send_timeout: Duration::from_secs(5),
     }
 }
 
@@ -243,6 +303,7 @@ async fn silent_clients_are_pinged_then_dropped() {
         Timing {
             heartbeat: Duration::from_secs(10),
             timeout: Duration::from_secs(25),
+            send_timeout: Duration::from_secs(5),
         },
     );
     let mut pings = 0;
@@ -258,4 +319,162 @@ async fn silent_clients_are_pinged_then_dropped() {
         }
     }
     assert!(pings >= 2, "{pings}");
+}
+
+#[tokio::test]
+async fn a_removal_during_the_access_check_is_not_missed() {
+    // The first check passes, then the person is removed before the follow is in place: the
+    // check after following sees it, and nothing is followed.
+    let mut h = start_with(Setup {
+        checks_allowed: 1,
+        ..Setup::new(16, quiet())
+    });
+    let topic = Topic::Channel(h.channel);
+    h.send(&ClientCommand::Subscribe { topic });
+    assert!(matches!(h.next_event().await, ServerEvent::Error { .. }));
+    h.hub.publish(&h.message_event());
+    h.hub
+        .deliver(topic, domain::hub::serialize(&ServerEvent::Pong));
+    h.send(&ClientCommand::Ping);
+    assert_eq!(
+        h.next_event().await,
+        ServerEvent::Pong,
+        "no frame of the topic came"
+    );
+    assert!(h.from_session.try_recv().is_err(), "and nothing after");
+}
+
+#[tokio::test]
+async fn commands_over_the_rate_are_refused_and_the_connection_lives_on() {
+    let mut h = start_with(Setup {
+        commands_per_second: 3,
+        ..Setup::new(16, quiet())
+    });
+    for _ in 0..3 {
+        h.send(&ClientCommand::Ping);
+        assert_eq!(h.next_event().await, ServerEvent::Pong);
+    }
+    h.send(&ClientCommand::Ping);
+    match h.next_event().await {
+        ServerEvent::Error { message } => assert!(message.starts_with("Slow down"), "{message}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    h.send(&ClientCommand::Ping);
+    assert_eq!(h.next_event().await, ServerEvent::Pong);
+}
+
+#[tokio::test]
+async fn a_socket_follows_at_most_its_share_of_topics() {
+    let mut h = start_with(Setup {
+        max_follows: 1,
+        ..Setup::new(16, quiet())
+    });
+    let channel = Topic::Channel(h.channel);
+    h.send(&ClientCommand::Subscribe { topic: channel });
+    assert_eq!(
+        h.next_event().await,
+        ServerEvent::Subscribed { topic: channel }
+    );
+    h.send(&ClientCommand::Subscribe {
+        topic: Topic::Server(h.server),
+    });
+    match h.next_event().await {
+        ServerEvent::Error { message } => assert!(message.contains("at most 1"), "{message}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    // Following the same topic again is not a new one.
+    h.send(&ClientCommand::Subscribe { topic: channel });
+    assert_eq!(
+        h.next_event().await,
+        ServerEvent::Subscribed { topic: channel }
+    );
+}
+
+#[tokio::test]
+async fn signing_out_closes_that_session_only() {
+    let mut h = start(16, quiet());
+    let me = h.me;
+    let ended = |session: &str| ServerEvent::SessionEnded {
+        profile_id: me,
+        session: session.to_owned(),
+    };
+    h.hub.publish(&ended("another-session"));
+    h.hub.publish(&ServerEvent::SessionEnded {
+        profile_id: ProfileId(Uuid::new_v4()),
+        session: SESSION.to_owned(),
+    });
+    h.send(&ClientCommand::Ping);
+    assert_eq!(
+        h.next_event().await,
+        ServerEvent::Pong,
+        "other sessions' ends pass by"
+    );
+    h.hub.publish(&ended(SESSION));
+    assert!(matches!(
+        h.next().await,
+        Outbound::Close {
+            code: CLOSE_SIGNED_OUT,
+            ..
+        }
+    ));
+    h.done.await.unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_expired_session_is_closed() {
+    let mut h = start_with(Setup {
+        expires_in: Duration::from_secs(90),
+        ..Setup::new(16, quiet())
+    });
+    match h.next_within(Duration::from_secs(120)).await {
+        Outbound::Close { code, reason } => {
+            assert_eq!(code, CLOSE_SIGNED_OUT);
+            assert!(reason.contains("expired"), "{reason}");
+        }
+        other => panic!("expected a close, got {other:?}"),
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_client_that_stops_reading_is_dropped() {
+    let hub = Arc::new(LocalHub::new(1_000));
+    let me = ProfileId(Uuid::new_v4());
+    let server = ServerId(Uuid::new_v4());
+    let gate = FakeGate {
+        hub: hub.clone(),
+        allowed: HashMap::from([(Topic::Server(server), server)]),
+        checks_allowed: usize::MAX,
+        checks: AtomicUsize::new(0),
+    };
+    // A sink with room for one frame that nobody reads: the second send never completes.
+    let (outbound, _unread) = mpsc::channel::<Outbound>(0);
+    let (to_session, inbound) = mpsc::unbounded();
+    let identity = Identity {
+        me,
+        session: SESSION.to_owned(),
+        expires: tokio::time::Instant::now() + Duration::from_secs(3600),
+    };
+    let allowance = Allowance {
+        commands: RateLimiter::direct(Quota::per_second(NonZeroU32::new(100).unwrap())),
+        max_follows: 10,
+    };
+    let done = tokio::spawn(session::run(
+        gate,
+        identity,
+        Box::pin(outbound.sink_map_err(|_| ())),
+        inbound,
+        (quiet(), allowance),
+        std::future::pending(),
+    ));
+    let topic = Topic::Server(server);
+    let subscribe = serde_json::to_string(&ClientCommand::Subscribe { topic }).unwrap();
+    to_session.unbounded_send(Inbound::Text(subscribe)).unwrap();
+    for _ in 0..3 {
+        hub.publish(&ServerEvent::ServerDeleted { server_id: server });
+    }
+    tokio::time::timeout(Duration::from_secs(60), done)
+        .await
+        .expect("the session ends on its own")
+        .unwrap();
 }

@@ -124,6 +124,15 @@ pub async fn spawn_app_configured(
         livekit_api_secret: None,
         public_url: None,
         site_root: dir.path().join("site"),
+        trusted_proxies: Vec::new(),
+        // Every test person comes from 127.0.0.1; the per-address account limits have tests
+        // of their own (`limits.rs`). Everything else keeps its production value.
+        rate_limits: vec![
+            "sign-up-per-address=1000/min".into(),
+            "sign-in-per-address=1000/min".into(),
+        ],
+        max_sockets_per_account: 20,
+        max_subscriptions_per_socket: 500,
     };
     configure(&mut settings);
     let settings = settings.validate().unwrap();

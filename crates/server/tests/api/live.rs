@@ -56,6 +56,21 @@ pub async fn event(socket: &mut Socket) -> Value {
     }
 }
 
+/// The code of the close frame that ends the socket (skipping anything before it), or `None`
+/// when it ends without one.
+pub async fn close_code(socket: &mut Socket) -> Option<u16> {
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(5), socket.next())
+            .await
+            .expect("the socket closes in time");
+        match message {
+            Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+            Some(Ok(_)) => continue,
+            None | Some(Err(_)) => return None,
+        }
+    }
+}
+
 pub async fn subscribe(socket: &mut Socket, topic: Value) -> Value {
     send(
         socket,

@@ -10,6 +10,7 @@ mod direct_messages;
 mod files;
 mod health;
 mod helpers;
+mod limits;
 mod live;
 mod messages;
 mod migrations;
