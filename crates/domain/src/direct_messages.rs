@@ -61,8 +61,9 @@ pub async fn edit(
     thread_table::revise::<Conversations>(domain, me, message_id, Revision::Edit(text)).await
 }
 
-/// Soft-deletes a direct message (its author, or a MODERATOR or ADMIN): the row stays, its text
-/// becomes "This message has been deleted." and its file is cleared.
+/// Soft-deletes a direct message (its author only: the server's staff have no say over a
+/// private conversation): the row stays, its text becomes "This message has been deleted." and
+/// its file is cleared.
 pub async fn delete(
     domain: &Domain,
     me: ProfileId,

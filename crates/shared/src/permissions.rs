@@ -78,8 +78,11 @@ pub enum Action {
     EditMessage {
         own: bool,
     },
+    /// `direct` is true in a direct conversation: only the author deletes there (staff of the
+    /// server have no say over a private conversation).
     DeleteMessage {
         own: bool,
+        direct: bool,
     },
 }
 
@@ -101,7 +104,7 @@ pub fn can(actor: Actor, action: Action) -> bool {
         Action::EditChannel { general } | Action::DeleteChannel { general } => staff && !general,
         Action::SendMessage => true,
         Action::EditMessage { own } => own,
-        Action::DeleteMessage { own } => own || staff,
+        Action::DeleteMessage { own, direct } => own || (staff && !direct),
     }
 }
 
@@ -163,12 +166,32 @@ mod tests {
             ),
             (Action::EditMessage { own: false }, [false; 5]),
             (
-                Action::DeleteMessage { own: true },
+                Action::DeleteMessage {
+                    own: true,
+                    direct: false,
+                },
                 [true, true, true, true, false],
             ),
             (
-                Action::DeleteMessage { own: false },
+                Action::DeleteMessage {
+                    own: false,
+                    direct: false,
+                },
                 [true, true, true, false, false],
+            ),
+            (
+                Action::DeleteMessage {
+                    own: true,
+                    direct: true,
+                },
+                [true, true, true, true, false],
+            ),
+            (
+                Action::DeleteMessage {
+                    own: false,
+                    direct: true,
+                },
+                [false; 5],
             ),
         ];
         for (action, expected) in table {

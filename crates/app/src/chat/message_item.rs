@@ -41,11 +41,18 @@ pub fn MessageItem(
                 .get()
                 .is_some_and(|v| can(v.actor, Action::EditMessage { own: own() }))
     };
+    let direct = matches!(thread, Thread::Conversation(_));
     let may_delete = move || {
         !deleted
-            && viewer
-                .get()
-                .is_some_and(|v| can(v.actor, Action::DeleteMessage { own: own() }))
+            && viewer.get().is_some_and(|v| {
+                can(
+                    v.actor,
+                    Action::DeleteMessage {
+                        own: own(),
+                        direct,
+                    },
+                )
+            })
     };
     let is_owner = move || {
         viewer

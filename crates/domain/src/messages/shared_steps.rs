@@ -34,16 +34,16 @@ pub enum Revision {
 }
 
 impl Revision {
-    /// Checks the caller may make this revision; `false` when there is nothing to do (deleting
-    /// a message already deleted).
+    /// Checks the caller may make this revision to a message of `thread`; `false` when there
+    /// is nothing to do (deleting a message already deleted).
     pub fn check(
         &self,
         access: &Membership,
-        author: Uuid,
-        deleted: bool,
-        has_file: bool,
+        thread: Thread,
+        (author, deleted, has_file): (Uuid, bool, bool),
     ) -> Result<bool, CommunityError> {
         let own = author == access.member.id;
+        let direct = matches!(thread, Thread::Conversation(_));
         match self {
             Revision::Edit(text) => {
                 access.require(Action::EditMessage { own })?;
@@ -60,7 +60,7 @@ impl Revision {
                 Ok(true)
             }
             Revision::Delete => {
-                access.require(Action::DeleteMessage { own })?;
+                access.require(Action::DeleteMessage { own, direct })?;
                 Ok(!deleted)
             }
         }

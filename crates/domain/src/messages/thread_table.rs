@@ -251,7 +251,8 @@ pub(crate) async fn revise<T: ThreadTable>(
         .ok_or(CommunityError::NotFound)?;
     let thread = T::thread_of(&row);
     let access = T::access(&txn, me, thread).await?;
-    if !revision.check(&access, row.member_id(), row.deleted(), row.has_file())? {
+    let state = (row.member_id(), row.deleted(), row.has_file());
+    if !revision.check(&access, T::thread(thread), state)? {
         txn.commit().await?;
         return one(&domain.db, row).await;
     }

@@ -188,10 +188,22 @@ async fn direct_messages_follow_the_channel_rules(engine: Engine) {
         )
         .await;
     assert_eq!(status, 403, "a guest deletes only their own");
+    // In a conversation nobody but the author deletes, staff of the server included.
+    let before = c.app.count("direct_message WHERE deleted").await;
+    let (status, _) = c
+        .app
+        .call(
+            &c.moderator,
+            "delete_direct_message",
+            &[("message_id", &id(&by_guest))],
+        )
+        .await;
+    assert_eq!(status, 403, "a moderator cannot delete the guest's direct message");
+    assert_eq!(c.app.count("direct_message WHERE deleted").await, before);
     let deleted = c
         .app
         .ok(
-            &c.moderator,
+            &c.guest,
             "delete_direct_message",
             &[("message_id", &id(&by_guest))],
         )
