@@ -347,8 +347,15 @@ mod tests {
         assert_eq!(limits.remembered(), 2);
         std::thread::sleep(Duration::from_millis(20));
         limits.prune();
-        assert_eq!(limits.remembered(), 1, "the hourly budget is still being refilled");
-        assert!(limits.check(Rule::Create, me).is_err(), "and still remembered");
+        assert_eq!(
+            limits.remembered(),
+            1,
+            "the hourly budget is still being refilled"
+        );
+        assert!(
+            limits.check(Rule::Create, me).is_err(),
+            "and still remembered"
+        );
     }
 
     #[test]

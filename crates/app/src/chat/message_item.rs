@@ -44,15 +44,9 @@ pub fn MessageItem(
     let direct = matches!(thread, Thread::Conversation(_));
     let may_delete = move || {
         !deleted
-            && viewer.get().is_some_and(|v| {
-                can(
-                    v.actor,
-                    Action::DeleteMessage {
-                        own: own(),
-                        direct,
-                    },
-                )
-            })
+            && viewer
+                .get()
+                .is_some_and(|v| can(v.actor, Action::DeleteMessage { own: own(), direct }))
     };
     let is_owner = move || {
         viewer

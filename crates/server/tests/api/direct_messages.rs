@@ -198,7 +198,10 @@ async fn direct_messages_follow_the_channel_rules(engine: Engine) {
             &[("message_id", &id(&by_guest))],
         )
         .await;
-    assert_eq!(status, 403, "a moderator cannot delete the guest's direct message");
+    assert_eq!(
+        status, 403,
+        "a moderator cannot delete the guest's direct message"
+    );
     assert_eq!(c.app.count("direct_message WHERE deleted").await, before);
     let deleted = c
         .app
