@@ -143,7 +143,7 @@ mod tests {
 
     #[test]
     fn server_actions_by_role() {
-        let table: [(Action, [bool; 5]); 14] = [
+        let table: [(Action, [bool; 5]); 16] = [
             (Action::View, [true, true, true, true, false]),
             (Action::ManageInvite, [true, true, true, false, false]),
             (Action::EditServer, [true, true, false, false, false]),
