@@ -6,6 +6,7 @@ mod m20261125_000001_accounts;
 mod m20261125_000002_communities;
 mod m20261125_000003_messages;
 mod m20261125_000004_member_departures;
+mod m20261127_000001_bans;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_communities::Migration),
             Box::new(m20261125_000003_messages::Migration),
             Box::new(m20261125_000004_member_departures::Migration),
+            Box::new(m20261127_000001_bans::Migration),
         ]
     }
 }

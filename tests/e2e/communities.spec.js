@@ -103,13 +103,29 @@ test('two people build a community', async ({ browser }, testInfo) => {
   await search.getByLabel('Search channels and members').press('Enter');
   await expect(alice.getByRole('heading', { level: 1, name: 'stand-up' })).toBeVisible();
 
-  // A kicks B; B loses the server.
+  // A kicks and bans B; B loses the server and cannot come back by the invite link.
   await alice.getByRole('button', { name: SERVER }).click();
   await alice.getByRole('menuitem', { name: 'Manage Members' }).click();
   await members.getByRole('button', { name: 'Kick Bob Builder' }).click();
-  await expect(members.getByText('Bob Builder', { exact: true })).toHaveCount(0);
+  const confirmKick = members.getByRole('group', { name: 'Kick Bob Builder?' });
+  await confirmKick.getByLabel(/Also ban Bob Builder/).check();
+  await shot(alice, 'kick-and-ban');
+  await confirmKick.getByRole('button', { name: 'Kick and Ban' }).click();
+  await expect(members.getByRole('button', { name: 'Kick Bob Builder' })).toHaveCount(0);
+  const bans = members.getByRole('region', { name: 'Banned' });
+  await expect(bans.getByText('Bob Builder', { exact: true })).toBeVisible();
   await reload(bob);
   await expect(bob.getByRole('heading', { name: 'Page not found' })).toBeVisible();
   await expect(bob.getByRole('link', { name: SERVER })).toHaveCount(0);
   await shot(bob, 'kicked');
+  await bob.goto(link);
+  await expect(bob.getByRole('alert')).toContainText('You are banned from this server');
+  await expect(bob.getByRole('button', { name: 'Join' })).toHaveCount(0);
+
+  // A lifts the ban; B joins again by the same link.
+  await bans.getByRole('button', { name: 'Lift the ban on Bob Builder' }).click();
+  await expect(bans.getByText('Nobody is banned.')).toBeVisible();
+  await bob.goto(link);
+  await bob.getByRole('button', { name: 'Join' }).click();
+  await expect(bob).toHaveURL(new RegExp(`/servers/${serverId}`));
 });

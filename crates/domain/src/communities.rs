@@ -2,6 +2,7 @@
 //! its transaction, checks `shared::permissions::can`, and only then writes.
 
 pub(crate) mod access;
+pub mod bans;
 pub mod channels;
 pub mod members;
 pub mod servers;
@@ -20,6 +21,9 @@ pub enum CommunityError {
     NotFound,
     #[error("forbidden")]
     Forbidden,
+    /// Banned from the server the request is about.
+    #[error("banned")]
+    Banned,
     #[error("{0}")]
     Invalid(String),
     #[error("{0}")]
@@ -47,6 +51,7 @@ impl From<CommunityError> for AppError {
         match e {
             CommunityError::NotFound => AppError::NotFound,
             CommunityError::Forbidden => AppError::Forbidden,
+            CommunityError::Banned => AppError::Banned,
             CommunityError::Invalid(m) => AppError::Validation(m),
             CommunityError::Conflict(m) => AppError::Conflict(m),
             CommunityError::Throttled(limited) => limited.into(),

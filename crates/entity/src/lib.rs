@@ -1,6 +1,7 @@
 //! SeaORM entities, one module per table. See `migration/` for the schema they map.
 
 pub mod account;
+pub mod ban;
 pub mod channel;
 pub mod conversation;
 pub mod direct_message;

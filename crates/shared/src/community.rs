@@ -133,6 +133,8 @@ pub struct InvitePreview {
     pub member_count: u64,
     /// The viewer is a member already (the link just opens the server).
     pub joined: bool,
+    /// The viewer is banned from the server: no invite lets them in.
+    pub banned: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -156,6 +158,15 @@ pub struct MemberInfo {
     pub image_url: Option<String>,
     pub role: Role,
     pub is_owner: bool,
+}
+
+/// Someone banned from a server, as its admins see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BanInfo {
+    pub profile_id: ProfileId,
+    pub name: String,
+    pub image_url: Option<String>,
+    pub banned_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// Everything the server view shows, for one viewer.

@@ -21,6 +21,9 @@ pub enum AppError {
     Forbidden,
     #[error("Not found.")]
     NotFound,
+    /// Banned from the server asked about; only its admins can lift the ban.
+    #[error("You are banned from this server.")]
+    Banned,
     /// The request clashes with existing data (e.g. an email already in use).
     #[error("{0}")]
     Conflict(String),
@@ -41,7 +44,7 @@ impl AppError {
         match self {
             AppError::Validation(_) => 422,
             AppError::InvalidCredentials | AppError::Unauthorized => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::Banned => 403,
             AppError::NotFound => 404,
             AppError::Conflict(_) => 409,
             AppError::RateLimited(_) => 429,
@@ -84,6 +87,7 @@ mod tests {
             AppError::Unauthorized,
             AppError::Forbidden,
             AppError::NotFound,
+            AppError::Banned,
             AppError::Conflict(String::new()),
             AppError::RateLimited(1),
             AppError::Request(String::new()),

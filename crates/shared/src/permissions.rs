@@ -64,6 +64,8 @@ pub enum Action {
     /// Switch a member between GUEST and MODERATOR.
     ChangeRole(Target),
     Kick(Target),
+    /// See the bans and lift them.
+    ManageBans,
     CreateChannel,
     /// `general` is true for the channel named `general`, which never changes.
     EditChannel {
@@ -95,7 +97,7 @@ pub fn can(actor: Actor, action: Action) -> bool {
     match action {
         Action::View => true,
         Action::ManageInvite | Action::CreateChannel => staff,
-        Action::EditServer => role == Role::Admin,
+        Action::EditServer | Action::ManageBans => role == Role::Admin,
         Action::DeleteServer => actor.is_owner,
         Action::LeaveServer => !actor.is_owner,
         Action::ChangeRole(target) | Action::Kick(target) => {

@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 use shared::AppError;
-use shared::community::{ChannelInfo, InvitePreview, ServerDetails, ServerSummary};
-use shared::ids::{ChannelId, MemberId, ServerId};
+use shared::community::{BanInfo, ChannelInfo, InvitePreview, ServerDetails, ServerSummary};
+use shared::ids::{ChannelId, MemberId, ProfileId, ServerId};
 use shared::permissions::Role;
 
 #[cfg(feature = "ssr")]
@@ -92,10 +92,29 @@ pub async fn set_member_role(
     )
 }
 
+/// Removes a member; with `ban`, they cannot rejoin by any invite until the ban is lifted.
 #[server(prefix = "/api", endpoint = "kick_member")]
-pub async fn kick_member(server_id: ServerId, member_id: MemberId) -> Result<(), AppError> {
+pub async fn kick_member(
+    server_id: ServerId,
+    member_id: MemberId,
+    #[server(default)] ban: bool,
+) -> Result<(), AppError> {
     let me = require_user().await?;
-    Ok(domain::communities::members::kick(&domain()?, me.id, server_id, member_id).await?)
+    Ok(domain::communities::members::kick(&domain()?, me.id, server_id, member_id, ban).await?)
+}
+
+/// The server's bans (ADMIN).
+#[server(prefix = "/api", endpoint = "server_bans")]
+pub async fn server_bans(server_id: ServerId) -> Result<Vec<BanInfo>, AppError> {
+    let me = require_user().await?;
+    Ok(domain::communities::bans::list(&domain()?, me.id, server_id).await?)
+}
+
+/// Lifts a ban (ADMIN): the person may join again by an invite.
+#[server(prefix = "/api", endpoint = "lift_ban")]
+pub async fn lift_ban(server_id: ServerId, profile_id: ProfileId) -> Result<(), AppError> {
+    let me = require_user().await?;
+    Ok(domain::communities::bans::lift(&domain()?, me.id, server_id, profile_id).await?)
 }
 
 #[server(prefix = "/api", endpoint = "create_channel")]

@@ -63,12 +63,15 @@ fn InviteCard(preview: InvitePreview, code: String) -> impl IntoView {
         1 => "1 member".to_owned(),
         n => format!("{n} members"),
     };
-    view! {
-        <section class="invite-card" aria-labelledby="invite-server-name">
-            <Avatar name=server.name.clone() image_url=server.image_url class="server-icon invite-icon" />
-            <p class="subtitle">"You have been invited to join"</p>
-            <h1 id="invite-server-name">{server.name}</h1>
-            <p class="invite-members">{members}</p>
+    let join_form = if preview.banned {
+        view! {
+            <p class="form-error" role="alert">
+                "You are banned from this server. Only its admins can lift the ban."
+            </p>
+        }
+        .into_any()
+    } else {
+        view! {
             <ActionForm action=join>
                 <input type="hidden" name="code" value=code />
                 <button type="submit" class="primary" disabled=move || join.pending().get()>
@@ -76,6 +79,16 @@ fn InviteCard(preview: InvitePreview, code: String) -> impl IntoView {
                 </button>
             </ActionForm>
             <FormError value=join.value() />
+        }
+        .into_any()
+    };
+    view! {
+        <section class="invite-card" aria-labelledby="invite-server-name">
+            <Avatar name=server.name.clone() image_url=server.image_url class="server-icon invite-icon" />
+            <p class="subtitle">"You have been invited to join"</p>
+            <h1 id="invite-server-name">{server.name}</h1>
+            <p class="invite-members">{members}</p>
+            {join_form}
         </section>
     }
 }

@@ -1,10 +1,12 @@
-//! Manage members: switch GUEST and MODERATOR, kick (ADMIN; never themself or the owner).
+//! Manage members: switch GUEST and MODERATOR, kick with or without a ban (ADMIN; never
+//! themself or the owner), and the list of bans with a way to lift each.
 
 use leptos::prelude::*;
-use shared::community::{MemberInfo, ServerDetails};
-use shared::permissions::Role;
+use shared::community::{BanInfo, MemberInfo, ServerDetails};
+use shared::ids::ServerId;
+use shared::permissions::{Action, Role};
 
-use super::api::{KickMember, SetMemberRole};
+use super::api::{KickMember, LiftBan, SetMemberRole, server_bans};
 use super::state::{OpenDialog, Refresh};
 use crate::auth::pages::FormError;
 use crate::ui::{Avatar, Glyph, Icon, Modal};
@@ -56,15 +58,77 @@ pub fn MembersModal(details: ServerDetails) -> impl IntoView {
                         on_kick=Callback::new({
                             let server_id = details.with_value(|d| d.server.id);
                             let member_id = member.id;
-                            move |()| {
-                                kick.dispatch(KickMember { server_id, member_id });
+                            move |ban: bool| {
+                                kick.dispatch(KickMember { server_id, member_id, ban });
                             }
                         })
                         disabled=Signal::derive(working)
                     />
                 </For>
             </ul>
+            {details
+                .with_value(|d| d.can(Action::ManageBans))
+                .then(|| view! { <Bans server_id=details.with_value(|d| d.server.id) /> })}
         </Modal>
+    }
+}
+
+/// Who is banned, each with a button that lifts the ban. Reloads after every kick or lift.
+#[component]
+fn Bans(server_id: ServerId) -> impl IntoView {
+    let refresh = Refresh::get();
+    let lift = ServerAction::<LiftBan>::new();
+    let bans = Resource::new(
+        move || (refresh.0.get(), lift.version().get()),
+        move |_| server_bans(server_id),
+    );
+    view! {
+        <section class="bans" aria-labelledby="bans-heading">
+            <h2 id="bans-heading">"Banned"</h2>
+            <FormError value=lift.value() />
+            <Transition fallback=|| view! { <p class="hint">"Loading bans…"</p> }>
+                {move || Suspend::new(async move {
+                    match bans.await {
+                        Ok(list) if list.is_empty() => {
+                            view! { <p class="hint">"Nobody is banned."</p> }.into_any()
+                        }
+                        Ok(list) => view! {
+                            <ul class="member-rows">
+                                {list
+                                    .into_iter()
+                                    .map(|ban| view! { <BanRow ban server_id lift /> })
+                                    .collect_view()}
+                            </ul>
+                        }
+                        .into_any(),
+                        Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }
+                            .into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn BanRow(ban: BanInfo, server_id: ServerId, lift: ServerAction<LiftBan>) -> impl IntoView {
+    let profile_id = ban.profile_id;
+    view! {
+        <li class="member-row">
+            <Avatar name=ban.name.clone() image_url=ban.image_url.clone() />
+            <span class="member-name">{ban.name.clone()}</span>
+            <button
+                type="button"
+                class="small"
+                disabled=move || lift.pending().get()
+                aria-label=format!("Lift the ban on {}", ban.name)
+                on:click=move |_| {
+                    lift.dispatch(LiftBan { server_id, profile_id });
+                }
+            >
+                "Unban"
+            </button>
+        </li>
     }
 }
 
@@ -73,11 +137,14 @@ fn MemberRow(
     member: MemberInfo,
     manageable: bool,
     on_role: Callback<Role>,
-    on_kick: Callback<()>,
+    on_kick: Callback<bool>,
     disabled: Signal<bool>,
 ) -> impl IntoView {
     let select_id = format!("role-{}", member.id);
+    let ban_id = format!("ban-{}", member.id);
     let name = member.name.clone();
+    let confirming = RwSignal::new(false);
+    let ban = RwSignal::new(false);
     view! {
         <li class="member-row">
             <Avatar name=member.name.clone() image_url=member.image_url.clone() />
@@ -109,10 +176,38 @@ fn MemberRow(
                             class="danger small"
                             disabled=move || disabled.get()
                             aria-label=format!("Kick {name}")
-                            on:click=move |_| on_kick.run(())
+                            aria-expanded=move || confirming.get().to_string()
+                            on:click=move |_| confirming.set(true)
                         >
                             "Kick"
                         </button>
+                        <Show when=move || confirming.get()>
+                            <div class="kick-confirm" role="group" aria-label=format!("Kick {name}?")>
+                                <p>{format!("Remove {name} from the server?")}</p>
+                                <label for=ban_id.clone()>
+                                    <input
+                                        type="checkbox"
+                                        id=ban_id.clone()
+                                        prop:checked=move || ban.get()
+                                        on:change=move |ev| ban.set(event_target_checked(&ev))
+                                    />
+                                    {format!(" Also ban {name}: no invite lets them back until the ban is lifted")}
+                                </label>
+                                <div class="actions">
+                                    <button type="button" class="secondary small" on:click=move |_| confirming.set(false)>
+                                        "Cancel"
+                                    </button>
+                                    <button
+                                        type="button"
+                                        class="danger small"
+                                        disabled=move || disabled.get()
+                                        on:click=move |_| on_kick.run(ban.get_untracked())
+                                    >
+                                        {move || if ban.get() { "Kick and Ban" } else { "Kick Member" }}
+                                    </button>
+                                </div>
+                            </div>
+                        </Show>
                     }
                 })}
         </li>

@@ -1,4 +1,4 @@
-//! Managing members: switching GUEST and MODERATOR, and kicking.
+//! Managing members: switching GUEST and MODERATOR, and kicking (with a ban, if asked).
 
 use chrono::Utc;
 use entity::member;
@@ -42,12 +42,15 @@ pub async fn set_role(
     Ok(())
 }
 
-/// Removes a member from the server (ADMIN; never themself or the owner).
+/// Removes a member from the server (ADMIN; never themself or the owner); with `ban`, they
+/// cannot come back by any invite until the ban is lifted. Their live sockets stop following
+/// the server at once (they hear `MemberKicked`).
 pub async fn kick(
     domain: &Domain,
     me: ProfileId,
     server_id: ServerId,
     member_id: MemberId,
+    ban: bool,
 ) -> Result<(), CommunityError> {
     let _writer = domain.write_lock().await;
     let txn = domain.db.begin().await?;
@@ -56,6 +59,9 @@ pub async fn kick(
     access.require(Action::Kick(target_of(&access, &target)))?;
     let profile_id = ProfileId(target.profile_id);
     depart(&txn, target).await?;
+    if ban {
+        super::bans::record(&txn, server_id, profile_id, me).await?;
+    }
     txn.commit().await?;
     domain.hub.publish(&ServerEvent::MemberKicked {
         server_id,

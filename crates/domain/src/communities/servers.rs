@@ -220,14 +220,17 @@ pub async fn preview_invite(
         .count(&domain.db)
         .await?
         > 0;
+    let banned = super::bans::is_banned(&domain.db, ServerId(server.id), me).await?;
     Ok(InvitePreview {
         server: summary(server),
         member_count,
         joined,
+        banned,
     })
 }
 
-/// Joins the server behind an invite code as a GUEST; already a member is fine.
+/// Joins the server behind an invite code as a GUEST; already a member is fine; someone banned
+/// is refused.
 pub async fn join_by_invite(
     domain: &Domain,
     me: ProfileId,
@@ -235,6 +238,9 @@ pub async fn join_by_invite(
 ) -> Result<ServerId, CommunityError> {
     domain.limits.check(Rule::Join, me)?;
     let server = by_invite(domain, code).await?;
+    if super::bans::is_banned(&domain.db, ServerId(server.id), me).await? {
+        return Err(CommunityError::Banned);
+    }
     let existing = member::Entity::find()
         .filter(member::Column::ServerId.eq(server.id))
         .filter(member::Column::ProfileId.eq(me.0))

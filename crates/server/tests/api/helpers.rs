@@ -370,8 +370,9 @@ impl TestApp {
         let mut out = String::new();
         for sql in [
             "SELECT id, name, image_url, invite_code, owner_id FROM server ORDER BY id",
-            "SELECT id, role, profile_id, server_id FROM member ORDER BY id",
+            "SELECT id, role, profile_id, server_id, left_at FROM member ORDER BY id",
             "SELECT id, name, kind, server_id FROM channel ORDER BY id",
+            "SELECT server_id, profile_id FROM ban ORDER BY server_id, profile_id",
         ] {
             let rows = self
                 .db
