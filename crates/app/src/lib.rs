@@ -7,6 +7,7 @@ pub mod crash;
 pub mod files;
 pub mod messages;
 mod not_found;
+mod page_policy;
 mod root;
 mod route_param;
 mod shell;

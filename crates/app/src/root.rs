@@ -13,6 +13,7 @@ use crate::ui::APPLY_THEME_SCRIPT;
 
 /// The whole HTML document, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    crate::page_policy::apply();
     view! {
         <!DOCTYPE html>
         <html lang="en" data-theme="dark">
@@ -21,7 +22,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="dark light" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
-                <script inner_html=APPLY_THEME_SCRIPT></script>
+                <script nonce=leptos::nonce::use_nonce() inner_html=APPLY_THEME_SCRIPT></script>
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />

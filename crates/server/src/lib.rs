@@ -11,6 +11,7 @@ pub mod config;
 mod request_limits;
 mod routes;
 mod same_origin;
+mod security_headers;
 pub mod startup;
 pub mod telemetry;
 pub mod ws;

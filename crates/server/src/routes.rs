@@ -23,6 +23,7 @@ use crate::client_addr::{self, TrustedProxies};
 use crate::config::Settings;
 use crate::request_limits::{self, BODY_STALL_TIMEOUT, HANDLER_TIMEOUT};
 use crate::same_origin::{self, SiteOrigin};
+use crate::security_headers::{self, HeaderPolicy};
 use crate::ws::{self, Connections};
 use crate::{api_errors, auth_gate};
 
@@ -114,6 +115,12 @@ pub fn router(
         .layer(middleware::from_fn_with_state(
             TrustedProxies::new(&settings.trusted_proxies),
             client_addr::resolve,
+        ))
+        .layer(middleware::from_fn_with_state(
+            HeaderPolicy {
+                https: settings.secure_cookies(),
+            },
+            security_headers::add,
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -9,6 +9,7 @@ mod communities;
 mod cross_site;
 mod direct_messages;
 mod files;
+mod headers;
 mod health;
 mod helpers;
 mod limits;

@@ -1,0 +1,45 @@
+//! Headers every response carries: no MIME sniffing, no referrer beyond this site, camera and
+//! microphone for this origin only, never framed, HSTS when the site is https. Pages set their
+//! own Content-Security-Policy (with the render's nonce, `app::page_policy`); every other
+//! response gets one that allows nothing.
+
+use axum::extract::{Request, State};
+use axum::http::header::{
+    CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS,
+    X_FRAME_OPTIONS,
+};
+use axum::http::{HeaderName, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+
+const PERMISSIONS_POLICY: HeaderName = HeaderName::from_static("permissions-policy");
+const PERMISSIONS: &str = "camera=(self), microphone=(self), display-capture=(self), \
+                           geolocation=(), payment=(), usb=()";
+const NOTHING_ALLOWED: &str = "default-src 'none'; frame-ancestors 'none'";
+/// A year, the usual HSTS lifetime.
+const HSTS: &str = "max-age=31536000";
+
+/// Whether the site is served over https (then browsers are told to keep it that way).
+#[derive(Clone, Copy, Debug)]
+pub struct HeaderPolicy {
+    pub https: bool,
+}
+
+pub async fn add(State(policy): State<HeaderPolicy>, req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(PERMISSIONS_POLICY, HeaderValue::from_static(PERMISSIONS));
+    if !headers.contains_key(CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(NOTHING_ALLOWED),
+        );
+    }
+    if policy.https {
+        headers.insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
+    }
+    response
+}
