@@ -7,6 +7,7 @@ pub mod crash;
 pub mod files;
 pub mod messages;
 mod not_found;
+#[cfg(feature = "ssr")]
 mod page_policy;
 mod root;
 mod route_param;

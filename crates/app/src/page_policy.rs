@@ -20,9 +20,8 @@ pub fn content_security_policy(nonce: &str, dev_reload: bool) -> String {
     )
 }
 
-/// Puts the policy with this render's nonce on the page's response (server only).
+/// Puts the policy with this render's nonce on the page's response.
 pub fn apply() {
-    #[cfg(feature = "ssr")]
     if let (Some(nonce), Some(response)) = (
         leptos::nonce::use_nonce(),
         use_context::<leptos_axum::ResponseOptions>(),
