@@ -1,5 +1,9 @@
 //! The ChatterHub user interface: routes, pages and the server functions they call.
 
+// The nested view types of the bigger dialogs are deep; the default limit is too low to lay
+// them out in the optimised WASM build.
+#![recursion_limit = "256"]
+
 pub mod auth;
 pub mod chat;
 pub mod communities;
