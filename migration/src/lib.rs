@@ -7,6 +7,7 @@ mod m20261125_000002_communities;
 mod m20261125_000003_messages;
 mod m20261125_000004_member_departures;
 mod m20261127_000001_bans;
+mod m20261127_000002_uploads;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_messages::Migration),
             Box::new(m20261125_000004_member_departures::Migration),
             Box::new(m20261127_000001_bans::Migration),
+            Box::new(m20261127_000002_uploads::Migration),
         ]
     }
 }

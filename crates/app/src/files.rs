@@ -12,7 +12,7 @@ pub async fn upload_image(data: MultipartData) -> Result<String, AppError> {
     let me = crate::auth::session::require_user().await?;
     let bytes = read_file_field(data, IMAGE_MAX_MB).await?;
     let domain = crate::auth::session::domain()?;
-    let key = domain::files::upload(&domain, me.id, bytes, FileKind::IMAGES, IMAGE_MAX_MB).await?;
+    let key = domain::uploads::store(&domain, me.id, bytes, FileKind::IMAGES, IMAGE_MAX_MB).await?;
     Ok(key.url())
 }
 
@@ -24,7 +24,7 @@ pub async fn upload_attachment(data: MultipartData) -> Result<String, AppError> 
     let me = crate::auth::session::require_user().await?;
     let bytes = read_file_field(data, ATTACHMENT_MAX_MB).await?;
     let domain = crate::auth::session::domain()?;
-    let key = domain::files::upload(
+    let key = domain::uploads::store(
         &domain,
         me.id,
         bytes,

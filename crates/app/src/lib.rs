@@ -12,7 +12,7 @@ pub mod files;
 pub mod messages;
 mod not_found;
 #[cfg(feature = "ssr")]
-mod page_policy;
+pub mod page_policy;
 mod root;
 mod route_param;
 mod shell;

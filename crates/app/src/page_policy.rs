@@ -1,17 +1,49 @@
 //! The Content-Security-Policy of every page: scripts only from this origin or carrying this
 //! response's nonce (the theme script and Leptos's hydration and streaming scripts get it), WASM
 //! allowed to compile, nothing framed, no plugins, forms posted only here.
+//!
+//! The nonce is made per request before rendering (`PageNonce`, put in the request by the
+//! server), provided to the render as Leptos's `Nonce`, and written into the response's header
+//! by the server after rendering: the header never depends on what the render managed to set.
+
+use std::sync::Arc;
 
 use leptos::prelude::*;
 
+/// This request's nonce, from before the render starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageNonce(Arc<str>);
+
+impl PageNonce {
+    /// 122 random bits, as 32 hex digits.
+    pub fn generate() -> Self {
+        Self(uuid::Uuid::new_v4().simple().to_string().into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Makes this request's nonce the one the render puts on its inline scripts (called from
+    /// the render's context, after Leptos provided a nonce of its own).
+    pub fn provide_from_request() {
+        let nonce = use_context::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
+        if let Some(nonce) = nonce {
+            provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+        }
+    }
+}
+
 /// The policy for a page whose inline scripts carry `nonce`. `dev_reload` lets cargo-leptos's
 /// reload socket (another port on this machine) through during `make dev`.
-pub fn content_security_policy(nonce: &str, dev_reload: bool) -> String {
+pub fn content_security_policy(nonce: &PageNonce, dev_reload: bool) -> String {
     let reload = if dev_reload {
         " ws://127.0.0.1:* ws://localhost:*"
     } else {
         ""
     };
+    let nonce = nonce.as_str();
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; \
@@ -20,31 +52,24 @@ pub fn content_security_policy(nonce: &str, dev_reload: bool) -> String {
     )
 }
 
-/// Puts the policy with this render's nonce on the page's response.
-pub fn apply() {
-    if let (Some(nonce), Some(response)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) {
-        let dev_reload = std::env::var("LEPTOS_WATCH").is_ok();
-        let policy = content_security_policy(&nonce.to_string(), dev_reload);
-        if let Ok(value) = axum::http::HeaderValue::from_str(&policy) {
-            response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn the_policy_names_the_nonce_and_frames_nothing() {
-        let policy = content_security_policy("abc123", false);
-        assert!(policy.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval'"));
+        let nonce = PageNonce::generate();
+        assert_eq!(nonce.as_str().len(), 32);
+        assert_ne!(nonce, PageNonce::generate());
+        let policy = content_security_policy(&nonce, false);
+        let allowed = format!(
+            "script-src 'self' 'nonce-{}' 'wasm-unsafe-eval'",
+            nonce.as_str()
+        );
+        assert!(policy.contains(&allowed));
         assert!(policy.contains("frame-ancestors 'none'"));
         assert!(!policy.contains("unsafe-inline"));
         assert!(!policy.contains("ws://"));
-        assert!(content_security_policy("n", true).contains("ws://localhost:*"));
+        assert!(content_security_policy(&nonce, true).contains("ws://localhost:*"));
     }
 }

@@ -13,8 +13,6 @@ use crate::ui::APPLY_THEME_SCRIPT;
 
 /// The whole HTML document, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    crate::page_policy::apply();
     view! {
         <!DOCTYPE html>
         <html lang="en" data-theme="dark">

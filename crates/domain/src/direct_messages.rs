@@ -5,7 +5,7 @@
 
 use entity::{conversation, direct_message};
 use sea_orm::ConnectionTrait;
-use shared::ids::{ConversationId, MessageId, ProfileId};
+use shared::ids::{ConversationId, MessageId, ProfileId, ServerId};
 use shared::live::Thread;
 use shared::messages::{Changes, HistoryPage, Message, MessageText};
 use uuid::Uuid;
@@ -17,6 +17,7 @@ use crate::conversations::participant;
 use crate::files::FileKey;
 use crate::messages::shared_steps::Revision;
 use crate::messages::thread_table::{self, ThreadTable, row_shape};
+use crate::uploads::Usage;
 
 /// Posts a direct message. A retry with the same nonce returns the first message.
 pub async fn send(
@@ -93,6 +94,14 @@ impl ThreadTable for Conversations {
 
     fn thread(id: Uuid) -> Thread {
         Thread::Conversation(ConversationId(id))
+    }
+
+    fn usage(access: &Membership, thread: Uuid, message: Uuid) -> Usage {
+        Usage::DirectMessage {
+            server: ServerId(access.server.id),
+            conversation: ConversationId(thread),
+            message,
+        }
     }
 
     fn thread_of(row: &direct_message::Model) -> Uuid {

@@ -10,11 +10,9 @@ use object_store::memory::InMemory;
 use object_store::path::Path as StorePath;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 use shared::AppError;
-use shared::ids::ProfileId;
 use uuid::Uuid;
 
-use crate::Domain;
-use crate::limits::{RateLimited, Rule};
+use crate::limits::RateLimited;
 
 pub use shared::files::{ATTACHMENT_MAX_MB, IMAGE_MAX_MB};
 
@@ -61,7 +59,7 @@ impl FileKind {
         }
     }
 
-    fn extension(self) -> &'static str {
+    pub fn extension(self) -> &'static str {
         match self {
             FileKind::Png => "png",
             FileKind::Jpeg => "jpg",
@@ -138,6 +136,8 @@ pub enum FileError {
     Empty,
     #[error("Upload the file here first.")]
     Foreign,
+    #[error("Your storage is full ({0} MB). Delete messages with files to make room.")]
+    QuotaFull(u64),
     #[error(transparent)]
     Throttled(#[from] RateLimited),
     #[error(transparent)]
@@ -156,6 +156,9 @@ impl From<FileError> for AppError {
         }
     }
 }
+
+/// A stored file's bytes as they are read.
+pub type ByteStream = futures_util::stream::BoxStream<'static, object_store::Result<bytes::Bytes>>;
 
 /// The store uploaded files go to.
 #[derive(Clone)]
@@ -223,31 +226,23 @@ impl FileStore {
         Ok(key)
     }
 
-    /// The file's bytes, or `None` when there is no such file.
-    pub async fn get(&self, key: &FileKey) -> Result<Option<Vec<u8>>, FileError> {
+    /// The file's size and a stream of its bytes, or `None` when there is no such file.
+    pub async fn open(&self, key: &FileKey) -> Result<Option<(u64, ByteStream)>, FileError> {
         match self.store.get(&key.path()).await {
-            Ok(found) => {
-                let bytes = found.bytes().await.context("read the upload")?;
-                Ok(Some(bytes.to_vec()))
-            }
+            Ok(found) => Ok(Some((found.meta.size, found.into_stream()))),
             Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(e) => Err(anyhow::Error::new(e).context("open the upload").into()),
         }
     }
-}
 
-/// Stores `me`'s upload, within their limits: uploads per hour, and volume per hour (in KiB).
-pub async fn upload(
-    domain: &Domain,
-    me: ProfileId,
-    bytes: Vec<u8>,
-    allowed: &[FileKind],
-    max_mb: usize,
-) -> Result<FileKey, FileError> {
-    domain.limits.check(Rule::Upload, me)?;
-    let kib = u32::try_from(bytes.len().div_ceil(1024)).unwrap_or(u32::MAX);
-    domain.limits.check_n(Rule::UploadKib, me, kib)?;
-    domain.files.put(bytes, allowed, max_mb).await
+    /// Removes the file; a file already gone is fine. Failures are logged, not returned: the
+    /// record that pointed at it is gone either way.
+    pub async fn delete(&self, key: &FileKey) {
+        match self.store.delete(&key.path()).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+            Err(e) => tracing::warn!(error = %e, %key, "could not remove a stored file"),
+        }
+    }
 }
 
 fn names(kinds: &[FileKind]) -> String {
@@ -265,6 +260,23 @@ mod tests {
     const PNG: &[u8] = &[
         0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, b'I', b'H', b'D', b'R',
     ];
+
+    proptest::proptest! {
+        /// A key or URL from a client: parsed only when it is exactly one of ours, and then it
+        /// prints back to a key that parses to the same file.
+        #[test]
+        fn file_keys_parse_only_our_own(raw in "\\PC{0,80}", id in proptest::prelude::any::<[u8; 16]>()) {
+            for candidate in [raw.clone(), format!("/files/{raw}")] {
+                let parsed = FileKey::parse(&candidate).or_else(|| FileKey::from_url(&candidate));
+                if let Some(key) = parsed {
+                    proptest::prop_assert_eq!(FileKey::parse(&key.to_string()), Some(key.clone()));
+                    proptest::prop_assert!(!key.to_string().contains('/'));
+                }
+            }
+            let key = FileKey { id: Uuid::from_bytes(id), kind: FileKind::Png };
+            proptest::prop_assert_eq!(FileKey::from_url(&key.url()), Some(key));
+        }
+    }
 
     #[test]
     fn types_come_from_the_bytes() {
@@ -300,7 +312,17 @@ mod tests {
         let store = FileStore::in_memory();
         let key = store.put(PNG.to_vec(), FileKind::IMAGES, 4).await.unwrap();
         assert_eq!(key.kind(), FileKind::Png);
-        assert_eq!(store.get(&key).await.unwrap().as_deref(), Some(PNG));
+        let (size, stream) = store.open(&key).await.unwrap().unwrap();
+        assert_eq!(size, PNG.len() as u64);
+        let chunks: Vec<_> = futures_util::StreamExt::collect(stream).await;
+        let bytes: Vec<u8> = chunks
+            .into_iter()
+            .flat_map(|c| c.unwrap().to_vec())
+            .collect();
+        assert_eq!(bytes, PNG);
+        store.delete(&key).await;
+        assert!(store.open(&key).await.unwrap().is_none());
+        store.delete(&key).await;
 
         let pdf = store.put(b"%PDF-1.7\n".to_vec(), FileKind::IMAGES, 4).await;
         assert!(matches!(pdf, Err(FileError::WrongType(_))));
@@ -317,6 +339,6 @@ mod tests {
             id: Uuid::new_v4(),
             kind: FileKind::Png,
         };
-        assert_eq!(store.get(&missing).await.unwrap(), None);
+        assert!(store.open(&missing).await.unwrap().is_none());
     }
 }

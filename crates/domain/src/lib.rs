@@ -12,6 +12,7 @@ pub mod hub;
 pub mod limits;
 pub mod live;
 pub mod messages;
+pub mod uploads;
 
 use std::sync::Arc;
 

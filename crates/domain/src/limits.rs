@@ -157,6 +157,8 @@ pub struct LimitSettings {
     pub sockets_per_account: usize,
     /// Topics one socket may follow.
     pub subscriptions_per_socket: usize,
+    /// Megabytes of files one account may have stored.
+    pub storage_per_account_mb: u64,
 }
 
 impl Default for LimitSettings {
@@ -165,6 +167,7 @@ impl Default for LimitSettings {
             rates: Rule::ALL.map(Rule::default_rate),
             sockets_per_account: 20,
             subscriptions_per_socket: 500,
+            storage_per_account_mb: 1024,
         }
     }
 }

@@ -19,6 +19,7 @@ use crate::Domain;
 use crate::communities::CommunityError;
 use crate::communities::access::{Membership, membership};
 use crate::files::FileKey;
+use crate::uploads::Usage;
 use shared_steps::Revision;
 use thread_table::{ThreadTable, row_shape};
 
@@ -113,6 +114,13 @@ impl ThreadTable for Channels {
 
     fn thread(id: Uuid) -> Thread {
         Thread::Channel(ChannelId(id))
+    }
+
+    fn usage(access: &Membership, _thread: Uuid, message: Uuid) -> Usage {
+        Usage::Message {
+            server: ServerId(access.server.id),
+            message,
+        }
     }
 
     fn thread_of(row: &message::Model) -> Uuid {

@@ -10,3 +10,4 @@ pub mod message;
 pub mod profile;
 pub mod server;
 pub mod session;
+pub mod upload;

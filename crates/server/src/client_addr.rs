@@ -153,6 +153,27 @@ mod tests {
         assert_eq!(proxies().client(ip("10.0.0.2"), &listed), ip("192.0.2.60"));
     }
 
+    proptest::proptest! {
+        /// Whatever a client writes in the forwarding headers: no panic, and the answer is the
+        /// peer or an address the headers named.
+        #[test]
+        fn any_forwarding_header_gives_the_peer_or_a_named_hop(
+            forwarded in "\\PC{0,120}",
+            x_forwarded_for in "[0-9a-f:.,\\[\\]\" ;=]{0,120}",
+        ) {
+            let peer = ip("10.0.0.2");
+            let mut map = HeaderMap::new();
+            for (name, value) in [("forwarded", &forwarded), ("x-forwarded-for", &x_forwarded_for)] {
+                if let Ok(value) = value.parse() {
+                    map.append(name, value);
+                }
+            }
+            let client = proxies().client(peer, &map);
+            let named = forwarded_chain(&map).into_iter().flatten().any(|hop| hop == client);
+            proptest::prop_assert!(client == peer || named);
+        }
+    }
+
     #[test]
     fn an_unnamed_hop_stops_at_the_proxy_that_reported_it() {
         let unknown = headers(&[("forwarded", "for=unknown, for=10.9.9.9")]);

@@ -107,6 +107,9 @@ pub struct Settings {
         default_value_t = 500
     )]
     pub max_subscriptions_per_socket: usize,
+    /// Megabytes of uploads one account may have stored at once.
+    #[arg(long, env = "CHATTERHUB_STORAGE_QUOTA_MB", default_value_t = 1024)]
+    pub storage_quota_mb: u64,
 }
 
 /// A CIDR network, or one address (a network of one).
@@ -204,6 +207,7 @@ impl Settings {
         let mut limits = LimitSettings::default();
         limits.sockets_per_account = self.max_sockets_per_account;
         limits.subscriptions_per_socket = self.max_subscriptions_per_socket;
+        limits.storage_per_account_mb = self.storage_quota_mb;
         for setting in self.rate_limits.iter().filter(|s| !s.trim().is_empty()) {
             limits
                 .apply(setting)

@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::sync::OnceLock;
 
 use app::auth::session::CookiePolicy;
+use app::page_policy::PageNonce;
 use app::{App, shell};
 use axum::Router;
 use axum::extract::FromRef;
@@ -41,6 +42,7 @@ impl AppState {
     fn provide(&self) {
         provide_context(self.domain.clone());
         provide_context(self.cookie_policy);
+        PageNonce::provide_from_request();
     }
 }
 

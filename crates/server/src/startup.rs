@@ -52,6 +52,7 @@ impl Application {
         let connections = Connections::default();
         let domain = Domain::new(db.clone(), files, hub, settings.limits()?);
         spawn_limit_pruning(&domain);
+        spawn_upload_sweep(&domain);
         let router = routes::router(domain, connections.clone(), &settings, address);
         Ok(Self {
             listener,
@@ -116,6 +117,25 @@ fn spawn_limit_pruning(domain: &Domain) {
             match limits.upgrade() {
                 Some(limits) => limits.prune(),
                 None => break,
+            }
+        }
+    });
+}
+
+/// How often uploads never attached are looked for.
+const UPLOAD_SWEEP_PERIOD: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes uploads never attached within a day, now and every hour, while the server runs.
+fn spawn_upload_sweep(domain: &Domain) {
+    let domain = domain.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(UPLOAD_SWEEP_PERIOD);
+        loop {
+            every.tick().await;
+            match domain::uploads::sweep_unattached(&domain).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(removed = n, "removed uploads never attached"),
+                Err(e) => tracing::warn!(error = ?e, "the upload sweep failed"),
             }
         }
     });

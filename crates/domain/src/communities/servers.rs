@@ -22,6 +22,7 @@ use super::members::depart;
 use crate::Domain;
 use crate::files::FileKey;
 use crate::limits::Rule;
+use crate::uploads::{self, Usage};
 
 /// Creates a server owned by `me`, with `me` as its ADMIN and a TEXT channel `general`.
 pub async fn create(
@@ -37,7 +38,7 @@ pub async fn create(
     let server = server::ActiveModel {
         id: Set(Uuid::new_v4()),
         name: Set(name.as_str().to_owned()),
-        image_url: Set(image.map(|k| k.url())),
+        image_url: Set(image.as_ref().map(FileKey::url)),
         invite_code: Set(new_invite_code()),
         owner_id: Set(me.0),
         created_at: Set(now),
@@ -68,6 +69,12 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
+    if let Some(icon) = &image {
+        let usage = Usage::Icon {
+            server: ServerId(server.id),
+        };
+        uploads::claim(&txn, me, icon, usage).await?;
+    }
     txn.commit().await?;
     Ok(summary(server))
 }
@@ -139,7 +146,8 @@ pub async fn details(
     })
 }
 
-/// Renames the server and/or changes its icon (ADMIN).
+/// Renames the server and/or changes its icon (ADMIN). A new icon must be the caller's own fresh
+/// upload; the icon it replaces is removed.
 pub async fn update(
     domain: &Domain,
     me: ProfileId,
@@ -151,12 +159,26 @@ pub async fn update(
     let txn = domain.db.begin().await?;
     let access = membership(&txn, me, server_id).await?;
     access.require(Action::EditServer)?;
+    let old = access
+        .server
+        .image_url
+        .as_deref()
+        .and_then(FileKey::from_url);
+    let replaced = if image == old {
+        None
+    } else {
+        if let Some(icon) = &image {
+            uploads::claim(&txn, me, icon, Usage::Icon { server: server_id }).await?;
+        }
+        old
+    };
     let mut active = access.server.into_active_model();
     active.name = Set(name.as_str().to_owned());
-    active.image_url = Set(image.map(|k| k.url()));
+    active.image_url = Set(image.as_ref().map(FileKey::url));
     active.updated_at = Set(Utc::now());
     let server = active.update(&txn).await?;
     txn.commit().await?;
+    uploads::remove(domain, replaced).await;
     let server = summary(server);
     domain.hub.publish(&ServerEvent::ServerUpdated {
         server: server.clone(),
@@ -184,7 +206,8 @@ pub async fn regenerate_invite(
     Ok(code)
 }
 
-/// Deletes the server with its members and channels (owner only).
+/// Deletes the server with its members, channels and their messages, and every file that
+/// belonged to it (owner only).
 pub async fn delete(
     domain: &Domain,
     me: ProfileId,
@@ -194,8 +217,10 @@ pub async fn delete(
     let txn = domain.db.begin().await?;
     let access = membership(&txn, me, server_id).await?;
     access.require(Action::DeleteServer)?;
+    let files = uploads::of_server(&txn, server_id).await?;
     server::Entity::delete_by_id(server_id.0).exec(&txn).await?;
     txn.commit().await?;
+    uploads::remove(domain, files).await;
     domain
         .hub
         .publish(&ServerEvent::ServerDeleted { server_id });

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::authors;
 use crate::communities::CommunityError;
+use crate::files::FileKey;
 
 /// What a stored message row has, whichever table it is in.
 pub trait Row {
@@ -18,7 +19,7 @@ pub trait Row {
     fn seq(&self) -> i64;
     fn member_id(&self) -> Uuid;
     fn deleted(&self) -> bool;
-    fn has_file(&self) -> bool;
+    fn file(&self) -> Option<FileKey>;
     fn into_message(self, author: Author) -> Message;
 }
 
@@ -41,8 +42,8 @@ macro_rules! row {
                 self.deleted
             }
 
-            fn has_file(&self) -> bool {
-                self.file_url.is_some()
+            fn file(&self) -> Option<FileKey> {
+                self.file_url.as_deref().and_then(FileKey::from_url)
             }
 
             fn into_message(self, author: Author) -> Message {

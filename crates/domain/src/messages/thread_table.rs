@@ -23,6 +23,7 @@ use crate::communities::CommunityError;
 use crate::communities::access::Membership;
 use crate::files::FileKey;
 use crate::limits::Rule;
+use crate::uploads::{self, Usage};
 
 /// One message table and the kind of thread its rows belong to.
 pub(crate) trait ThreadTable {
@@ -45,6 +46,9 @@ pub(crate) trait ThreadTable {
 
     fn thread(id: Uuid) -> Thread;
     fn thread_of(row: &Self::Model) -> Uuid;
+
+    /// What a file attached to `message` in `thread` belongs to.
+    fn usage(access: &Membership, thread: Uuid, message: Uuid) -> Usage;
 
     /// The caller's membership, if they may read the thread; NotFound otherwise.
     async fn access<C: ConnectionTrait>(
@@ -156,6 +160,7 @@ pub(crate) async fn send<T: ThreadTable>(
         return same_thread::<T>(first, thread, &domain.db).await;
     }
     let seq = next_seq::<T>(&txn, thread).await?;
+    let attached = file.clone();
     let inserted = T::new_row(NewRow {
         thread,
         member: access.member.id,
@@ -169,6 +174,10 @@ pub(crate) async fn send<T: ThreadTable>(
     .await;
     match inserted {
         Ok(row) => {
+            if let Some(key) = &attached {
+                let usage = T::usage(&access, thread, row.id());
+                uploads::claim(&txn, me, key, usage).await?;
+            }
             txn.commit().await?;
             let message = one(&domain.db, row).await?;
             publish(domain, T::thread(thread), Change::Created, &message);
@@ -251,7 +260,8 @@ pub(crate) async fn revise<T: ThreadTable>(
         .ok_or(CommunityError::NotFound)?;
     let thread = T::thread_of(&row);
     let access = T::access(&txn, me, thread).await?;
-    let state = (row.member_id(), row.deleted(), row.has_file());
+    let file = row.file();
+    let state = (row.member_id(), row.deleted(), file.is_some());
     if !revision.check(&access, T::thread(thread), state)? {
         txn.commit().await?;
         return one(&domain.db, row).await;
@@ -261,6 +271,10 @@ pub(crate) async fn revise<T: ThreadTable>(
     T::revise_row(&mut active, &revision, seq, Utc::now());
     let row = active.update(&txn).await?;
     txn.commit().await?;
+    // A deleted message's file goes with it.
+    if let (Revision::Delete, Some(key)) = (&revision, file) {
+        uploads::remove(domain, [key]).await;
+    }
     let message = one(&domain.db, row).await?;
     publish(domain, T::thread(thread), revision.change(), &message);
     Ok(message)

@@ -10,7 +10,7 @@ use crate::live::{connect, event, send, subscribe};
 use crate::on_both_engines;
 
 impl Community {
-    async fn open_dm(&self, who: &Session, with_member: &str) -> String {
+    pub async fn open_dm(&self, who: &Session, with_member: &str) -> String {
         let c = self
             .app
             .ok(
@@ -285,8 +285,13 @@ async fn attachments_are_images_or_pdfs_up_to_8_mb(engine: Engine) {
     assert_eq!(response.status(), 200);
     let url: String = response.json().await.unwrap();
     assert!(url.ends_with(".pdf"), "{url}");
-    let served = c.app.get(&url, None).await;
+    let served = c.app.get(&url, Some(&c.guest)).await;
     assert_eq!(served.headers()["content-type"], "application/pdf");
+    assert_eq!(served.headers()["content-disposition"], "attachment");
+    assert_eq!(
+        served.headers()["content-security-policy"],
+        "sandbox; default-src 'none'"
+    );
 
     // A file-only message needs no text.
     let nonce = Uuid::new_v4().to_string();

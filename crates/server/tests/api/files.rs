@@ -47,17 +47,16 @@ async fn images_are_checked_stored_and_served_safely(engine: Engine) {
     assert_eq!(status, 200, "{url}");
     let url = url.as_str().unwrap().to_owned();
     assert!(url.starts_with("/files/") && url.ends_with(".png"), "{url}");
-    let served = app.get(&url, None).await;
+    let served = app.get(&url, Some(&me)).await;
     assert_eq!(served.status(), 200);
     assert_eq!(served.headers()["content-type"], "image/png");
     assert_eq!(served.headers()["x-content-type-options"], "nosniff");
-    assert!(
-        served.headers()["cache-control"]
-            .to_str()
-            .unwrap()
-            .contains("immutable")
-    );
+    assert_eq!(served.headers()["cache-control"], "private, max-age=86400");
     assert_eq!(served.bytes().await.unwrap().as_ref(), PNG);
+    // Not attached to anything yet: nobody else, signed in or not, gets it.
+    let (_, other) = app.new_user("Bea").await;
+    assert_eq!(app.get(&url, Some(&other)).await.status(), 404);
+    assert_eq!(app.get(&url, None).await.status(), 404);
 
     // A PDF claiming to be a PNG, a script, and an oversized image are all refused.
     let (status, body) = upload(
@@ -98,11 +97,17 @@ async fn images_are_checked_stored_and_served_safely(engine: Engine) {
         )
         .await;
     assert_eq!(server["image_url"], url.as_str());
+    // An icon is shown on invite cards to anyone with the link: any signed-in person sees it.
+    assert_eq!(app.get(&url, Some(&other)).await.status(), 200);
+    assert_eq!(app.get(&url, None).await.status(), 404);
     assert_eq!(
-        app.get("/files/00000000000000000000000000000000.png", None)
+        app.get("/files/00000000000000000000000000000000.png", Some(&me))
             .await
             .status(),
         404
     );
-    assert_eq!(app.get("/files/..%2Fsecret.png", None).await.status(), 404);
+    assert_eq!(
+        app.get("/files/..%2Fsecret.png", Some(&me)).await.status(),
+        404
+    );
 }

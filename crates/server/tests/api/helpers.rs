@@ -133,6 +133,7 @@ pub async fn spawn_app_configured(
         ],
         max_sockets_per_account: 20,
         max_subscriptions_per_socket: 500,
+        storage_quota_mb: 1024,
     };
     configure(&mut settings);
     let settings = settings.validate().unwrap();
