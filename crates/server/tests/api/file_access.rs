@@ -18,6 +18,7 @@ on_both_engines!(
     deleting_what_a_file_belongs_to_removes_the_file,
     uploads_never_attached_are_swept_after_a_day,
     storage_is_bounded_per_account,
+    files_attached_before_uploads_were_recorded_stay_readable,
 );
 
 /// Uploads `bytes` as an attachment; the URL, or the status and body of the refusal.
@@ -267,4 +268,51 @@ async fn storage_is_bounded_per_account(engine: Engine) {
     assert_eq!(c.app.count("upload").await, uploads);
     // Another account has its own.
     attach(&c.app, &c.moderator, big).await.unwrap();
+}
+
+async fn files_attached_before_uploads_were_recorded_stay_readable(engine: Engine) {
+    use migration::{Migrator, MigratorTrait};
+    let c = Community::new(engine).await;
+    let icon = attach(&c.app, &c.owner, PNG.to_vec()).await.unwrap();
+    c.app
+        .ok(
+            &c.owner,
+            "update_server",
+            &[
+                ("server_id", c.server.as_str()),
+                ("name", "Rustaceans"),
+                ("image_url", icon.as_str()),
+            ],
+        )
+        .await;
+    let in_channel = attach(&c.app, &c.guest, PNG.to_vec()).await.unwrap();
+    assert_eq!(
+        c.send_file(&c.guest, ("channel", &c.general), &in_channel)
+            .await
+            .0,
+        200
+    );
+    let conversation = c.open_dm(&c.guest, &c.moderator_member).await;
+    let in_dm = attach(&c.app, &c.guest, PNG.to_vec()).await.unwrap();
+    assert_eq!(
+        c.send_file(&c.guest, ("dm", &conversation), &in_dm).await.0,
+        200
+    );
+
+    // Back to before uploads were recorded, and forward again: the migration finds the files
+    // the rows point at, and who may read them is as before.
+    Migrator::down(&c.app.db, Some(1)).await.unwrap();
+    Migrator::up(&c.app.db, None).await.unwrap();
+    assert_eq!(c.app.count("upload").await, 3);
+    for (url, reader, stranger) in [
+        (&icon, &c.outsider, None),
+        (&in_channel, &c.moderator, Some(&c.outsider)),
+        (&in_dm, &c.moderator, Some(&c.owner)),
+    ] {
+        assert_eq!(status(&c.app, url, Some(&c.guest)).await, 200, "{url}");
+        assert_eq!(status(&c.app, url, Some(reader)).await, 200, "{url}");
+        if let Some(stranger) = stranger {
+            assert_eq!(status(&c.app, url, Some(stranger)).await, 404, "{url}");
+        }
+    }
 }

@@ -6,7 +6,7 @@ use sea_orm::Database;
 use crate::helpers::Engine;
 use crate::on_both_engines;
 
-const TABLES: [&str; 9] = [
+const TABLES: [&str; 11] = [
     "profile",
     "account",
     "session",
@@ -16,6 +16,8 @@ const TABLES: [&str; 9] = [
     "message",
     "conversation",
     "direct_message",
+    "ban",
+    "upload",
 ];
 
 on_both_engines!(every_migration_goes_up_and_down);
