@@ -228,3 +228,44 @@ test('channels appear live, and a channel left and reopened catches up', async (
   expect(texts[1]).toContain('Said while Bob was away');
   await bob.screenshot({ path: testInfo.outputPath('back-in-general.png') });
 });
+
+test('sending faster than the limit says "Slow down", and Retry delivers', async ({ browser }, testInfo) => {
+  const page = await (await browser.newContext()).newPage();
+  await signUpWithServer(page, 'Quinn Quick', 'Fast Lane');
+  const composer = page.getByLabel(/^Message #/);
+  // A burst of 10 goes through; the next ones in the same instant are refused.
+  for (let i = 1; i <= 14; i += 1) {
+    await composer.fill(`quick ${i}`);
+    await composer.press('Enter');
+  }
+  const refused = messages(page).filter({ hasText: /Slow down: try again in \d+ s\./ });
+  await expect(refused.first()).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('slow-down.png') });
+  const count = await refused.count();
+  expect(count).toBeGreaterThan(0);
+  // After the wait, Retry sends each one, once.
+  await page.waitForTimeout(1_500);
+  for (let i = 0; i < count; i += 1) {
+    await refused.first().getByRole('button', { name: 'Retry' }).click();
+    await page.waitForTimeout(300);
+  }
+  await expect(refused).toHaveCount(0);
+  for (let i = 1; i <= 14; i += 1) {
+    await expect(messages(page).filter({ hasText: new RegExp(`quick ${i}\\b`) })).toHaveCount(1);
+  }
+});
+
+test('signing out in one tab sends the other tab to sign in', async ({ browser }) => {
+  const context = await browser.newContext();
+  const first = await context.newPage();
+  await signUpWithServer(first, 'Tabitha Tabs', 'Two Tabs');
+  const second = await context.newPage();
+  await open(second, first.url());
+  await expect(second.getByTestId('connection')).toHaveText('Live: Real-time updates');
+  const channelPath = new URL(first.url()).pathname;
+  await first.getByRole('button', { name: 'Sign out' }).click();
+  await expect(first).toHaveURL(/\/sign-in/);
+  // The second tab's socket is closed by the server, and the tab asks to sign in again.
+  await expect(second).toHaveURL(new RegExp(`/sign-in\\?next=${channelPath}$`));
+  await expect(second.getByRole('heading', { name: 'Welcome back!' })).toBeVisible();
+});

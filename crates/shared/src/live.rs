@@ -8,6 +8,10 @@ use crate::ids::{ChannelId, ConversationId, MemberId, ProfileId, ServerId};
 use crate::messages::Message;
 use crate::permissions::Role;
 
+/// The close code of a socket whose session ended (signed out, or expired): the browser goes to
+/// the sign-in page instead of reconnecting.
+pub const CLOSE_SIGNED_OUT: u16 = 4001;
+
 /// Something a connection can follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "id")]

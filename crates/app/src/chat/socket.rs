@@ -9,11 +9,11 @@ use futures::channel::{mpsc, oneshot};
 use futures::future::{self, Either};
 use futures::stream::{self, SplitSink, SplitStream};
 use futures::{SinkExt, StreamExt};
-use gloo_net::websocket::Message;
 use gloo_net::websocket::futures::WebSocket;
+use gloo_net::websocket::{Message, WebSocketError};
 use leptos::prelude::set_timeout;
 use leptos::task::spawn_local;
-use shared::live::{ClientCommand, ServerEvent};
+use shared::live::{CLOSE_SIGNED_OUT, ClientCommand, ServerEvent};
 
 use super::connection::{Connection, Step};
 use super::store::Chat;
@@ -22,7 +22,9 @@ pub fn start(chat: Chat) {
     spawn_local(run(chat));
 }
 
-/// Connects, pumps, reconnects; ends once the signed-in app is gone (after signing out).
+/// Connects, pumps, reconnects; ends once the signed-in app is gone (after signing out), or
+/// the server says this session ended (signed out in another tab, or expired): then the page
+/// goes to sign in and comes back here after.
 async fn run(chat: Chat) {
     let mut connection = Connection::default();
     while chat.is_alive() {
@@ -30,8 +32,12 @@ async fn run(chat: Chat) {
             // Opening means: subscribe every followed topic again and catch up (in `pump`).
             connection.opened();
             chat.set_state(connection.state());
-            pump(chat, sink, stream).await;
+            let ended = pump(chat, sink, stream).await;
             chat.disconnected();
+            if ended == Ended::SessionOver {
+                go_to_sign_in();
+                return;
+            }
         }
         let step = connection.closed(js_sys::Math::random());
         chat.set_state(connection.state());
@@ -79,8 +85,26 @@ async fn connect() -> Option<(Sink, Source)> {
     }
 }
 
+/// Why a live socket stopped.
+#[derive(PartialEq, Eq)]
+enum Ended {
+    /// Closed, dropped or silent: reconnect.
+    Lost,
+    /// The server ended it because the session is over.
+    SessionOver,
+}
+
+/// A full page load of the sign-in page, asking to come back to where the person was.
+fn go_to_sign_in() {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return;
+    };
+    let here = location.pathname().unwrap_or_default();
+    let _ = location.assign(&shared::account::sign_in_path(&here));
+}
+
 enum Input {
-    Frame(Option<Result<Message, gloo_net::websocket::WebSocketError>>),
+    Frame(Option<Result<Message, WebSocketError>>),
     Command(ClientCommand),
     /// The chat state dropped its end of the queue: the app is gone.
     Stop,
@@ -89,7 +113,7 @@ enum Input {
 
 /// Moves events in and commands out until the socket closes (or the app is gone; dropping the
 /// socket closes it).
-async fn pump(chat: Chat, mut sink: Sink, source: Source) {
+async fn pump(chat: Chat, mut sink: Sink, source: Source) -> Ended {
     let (commands, queued) = mpsc::unbounded::<ClientCommand>();
     let frames = source
         .map(|frame| Input::Frame(Some(frame)))
@@ -119,14 +143,21 @@ async fn pump(chat: Chat, mut sink: Sink, source: Source) {
                 Err(e) => leptos::logging::warn!("live feed sent an unknown event: {e}"),
             },
             Input::Frame(Some(Ok(Message::Bytes(_)))) => {}
-            Input::Frame(_) | Input::Stop => return,
-            Input::Heartbeat if js_sys::Date::now() - last_frame > SILENCE_LIMIT_MS => return,
+            Input::Frame(Some(Err(WebSocketError::ConnectionClose(close))))
+                if close.code == CLOSE_SIGNED_OUT =>
+            {
+                return Ended::SessionOver;
+            }
+            Input::Frame(_) | Input::Stop => return Ended::Lost,
+            Input::Heartbeat if js_sys::Date::now() - last_frame > SILENCE_LIMIT_MS => {
+                return Ended::Lost;
+            }
             Input::Heartbeat => {
                 let Some(ping) = encode(&ClientCommand::Ping) else {
                     continue;
                 };
                 if sink.send(ping).await.is_err() {
-                    return;
+                    return Ended::Lost;
                 }
             }
             Input::Command(command) => {
@@ -134,11 +165,12 @@ async fn pump(chat: Chat, mut sink: Sink, source: Source) {
                     continue;
                 };
                 if sink.send(frame).await.is_err() {
-                    return;
+                    return Ended::Lost;
                 }
             }
         }
     }
+    Ended::Lost
 }
 
 fn encode(command: &ClientCommand) -> Option<Message> {

@@ -41,7 +41,7 @@ pub enum Outbound {
 /// Close codes (4000-4999 are the application's).
 pub const CLOSE_TOO_SLOW: u16 = 4008;
 pub const CLOSE_DEAD: u16 = 4009;
-pub const CLOSE_SIGNED_OUT: u16 = 4001;
+pub use shared::live::CLOSE_SIGNED_OUT;
 pub const CLOSE_GOING_AWAY: u16 = 1001;
 pub const CLOSE_POLICY: u16 = 1008;
 
