@@ -2,7 +2,7 @@
 // in a fresh browser context, and reached again by in-app navigation. Any uncaught page error,
 // any console error, a crash notice or an empty <main> fails the sweep.
 import { expect, test } from '@playwright/test';
-import { api, hydrated, signUpByApi, watchForProblems } from './helpers.js';
+import { api, signUpByApi, watchForProblems } from './helpers.js';
 
 const LOADS = 20;
 const AT_ONCE = 4;
@@ -73,7 +73,7 @@ function pageKinds(c) {
 /** Fails unless the page shows `shows`, hydrated, with a non-empty <main> and no problems. */
 async function expectSound(page, shows, problems) {
   await expect(shows(page)).toBeVisible();
-  await hydrated(page);
+  await page.locator('body[data-hydrated]').waitFor({ state: 'attached', timeout: 30_000 });
   await expect(page.locator('#crash-notice')).toHaveCount(0);
   const main = (await page.locator('main').allInnerTexts()).join('').trim();
   expect(main, 'the page has main content').not.toBe('');
@@ -92,9 +92,21 @@ test.describe('every page, every time', () => {
       const context = await browser.newContext(as ? { storageState: c.states[as] } : {});
       const page = await context.newPage();
       const problems = watchForProblems(page);
+      const failedRequests = [];
+      page.on('requestfailed', (r) => failedRequests.push(`${r.url()}: ${r.failure()?.errorText}`));
       await test.step(`${kind} #${i + 1}`, async () => {
-        await page.goto(path);
-        await expectSound(page, shows, problems);
+        const response = await page.goto(path);
+        try {
+          await expectSound(page, shows, problems);
+        } catch (error) {
+          // Say what the browser got, so a rare failure can be understood from the log alone.
+          const headers = response ? await response.allHeaders() : {};
+          console.log(JSON.stringify({
+            kind, load: i + 1, status: response?.status(), policy: headers['content-security-policy'],
+            problems, failedRequests, hydrated: await page.locator('body[data-hydrated]').count(),
+          }));
+          throw error;
+        }
       });
       await context.close();
     };
