@@ -17,6 +17,7 @@ use axum::routing::get;
 use domain::Domain;
 use leptos::prelude::*;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::timeout::{RequestBodyTimeoutLayer, ResponseBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::TraceLayer;
 
@@ -83,22 +84,35 @@ pub fn router(
         let state = state.clone();
         move || state.provide()
     };
-    // `leptos_routes` also mounts every server function (under /api).
+    let page = {
+        let options = leptos_options.clone();
+        move || shell(options.clone())
+    };
+    // `leptos_routes` also mounts every server function (under /api). Any other path renders
+    // the app, whose router answers with the "Page not found" page and a 404.
     let app = Router::new()
-        .leptos_routes_with_context(&state, route_list(), context.clone(), {
-            let options = leptos_options.clone();
-            move || shell(options.clone())
-        })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, shell))
+        .leptos_routes_with_context(&state, route_list(), context.clone(), page.clone())
+        .fallback(leptos_axum::render_app_to_stream_with_context(
+            context, page,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth_gate::gate,
         ))
         .layer(middleware::from_fn(api_errors::status_from_error));
+    // The site's files are served here, never through Leptos's file-and-error handler: that
+    // handler applies the `ResponseOptions` it finds in context to the file, and under
+    // concurrent renders it can find another request's (a 404 page's status landed on the WASM,
+    // and no browser hydrated that page).
+    let site = &settings.site_root;
     Router::new()
+        .nest_service(
+            "/pkg",
+            ServeDir::new(site.join("pkg"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .route_service("/favicon.svg", ServeFile::new(site.join("favicon.svg")))
         .route("/healthz", get(health::healthz))
         .route("/files/{key}", get(files::serve))
         .route("/ws", get(ws::upgrade))
