@@ -64,6 +64,16 @@ impl Community {
         let (status, body) = self.app.call(who, endpoint, &form).await;
         (status, body.to_string())
     }
+
+    /// The owner sets the server's icon to `url`; the status.
+    async fn set_icon(&self, url: &str) -> u16 {
+        let form = [
+            ("server_id", self.server.as_str()),
+            ("name", "Rustaceans"),
+            ("image_url", url),
+        ];
+        self.app.call(&self.owner, "update_server", &form).await.0
+    }
 }
 
 async fn attachments_are_for_those_who_may_read_the_message(engine: Engine) {
@@ -106,19 +116,7 @@ async fn nobody_attaches_someone_elses_upload(engine: Engine) {
     assert!(body.contains("Upload the file here first"), "{body}");
     assert_eq!(c.app.count("message").await, before);
     // Nor as a server icon.
-    let (refused, _) = c
-        .app
-        .call(
-            &c.owner,
-            "update_server",
-            &[
-                ("server_id", c.server.as_str()),
-                ("name", "Rustaceans"),
-                ("image_url", outsiders.as_str()),
-            ],
-        )
-        .await;
-    assert_eq!(refused, 422);
+    assert_eq!(c.set_icon(&outsiders).await, 422);
     // One's own upload goes into one message only.
     let mine = attach(&c.app, &c.guest, PNG.to_vec()).await.unwrap();
     assert_eq!(
@@ -165,33 +163,13 @@ async fn deleting_what_a_file_belongs_to_removes_the_file(engine: Engine) {
     assert_eq!(c.app.count("upload").await, uploads - 1);
 
     // A replaced icon, then the server with its icon and attachments.
-    let upload_icon = |who: Session| {
-        let app = &c.app;
-        async move { attach(app, &who, PNG.to_vec()).await.unwrap() }
-    };
-    let first = upload_icon(c.owner.clone()).await;
-    let update = |icon: String| {
-        let c = &c;
-        async move {
-            c.app
-                .ok(
-                    &c.owner,
-                    "update_server",
-                    &[
-                        ("server_id", c.server.as_str()),
-                        ("name", "Rustaceans"),
-                        ("image_url", icon.as_str()),
-                    ],
-                )
-                .await
-        }
-    };
-    update(first.clone()).await;
+    let first = attach(&c.app, &c.owner, PNG.to_vec()).await.unwrap();
+    assert_eq!(c.set_icon(&first).await, 200);
     // Saving the settings again with the same icon keeps it.
-    update(first.clone()).await;
+    assert_eq!(c.set_icon(&first).await, 200);
     assert_eq!(status(&c.app, &first, Some(&c.guest)).await, 200);
-    let second = upload_icon(c.owner.clone()).await;
-    update(second.clone()).await;
+    let second = attach(&c.app, &c.owner, PNG.to_vec()).await.unwrap();
+    assert_eq!(c.set_icon(&second).await, 200);
     assert_eq!(status(&c.app, &first, Some(&c.owner)).await, 404);
     let kept = attach(&c.app, &c.guest, PNG.to_vec()).await.unwrap();
     assert_eq!(
@@ -274,17 +252,7 @@ async fn files_attached_before_uploads_were_recorded_stay_readable(engine: Engin
     use migration::{Migrator, MigratorTrait};
     let c = Community::new(engine).await;
     let icon = attach(&c.app, &c.owner, PNG.to_vec()).await.unwrap();
-    c.app
-        .ok(
-            &c.owner,
-            "update_server",
-            &[
-                ("server_id", c.server.as_str()),
-                ("name", "Rustaceans"),
-                ("image_url", icon.as_str()),
-            ],
-        )
-        .await;
+    assert_eq!(c.set_icon(&icon).await, 200);
     let in_channel = attach(&c.app, &c.guest, PNG.to_vec()).await.unwrap();
     assert_eq!(
         c.send_file(&c.guest, ("channel", &c.general), &in_channel)
