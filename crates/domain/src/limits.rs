@@ -214,6 +214,22 @@ fn whole_seconds(wait: Duration) -> u32 {
     u32::try_from(rounded.max(1)).unwrap_or(u32::MAX)
 }
 
+/// One live socket's command budget (not shared: each socket has its own).
+pub struct CommandBudget(DefaultDirectRateLimiter);
+
+impl CommandBudget {
+    pub fn new(rate: RateSpec) -> Self {
+        Self(RateLimiter::direct(rate.quota()))
+    }
+
+    /// Takes one command from the budget, or says how long to wait.
+    pub fn check(&self) -> Result<(), RateLimited> {
+        self.0.check().map_err(|not_until| RateLimited {
+            retry_after: not_until.wait_time_from(self.0.clock().now()),
+        })
+    }
+}
+
 /// The live limiters of one process.
 pub struct Limits {
     settings: LimitSettings,
@@ -256,9 +272,9 @@ impl Limits {
         }
     }
 
-    /// A fresh limiter for one live socket's commands.
-    pub fn socket_commands(&self) -> DefaultDirectRateLimiter {
-        RateLimiter::direct(self.settings.rate(Rule::SocketCommands).quota())
+    /// A fresh budget for one live socket's commands.
+    pub fn socket_commands(&self) -> CommandBudget {
+        CommandBudget::new(self.settings.rate(Rule::SocketCommands))
     }
 
     /// Forgets keys whose budget is full again, so the maps hold only recent clients.

@@ -7,9 +7,8 @@ use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use domain::hub::Frame;
+use domain::limits::CommandBudget;
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
-use governor::DefaultDirectRateLimiter;
-use governor::clock::{Clock, DefaultClock};
 use shared::ids::{ProfileId, ServerId};
 use shared::live::{ClientCommand, ServerEvent, Topic};
 use tokio::time::{Instant, MissedTickBehavior, interval_at, sleep_until, timeout};
@@ -85,7 +84,7 @@ pub struct Identity {
 /// What one connection may do.
 pub struct Allowance {
     /// Commands per second, with a burst.
-    pub commands: DefaultDirectRateLimiter,
+    pub commands: CommandBudget,
     /// Topics followed at once.
     pub max_follows: usize,
 }
@@ -202,11 +201,7 @@ pub async fn run<G, S, R>(
                     Some(Inbound::Binary) => Some(error("Binary frames are not supported.")),
                     Some(Inbound::Text(text)) => match allowance.commands.check() {
                         Ok(()) => command(&gate, &mut follows, &allowance, &text).await,
-                        Err(not_until) => {
-                            let wait = not_until.wait_time_from(DefaultClock::default().now());
-                            let seconds = wait.as_secs() + 1;
-                            Some(error(&format!("Slow down: try again in {seconds} s.")))
-                        }
+                        Err(limited) => Some(error(&shared::AppError::from(limited).to_string())),
                     },
                 };
                 if let Some(event) = reply

@@ -1,15 +1,14 @@
 //! The session over in-memory channels: no sockets, no database.
 
 use std::collections::HashMap;
-use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use domain::hub::{Frame, Hub, LocalHub};
+use domain::limits::{CommandBudget, RateSpec, Unit};
 use futures_channel::mpsc;
 use futures_util::{SinkExt, StreamExt};
-use governor::{Quota, RateLimiter};
 use shared::ids::{ChannelId, MemberId, ProfileId, ServerId};
 use shared::live::{ClientCommand, ServerEvent, Topic};
 use tokio::sync::oneshot;
@@ -107,9 +106,12 @@ fn start_with(setup: Setup) -> Harness {
         checks_allowed,
         checks: AtomicUsize::new(0),
     };
-    let rate = NonZeroU32::new(commands_per_second).unwrap();
     let allowance = Allowance {
-        commands: RateLimiter::direct(Quota::per_second(rate)),
+        commands: CommandBudget::new(RateSpec::new(
+            commands_per_second,
+            Unit::Second,
+            commands_per_second,
+        )),
         max_follows,
     };
     let identity = Identity {
@@ -456,7 +458,7 @@ async fn a_client_that_stops_reading_is_dropped() {
         expires: tokio::time::Instant::now() + Duration::from_secs(3600),
     };
     let allowance = Allowance {
-        commands: RateLimiter::direct(Quota::per_second(NonZeroU32::new(100).unwrap())),
+        commands: CommandBudget::new(RateSpec::new(100, Unit::Second, 100)),
         max_follows: 10,
     };
     let done = tokio::spawn(session::run(
