@@ -9,6 +9,7 @@ use axum_extra::extract::CookieJar;
 
 use app::auth::session::CookiePolicy;
 use domain::Domain;
+use domain::accounts::ActiveSession;
 use shared::account::CurrentUser;
 
 use crate::routes::AppState;
@@ -46,10 +47,19 @@ pub async fn signed_in_user(
     cookies: CookiePolicy,
     jar: &CookieJar,
 ) -> Result<Option<CurrentUser>, Response> {
+    Ok(active_session(domain, cookies, jar).await?.map(|s| s.user))
+}
+
+/// The live session a request's cookie opens, or a 503 when the database cannot say.
+pub async fn active_session(
+    domain: &Domain,
+    cookies: CookiePolicy,
+    jar: &CookieJar,
+) -> Result<Option<ActiveSession>, Response> {
     let Some(token) = cookies.token_from(jar) else {
         return Ok(None);
     };
-    domain::accounts::current_user(domain, &token)
+    domain::accounts::active_session(domain, &token)
         .await
         .map_err(|e| {
             tracing::error!(error = ?e, "session lookup failed");

@@ -23,6 +23,7 @@ use shared::live::Topic;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::auth_gate::active_session;
 use session::{Allowance, Gate, Identity, Inbound, Outbound, Timing};
 
 /// The largest frame a client may send: commands are tiny.
@@ -78,21 +79,10 @@ pub async fn upgrade(
     jar: CookieJar,
     ws: WebSocketUpgrade,
 ) -> Response {
-    let signed_out = || (StatusCode::UNAUTHORIZED, "Sign in first.").into_response();
-    let Some(token) = cookies.token_from(&jar) else {
-        return signed_out();
-    };
-    let session = match domain::accounts::active_session(&domain, &token).await {
+    let session = match active_session(&domain, cookies, &jar).await {
         Ok(Some(session)) => session,
-        Ok(None) => return signed_out(),
-        Err(e) => {
-            tracing::error!(error = ?e, "session lookup failed");
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The database is unavailable.",
-            )
-                .into_response();
-        }
+        Ok(None) => return (StatusCode::UNAUTHORIZED, "Sign in first.").into_response(),
+        Err(unavailable) => return unavailable,
     };
     let me = session.user.id;
     let limits = domain.limits.settings();
