@@ -111,7 +111,7 @@ pub(crate) async fn claim(
     key: &FileKey,
     usage: Usage,
 ) -> Result<(), CommunityError> {
-    let not_yours = || CommunityError::Invalid("Upload the file here first.".into());
+    let not_yours = || CommunityError::Invalid(FileError::Foreign.to_string());
     let row = upload::Entity::find_by_id(key.to_string())
         .one(db)
         .await?

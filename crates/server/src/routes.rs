@@ -135,6 +135,7 @@ pub fn router(
         .layer(middleware::from_fn_with_state(
             HeaderPolicy {
                 https: settings.secure_cookies(),
+                dev_reload: std::env::var_os("LEPTOS_WATCH").is_some(),
             },
             security_headers::add,
         ))

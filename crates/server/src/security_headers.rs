@@ -21,10 +21,12 @@ const NOTHING_ALLOWED: &str = "default-src 'none'; frame-ancestors 'none'";
 /// A year, the usual HSTS lifetime.
 const HSTS: &str = "max-age=31536000";
 
-/// Whether the site is served over https (then browsers are told to keep it that way).
+/// Whether the site is served over https (then browsers are told to keep it that way), and
+/// whether cargo-leptos's reload socket must be let through (`make dev`).
 #[derive(Clone, Copy, Debug)]
 pub struct HeaderPolicy {
     pub https: bool,
+    pub dev_reload: bool,
 }
 
 pub async fn add(State(policy): State<HeaderPolicy>, mut req: Request, next: Next) -> Response {
@@ -37,7 +39,7 @@ pub async fn add(State(policy): State<HeaderPolicy>, mut req: Request, next: Nex
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
     if html {
-        let page = content_security_policy(&nonce, std::env::var("LEPTOS_WATCH").is_ok());
+        let page = content_security_policy(&nonce, policy.dev_reload);
         if let Ok(value) = HeaderValue::from_str(&page) {
             headers.insert(CONTENT_SECURITY_POLICY, value);
         }
