@@ -8,7 +8,7 @@ use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
 use entity::{account, profile, session};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, QueryFilter, Set, SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, QueryFilter, Set, SqlErr,
 };
 use shared::AppError;
 use shared::account::{CurrentUser, DisplayName, Email, Password};
@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 use crate::Domain;
 use crate::limits::{ClientAddr, Key, RateLimited, Rule};
+use crate::writer::Outbox;
 pub use token::SessionToken;
 
 /// How long a session lasts after sign-in.
@@ -36,6 +37,12 @@ pub enum AccountError {
     Throttled(#[from] RateLimited),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
+}
+
+impl From<DbErr> for AccountError {
+    fn from(e: DbErr) -> Self {
+        AccountError::Unexpected(anyhow::Error::new(e))
+    }
 }
 
 impl From<AccountError> for AppError {
@@ -85,38 +92,41 @@ pub async fn sign_up(
     let hash = password::hash(&domain.password_work, input.password).await?;
     let now = Utc::now();
     let profile_id = Uuid::new_v4();
-    let _writer = domain.write_lock().await;
-    let txn = domain.db.begin().await.context("begin sign-up")?;
-    let inserted = profile::ActiveModel {
-        id: Set(profile_id),
-        name: Set(input.name.as_str().to_owned()),
-        email: Set(input.email.as_str().to_owned()),
-        image_url: Set(Some(avatar::data_url(input.name.as_str(), profile_id))),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await;
-    let profile = match inserted {
-        Ok(p) => p,
-        Err(e) if is_unique_violation(&e) => return Err(AccountError::EmailTaken),
-        Err(e) => return Err(anyhow::Error::new(e).context("insert profile").into()),
-    };
-    account::ActiveModel {
-        profile_id: Set(profile_id),
-        password_hash: Set(hash),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await
-    .context("insert account")?;
-    let token = start_session(&txn, profile_id).await?;
-    txn.commit().await.context("commit sign-up")?;
-    Ok(SignedIn {
-        user: to_current_user(profile),
-        token,
-    })
+    domain
+        .write(move |txn, _| {
+            Box::pin(async move {
+                let inserted = profile::ActiveModel {
+                    id: Set(profile_id),
+                    name: Set(input.name.as_str().to_owned()),
+                    email: Set(input.email.as_str().to_owned()),
+                    image_url: Set(Some(avatar::data_url(input.name.as_str(), profile_id))),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                }
+                .insert(txn)
+                .await;
+                let profile = match inserted {
+                    Ok(p) => p,
+                    Err(e) if is_unique_violation(&e) => return Err(AccountError::EmailTaken),
+                    Err(e) => return Err(anyhow::Error::new(e).context("insert profile").into()),
+                };
+                account::ActiveModel {
+                    profile_id: Set(profile_id),
+                    password_hash: Set(hash),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                }
+                .insert(txn)
+                .await
+                .context("insert account")?;
+                let token = start_session(txn, profile_id).await?;
+                Ok(SignedIn {
+                    user: to_current_user(profile),
+                    token,
+                })
+            })
+        })
+        .await
 }
 
 /// Checks the credentials and starts a new session, ending `replacing` (the browser's old session,
@@ -157,19 +167,21 @@ pub async fn sign_in(
     {
         return Err(AccountError::InvalidCredentials);
     }
-    let _writer = domain.write_lock().await;
-    let txn = domain.db.begin().await.context("begin sign-in")?;
-    let ended = match replacing {
-        Some(old) => end_session(&txn, old).await?,
-        None => None,
-    };
-    let token = start_session(&txn, profile.id).await?;
-    txn.commit().await.context("commit sign-in")?;
-    publish_ended(domain, ended);
-    Ok(SignedIn {
-        user: to_current_user(profile),
-        token,
-    })
+    let replacing = replacing.map(str::to_owned);
+    domain
+        .write(move |txn, outbox| {
+            Box::pin(async move {
+                if let Some(old) = replacing {
+                    end_session(txn, outbox, &old).await?;
+                }
+                let token = start_session(txn, profile.id).await?;
+                Ok(SignedIn {
+                    user: to_current_user(profile),
+                    token,
+                })
+            })
+        })
+        .await
 }
 
 /// A live session: whose it is, its stored id, and when it ends.
@@ -213,10 +225,17 @@ pub async fn active_session(
             expires_at: s.expires_at,
         })),
         Some((s, _)) => {
-            session::Entity::delete_by_id(s.token_hash)
-                .exec(&domain.db)
-                .await
-                .context("delete expired session")?;
+            domain
+                .write(move |txn, _| {
+                    Box::pin(async move {
+                        session::Entity::delete_by_id(s.token_hash)
+                            .exec(txn)
+                            .await
+                            .context("delete expired session")?;
+                        Ok::<_, AccountError>(())
+                    })
+                })
+                .await?;
             Ok(None)
         }
         None => Ok(None),
@@ -226,18 +245,10 @@ pub async fn active_session(
 /// Ends the session server-side: the token is useless from now on, whoever holds it, and the
 /// session's live sockets (on every node) close.
 pub async fn sign_out(domain: &Domain, token: &str) -> Result<(), AccountError> {
-    let ended = end_session(&domain.db, token).await?;
-    publish_ended(domain, ended);
-    Ok(())
-}
-
-fn publish_ended(domain: &Domain, ended: Option<session::Model>) {
-    if let Some(s) = ended {
-        domain.hub.publish(&ServerEvent::SessionEnded {
-            profile_id: ProfileId(s.profile_id),
-            session: s.token_hash,
-        });
-    }
+    let token = token.to_owned();
+    domain
+        .write(move |txn, outbox| Box::pin(async move { end_session(txn, outbox, &token).await }))
+        .await
 }
 
 async fn start_session(
@@ -258,22 +269,29 @@ async fn start_session(
     Ok(token)
 }
 
-/// Deletes the token's session; the session it was, if there was one.
+/// Deletes the token's session, if there is one; once that is committed, its live sockets (on
+/// every node) hear `SessionEnded`.
 async fn end_session(
     db: &impl sea_orm::ConnectionTrait,
+    outbox: &Outbox,
     token: &str,
-) -> Result<Option<session::Model>, AccountError> {
-    let found = session::Entity::find_by_id(token::hash(token))
+) -> Result<(), AccountError> {
+    let hash = token::hash(token);
+    let found = session::Entity::find_by_id(hash.clone())
         .one(db)
         .await
         .context("look up session")?;
-    if let Some(s) = &found {
-        session::Entity::delete_by_id(s.token_hash.clone())
+    if let Some(s) = found {
+        session::Entity::delete_by_id(hash)
             .exec(db)
             .await
             .context("delete session")?;
+        outbox.publish(ServerEvent::SessionEnded {
+            profile_id: ProfileId(s.profile_id),
+            session: s.token_hash,
+        });
     }
-    Ok(found)
+    Ok(())
 }
 
 fn to_current_user(p: profile::Model) -> CurrentUser {

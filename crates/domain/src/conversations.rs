@@ -11,7 +11,6 @@ use crate::Domain;
 use crate::communities::CommunityError;
 use crate::communities::access::{Membership, membership};
 use crate::limits::Rule;
-use crate::messages::is_unique_violation;
 use crate::messages::rows::author;
 
 /// Opens the conversation between `me` and `other` (a member of the same server), creating it
@@ -39,22 +38,26 @@ pub async fn open(
     let row = match find(&domain.db, one, two).await? {
         Some(row) => row,
         None => {
-            let inserted = conversation::ActiveModel {
-                id: Set(Uuid::new_v4()),
-                member_one_id: Set(one),
-                member_two_id: Set(two),
-                last_seq: Set(0),
-                created_at: Set(Utc::now()),
-            }
-            .insert(&domain.db)
-            .await;
-            match inserted {
-                Ok(row) => row,
-                Err(e) if is_unique_violation(&e) => find(&domain.db, one, two)
-                    .await?
-                    .ok_or(CommunityError::NotFound)?,
-                Err(e) => return Err(e.into()),
-            }
+            domain
+                .write(move |txn, _| {
+                    Box::pin(async move {
+                        // Opened meanwhile (by the other person, or on another node): that one.
+                        if let Some(row) = find(txn, one, two).await? {
+                            return Ok(row);
+                        }
+                        let row = conversation::ActiveModel {
+                            id: Set(Uuid::new_v4()),
+                            member_one_id: Set(one),
+                            member_two_id: Set(two),
+                            last_seq: Set(0),
+                            created_at: Set(Utc::now()),
+                        }
+                        .insert(txn)
+                        .await?;
+                        Ok::<_, CommunityError>(row)
+                    })
+                })
+                .await?
         }
     };
     Ok(Conversation {

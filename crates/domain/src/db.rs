@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 /// Connects to `url` (SQLite or PostgreSQL) and fails fast when it cannot be reached.
@@ -14,8 +15,18 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         .acquire_timeout(Duration::from_secs(5))
         .sqlx_logging(false);
     if url.starts_with("sqlite:") {
-        // SQLite allows one writer; a small pool avoids "database is locked" under concurrent writes.
-        options.max_connections(4);
+        // Every write goes through the one writer (`crate::writer`), so the pool is mostly
+        // readers, and in WAL mode they never wait for it. A commit is synced to the WAL before
+        // it is acknowledged (`FULL`), so an acknowledged write survives a power cut; a batch
+        // pays for one sync. Another process writing the same file is waited for, not refused.
+        options
+            .max_connections(8)
+            .map_sqlx_sqlite_opts(|sqlite| {
+                sqlite
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .busy_timeout(Duration::from_secs(5))
+            });
     }
     Database::connect(options)
         .await

@@ -108,7 +108,7 @@ impl ThreadTable for Conversations {
         row.conversation_id
     }
 
-    async fn access<C: ConnectionTrait>(
+    async fn access<C: ConnectionTrait + Sync>(
         db: &C,
         me: ProfileId,
         thread: Uuid,

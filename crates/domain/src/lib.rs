@@ -13,16 +13,20 @@ pub mod limits;
 pub mod live;
 pub mod messages;
 pub mod uploads;
+pub mod writer;
+#[cfg(test)]
+mod writer_tests;
 
 use std::sync::Arc;
 
 pub use sea_orm::DatabaseConnection;
-use sea_orm::DbBackend;
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use futures_util::future::BoxFuture;
+use sea_orm::{DatabaseTransaction, DbErr};
 
 use files::FileStore;
 use hub::Hub;
 use limits::{LimitSettings, Limits};
+use writer::{Outbox, Writer};
 
 /// Everything the domain functions need, cheap to clone and shared by all requests.
 #[derive(Clone)]
@@ -34,7 +38,7 @@ pub struct Domain {
     /// Password hashing is the costliest thing a client can ask for: at most one per core runs
     /// at a time and the rest queue, so a flood of sign-ups waits instead of taking all memory.
     password_work: Arc<tokio::sync::Semaphore>,
-    sqlite_writer: Option<Arc<Mutex<()>>>,
+    writer: Writer,
 }
 
 impl Domain {
@@ -44,26 +48,33 @@ impl Domain {
         hub: Arc<dyn Hub>,
         limits: LimitSettings,
     ) -> Self {
-        let sqlite = db.get_database_backend() == DbBackend::Sqlite;
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         Self {
+            writer: Writer::start(db.clone(), hub.clone()),
             db,
             files,
             hub,
             limits: Arc::new(Limits::new(limits)),
             password_work: Arc::new(tokio::sync::Semaphore::new(cores)),
-            sqlite_writer: sqlite.then(|| Arc::new(Mutex::new(()))),
         }
     }
 
-    /// Held for the life of a write transaction. SQLite has one writer at a time and answers
-    /// "busy" at once (instead of waiting) when a transaction that has read tries to write while
-    /// another writes, so on SQLite this process's write transactions take turns here first.
-    /// PostgreSQL needs no such queue: `None`.
-    pub async fn write_lock(&self) -> Option<OwnedMutexGuard<()>> {
-        match &self.sqlite_writer {
-            Some(lock) => Some(lock.clone().lock_owned().await),
-            None => None,
-        }
+    /// Runs `work` in the database writer's next batch (see `writer`): inside a transaction it
+    /// shares with the other writes waiting, answered once that transaction is durable. The
+    /// events it puts in the outbox are published after the commit.
+    pub async fn write<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbErr> + Send + 'static,
+        F: for<'t> FnOnce(&'t DatabaseTransaction, &'t Outbox) -> BoxFuture<'t, Result<T, E>>
+            + Send
+            + 'static,
+    {
+        self.writer.write(work).await
+    }
+
+    /// The writer's batch count so far (for tests and metrics).
+    pub fn write_batches(&self) -> u64 {
+        self.writer.batches()
     }
 }

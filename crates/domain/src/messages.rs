@@ -127,7 +127,7 @@ impl ThreadTable for Channels {
         row.channel_id
     }
 
-    async fn access<C: ConnectionTrait>(
+    async fn access<C: ConnectionTrait + Sync>(
         db: &C,
         me: ProfileId,
         thread: Uuid,

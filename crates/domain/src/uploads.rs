@@ -69,7 +69,7 @@ pub async fn store(
         return Err(FileError::QuotaFull(quota));
     }
     let key = domain.files.put(bytes, allowed, max_mb).await?;
-    let recorded = upload::ActiveModel {
+    let record = upload::ActiveModel {
         key: Set(key.to_string()),
         owner_id: Set(me.0),
         size_bytes: Set(size),
@@ -79,9 +79,10 @@ pub async fn store(
         server_id: Set(None),
         conversation_id: Set(None),
         message_id: Set(None),
-    }
-    .insert(&domain.db)
-    .await;
+    };
+    let recorded = domain
+        .write(move |txn, _| Box::pin(async move { record.insert(txn).await.map(drop) }))
+        .await;
     if let Err(e) = recorded {
         domain.files.delete(&key).await;
         return Err(anyhow::Error::new(e).context("record the upload").into());
@@ -154,14 +155,27 @@ pub(crate) async fn of_server(
 /// Removes files and their records, after what they belonged to is gone. Failures are logged:
 /// the deletion that caused this has happened and stands.
 pub(crate) async fn remove(domain: &Domain, keys: impl IntoIterator<Item = FileKey>) {
+    let mut removed = Vec::new();
     for key in keys {
         domain.files.delete(&key).await;
-        if let Err(e) = upload::Entity::delete_by_id(key.to_string())
-            .exec(&domain.db)
-            .await
-        {
-            tracing::warn!(error = %e, %key, "could not forget a removed upload");
-        }
+        removed.push(key.to_string());
+    }
+    if removed.is_empty() {
+        return;
+    }
+    let forgotten = domain
+        .write(move |txn, _| {
+            Box::pin(async move {
+                upload::Entity::delete_many()
+                    .filter(upload::Column::Key.is_in(removed))
+                    .exec(txn)
+                    .await
+                    .map(drop)
+            })
+        })
+        .await;
+    if let Err(e) = forgotten {
+        tracing::warn!(error = %e, "could not forget removed uploads");
     }
 }
 

@@ -51,17 +51,22 @@ pub async fn lift(
     server_id: ServerId,
     banned: ProfileId,
 ) -> Result<(), CommunityError> {
-    let _writer = domain.write_lock().await;
-    membership(&domain.db, me, server_id)
-        .await?
-        .require(Action::ManageBans)?;
-    let deleted = ban::Entity::delete_by_id((server_id.0, banned.0))
-        .exec(&domain.db)
-        .await?;
-    if deleted.rows_affected == 0 {
-        return Err(CommunityError::NotFound);
-    }
-    Ok(())
+    domain
+        .write(move |txn, _| {
+            Box::pin(async move {
+                membership(txn, me, server_id)
+                    .await?
+                    .require(Action::ManageBans)?;
+                let deleted = ban::Entity::delete_by_id((server_id.0, banned.0))
+                    .exec(txn)
+                    .await?;
+                if deleted.rows_affected == 0 {
+                    return Err(CommunityError::NotFound);
+                }
+                Ok(())
+            })
+        })
+        .await
 }
 
 /// Records that `banned` may not come back to `server_id` (inside the kick's transaction).

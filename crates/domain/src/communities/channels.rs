@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 use entity::channel;
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 use shared::community::{ChannelInfo, ChannelKind, ChannelName, GENERAL};
 use shared::ids::{ChannelId, ProfileId, ServerId};
 use shared::live::ServerEvent;
@@ -23,31 +23,34 @@ pub async fn create(
     kind: ChannelKind,
 ) -> Result<ChannelInfo, CommunityError> {
     domain.limits.check(Rule::Create, me)?;
-    let _writer = domain.write_lock().await;
-    let txn = domain.db.begin().await?;
-    let access = membership(&txn, me, server_id).await?;
-    access.require(Action::CreateChannel)?;
-    let now = Utc::now();
-    let created = channel::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        name: Set(name.as_str().to_owned()),
-        kind: Set(db_kind(kind)),
-        creator_id: Set(Some(me.0)),
-        server_id: Set(server_id.0),
-        last_seq: Set(0),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await
-    .map_err(name_taken)?;
-    txn.commit().await?;
-    let channel = info(created);
-    domain.hub.publish(&ServerEvent::ChannelCreated {
-        server_id,
-        channel: channel.clone(),
-    });
-    Ok(channel)
+    domain
+        .write(move |txn, outbox| {
+            Box::pin(async move {
+                let access = membership(txn, me, server_id).await?;
+                access.require(Action::CreateChannel)?;
+                let now = Utc::now();
+                let created = channel::ActiveModel {
+                    id: Set(Uuid::new_v4()),
+                    name: Set(name.as_str().to_owned()),
+                    kind: Set(db_kind(kind)),
+                    creator_id: Set(Some(me.0)),
+                    server_id: Set(server_id.0),
+                    last_seq: Set(0),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                }
+                .insert(txn)
+                .await
+                .map_err(name_taken)?;
+                let channel = info(created);
+                outbox.publish(ServerEvent::ChannelCreated {
+                    server_id,
+                    channel: channel.clone(),
+                });
+                Ok(channel)
+            })
+        })
+        .await
 }
 
 /// Renames a channel and/or changes its type (ADMIN, MODERATOR; not `general`).
@@ -58,26 +61,29 @@ pub async fn update(
     name: ChannelName,
     kind: ChannelKind,
 ) -> Result<ChannelInfo, CommunityError> {
-    let _writer = domain.write_lock().await;
-    let txn = domain.db.begin().await?;
-    let current = find(&txn, channel_id).await?;
-    let access = membership(&txn, me, ServerId(current.server_id)).await?;
-    access.require(Action::EditChannel {
-        general: current.name == GENERAL,
-    })?;
-    let mut active = current.into_active_model();
-    active.name = Set(name.as_str().to_owned());
-    active.kind = Set(db_kind(kind));
-    active.updated_at = Set(Utc::now());
-    let updated = active.update(&txn).await.map_err(name_taken)?;
-    txn.commit().await?;
-    let server_id = ServerId(updated.server_id);
-    let channel = info(updated);
-    domain.hub.publish(&ServerEvent::ChannelUpdated {
-        server_id,
-        channel: channel.clone(),
-    });
-    Ok(channel)
+    domain
+        .write(move |txn, outbox| {
+            Box::pin(async move {
+                let current = find(txn, channel_id).await?;
+                let access = membership(txn, me, ServerId(current.server_id)).await?;
+                access.require(Action::EditChannel {
+                    general: current.name == GENERAL,
+                })?;
+                let mut active = current.into_active_model();
+                active.name = Set(name.as_str().to_owned());
+                active.kind = Set(db_kind(kind));
+                active.updated_at = Set(Utc::now());
+                let updated = active.update(txn).await.map_err(name_taken)?;
+                let server_id = ServerId(updated.server_id);
+                let channel = info(updated);
+                outbox.publish(ServerEvent::ChannelUpdated {
+                    server_id,
+                    channel: channel.clone(),
+                });
+                Ok(channel)
+            })
+        })
+        .await
 }
 
 /// Deletes a channel and its messages (ADMIN, MODERATOR; not `general`). Returns its server.
@@ -86,21 +92,24 @@ pub async fn delete(
     me: ProfileId,
     channel_id: ChannelId,
 ) -> Result<ServerId, CommunityError> {
-    let _writer = domain.write_lock().await;
-    let txn = domain.db.begin().await?;
-    let current = find(&txn, channel_id).await?;
-    let access = membership(&txn, me, ServerId(current.server_id)).await?;
-    access.require(Action::DeleteChannel {
-        general: current.name == GENERAL,
-    })?;
-    channel::Entity::delete_by_id(current.id).exec(&txn).await?;
-    txn.commit().await?;
-    let server_id = ServerId(current.server_id);
-    domain.hub.publish(&ServerEvent::ChannelDeleted {
-        server_id,
-        channel_id,
-    });
-    Ok(server_id)
+    domain
+        .write(move |txn, outbox| {
+            Box::pin(async move {
+                let current = find(txn, channel_id).await?;
+                let access = membership(txn, me, ServerId(current.server_id)).await?;
+                access.require(Action::DeleteChannel {
+                    general: current.name == GENERAL,
+                })?;
+                channel::Entity::delete_by_id(current.id).exec(txn).await?;
+                let server_id = ServerId(current.server_id);
+                outbox.publish(ServerEvent::ChannelDeleted {
+                    server_id,
+                    channel_id,
+                });
+                Ok(server_id)
+            })
+        })
+        .await
 }
 
 async fn find(

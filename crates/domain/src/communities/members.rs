@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 use entity::member;
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 use shared::ids::{MemberId, ProfileId, ServerId};
 use shared::live::ServerEvent;
 use shared::permissions::{Action, Role, Target};
@@ -24,22 +24,25 @@ pub async fn set_role(
             "Members can be made Guest or Moderator.".into(),
         ));
     }
-    let _writer = domain.write_lock().await;
-    let txn = domain.db.begin().await?;
-    let access = membership(&txn, me, server_id).await?;
-    let target = target_member(&txn, &access, member_id).await?;
-    access.require(Action::ChangeRole(target_of(&access, &target)))?;
-    let mut active = target.into_active_model();
-    active.role = Set(db_role(new_role));
-    active.updated_at = Set(Utc::now());
-    active.update(&txn).await?;
-    txn.commit().await?;
-    domain.hub.publish(&ServerEvent::MemberRoleChanged {
-        server_id,
-        member_id,
-        role: new_role,
-    });
-    Ok(())
+    domain
+        .write(move |txn, outbox| {
+            Box::pin(async move {
+                let access = membership(txn, me, server_id).await?;
+                let target = target_member(txn, &access, member_id).await?;
+                access.require(Action::ChangeRole(target_of(&access, &target)))?;
+                let mut active = target.into_active_model();
+                active.role = Set(db_role(new_role));
+                active.updated_at = Set(Utc::now());
+                active.update(txn).await?;
+                outbox.publish(ServerEvent::MemberRoleChanged {
+                    server_id,
+                    member_id,
+                    role: new_role,
+                });
+                Ok(())
+            })
+        })
+        .await
 }
 
 /// Removes a member from the server (ADMIN; never themself or the owner); with `ban`, they
@@ -52,23 +55,26 @@ pub async fn kick(
     member_id: MemberId,
     ban: bool,
 ) -> Result<(), CommunityError> {
-    let _writer = domain.write_lock().await;
-    let txn = domain.db.begin().await?;
-    let access = membership(&txn, me, server_id).await?;
-    let target = target_member(&txn, &access, member_id).await?;
-    access.require(Action::Kick(target_of(&access, &target)))?;
-    let profile_id = ProfileId(target.profile_id);
-    depart(&txn, target).await?;
-    if ban {
-        super::bans::record(&txn, server_id, profile_id, me).await?;
-    }
-    txn.commit().await?;
-    domain.hub.publish(&ServerEvent::MemberKicked {
-        server_id,
-        member_id,
-        profile_id,
-    });
-    Ok(())
+    domain
+        .write(move |txn, outbox| {
+            Box::pin(async move {
+                let access = membership(txn, me, server_id).await?;
+                let target = target_member(txn, &access, member_id).await?;
+                access.require(Action::Kick(target_of(&access, &target)))?;
+                let profile_id = ProfileId(target.profile_id);
+                depart(txn, target).await?;
+                if ban {
+                    super::bans::record(txn, server_id, profile_id, me).await?;
+                }
+                outbox.publish(ServerEvent::MemberKicked {
+                    server_id,
+                    member_id,
+                    profile_id,
+                });
+                Ok(())
+            })
+        })
+        .await
 }
 
 /// Marks a member as gone. The row stays, so their messages stay in the history.

@@ -4,8 +4,8 @@ use anyhow::Context;
 use chrono::Utc;
 use entity::{channel, member, profile, server};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use shared::community::{
     ChannelInfo, GENERAL, InvitePreview, MemberInfo, ServerDetails, ServerName, ServerSummary,
@@ -32,51 +32,54 @@ pub async fn create(
     image: Option<FileKey>,
 ) -> Result<ServerSummary, CommunityError> {
     domain.limits.check(Rule::Create, me)?;
-    let now = Utc::now();
-    let _writer = domain.write_lock().await;
-    let txn = domain.db.begin().await?;
-    let server = server::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        name: Set(name.as_str().to_owned()),
-        image_url: Set(image.as_ref().map(FileKey::url)),
-        invite_code: Set(new_invite_code()),
-        owner_id: Set(me.0),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
-    member::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        role: Set(member::Role::Admin),
-        profile_id: Set(me.0),
-        server_id: Set(server.id),
-        created_at: Set(now),
-        updated_at: Set(now),
-        left_at: Set(None),
-    }
-    .insert(&txn)
-    .await?;
-    channel::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        name: Set(GENERAL.to_owned()),
-        kind: Set(channel::ChannelKind::Text),
-        creator_id: Set(Some(me.0)),
-        server_id: Set(server.id),
-        last_seq: Set(0),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
-    if let Some(icon) = &image {
-        let usage = Usage::Icon {
-            server: ServerId(server.id),
-        };
-        uploads::claim(&txn, me, icon, usage).await?;
-    }
-    txn.commit().await?;
-    Ok(summary(server))
+    domain
+        .write(move |txn, _| {
+            Box::pin(async move {
+                let now = Utc::now();
+                let server = server::ActiveModel {
+                    id: Set(Uuid::new_v4()),
+                    name: Set(name.as_str().to_owned()),
+                    image_url: Set(image.as_ref().map(FileKey::url)),
+                    invite_code: Set(new_invite_code()),
+                    owner_id: Set(me.0),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                }
+                .insert(txn)
+                .await?;
+                member::ActiveModel {
+                    id: Set(Uuid::new_v4()),
+                    role: Set(member::Role::Admin),
+                    profile_id: Set(me.0),
+                    server_id: Set(server.id),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    left_at: Set(None),
+                }
+                .insert(txn)
+                .await?;
+                channel::ActiveModel {
+                    id: Set(Uuid::new_v4()),
+                    name: Set(GENERAL.to_owned()),
+                    kind: Set(channel::ChannelKind::Text),
+                    creator_id: Set(Some(me.0)),
+                    server_id: Set(server.id),
+                    last_seq: Set(0),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                }
+                .insert(txn)
+                .await?;
+                if let Some(icon) = &image {
+                    let usage = Usage::Icon {
+                        server: ServerId(server.id),
+                    };
+                    uploads::claim(txn, me, icon, usage).await?;
+                }
+                Ok(summary(server))
+            })
+        })
+        .await
 }
 
 /// The servers `me` belongs to, oldest membership first (the rail's order).
@@ -155,34 +158,37 @@ pub async fn update(
     name: ServerName,
     image: Option<FileKey>,
 ) -> Result<ServerSummary, CommunityError> {
-    let _writer = domain.write_lock().await;
-    let txn = domain.db.begin().await?;
-    let access = membership(&txn, me, server_id).await?;
-    access.require(Action::EditServer)?;
-    let old = access
-        .server
-        .image_url
-        .as_deref()
-        .and_then(FileKey::from_url);
-    let replaced = if image == old {
-        None
-    } else {
-        if let Some(icon) = &image {
-            uploads::claim(&txn, me, icon, Usage::Icon { server: server_id }).await?;
-        }
-        old
-    };
-    let mut active = access.server.into_active_model();
-    active.name = Set(name.as_str().to_owned());
-    active.image_url = Set(image.as_ref().map(FileKey::url));
-    active.updated_at = Set(Utc::now());
-    let server = active.update(&txn).await?;
-    txn.commit().await?;
+    let (server, replaced) = domain
+        .write(move |txn, outbox| {
+            Box::pin(async move {
+                let access = membership(txn, me, server_id).await?;
+                access.require(Action::EditServer)?;
+                let old = access
+                    .server
+                    .image_url
+                    .as_deref()
+                    .and_then(FileKey::from_url);
+                let replaced = if image == old {
+                    None
+                } else {
+                    if let Some(icon) = &image {
+                        uploads::claim(txn, me, icon, Usage::Icon { server: server_id }).await?;
+                    }
+                    old
+                };
+                let mut active = access.server.into_active_model();
+                active.name = Set(name.as_str().to_owned());
+                active.image_url = Set(image.as_ref().map(FileKey::url));
+                active.updated_at = Set(Utc::now());
+                let server = summary(active.update(txn).await?);
+                outbox.publish(ServerEvent::ServerUpdated {
+                    server: server.clone(),
+                });
+                Ok::<_, CommunityError>((server, replaced))
+            })
+        })
+        .await?;
     uploads::remove(domain, replaced).await;
-    let server = summary(server);
-    domain.hub.publish(&ServerEvent::ServerUpdated {
-        server: server.clone(),
-    });
     Ok(server)
 }
 
@@ -193,17 +199,20 @@ pub async fn regenerate_invite(
     server_id: ServerId,
 ) -> Result<String, CommunityError> {
     domain.limits.check(Rule::InviteRegenerate, me)?;
-    let _writer = domain.write_lock().await;
-    let txn = domain.db.begin().await?;
-    let access = membership(&txn, me, server_id).await?;
-    access.require(Action::ManageInvite)?;
-    let code = new_invite_code();
-    let mut active = access.server.into_active_model();
-    active.invite_code = Set(code.clone());
-    active.updated_at = Set(Utc::now());
-    active.update(&txn).await?;
-    txn.commit().await?;
-    Ok(code)
+    domain
+        .write(move |txn, _| {
+            Box::pin(async move {
+                let access = membership(txn, me, server_id).await?;
+                access.require(Action::ManageInvite)?;
+                let code = new_invite_code();
+                let mut active = access.server.into_active_model();
+                active.invite_code = Set(code.clone());
+                active.updated_at = Set(Utc::now());
+                active.update(txn).await?;
+                Ok(code)
+            })
+        })
+        .await
 }
 
 /// Deletes the server with its members, channels and their messages, and every file that
@@ -213,17 +222,19 @@ pub async fn delete(
     me: ProfileId,
     server_id: ServerId,
 ) -> Result<(), CommunityError> {
-    let _writer = domain.write_lock().await;
-    let txn = domain.db.begin().await?;
-    let access = membership(&txn, me, server_id).await?;
-    access.require(Action::DeleteServer)?;
-    let files = uploads::of_server(&txn, server_id).await?;
-    server::Entity::delete_by_id(server_id.0).exec(&txn).await?;
-    txn.commit().await?;
+    let files = domain
+        .write(move |txn, outbox| {
+            Box::pin(async move {
+                let access = membership(txn, me, server_id).await?;
+                access.require(Action::DeleteServer)?;
+                let files = uploads::of_server(txn, server_id).await?;
+                server::Entity::delete_by_id(server_id.0).exec(txn).await?;
+                outbox.publish(ServerEvent::ServerDeleted { server_id });
+                Ok::<_, CommunityError>(files)
+            })
+        })
+        .await?;
     uploads::remove(domain, files).await;
-    domain
-        .hub
-        .publish(&ServerEvent::ServerDeleted { server_id });
     Ok(())
 }
 
@@ -233,7 +244,7 @@ pub async fn preview_invite(
     me: ProfileId,
     code: &str,
 ) -> Result<InvitePreview, CommunityError> {
-    let server = by_invite(domain, code).await?;
+    let server = by_invite(&domain.db, code).await?;
     let present = || {
         member::Entity::find()
             .filter(member::Column::ServerId.eq(server.id))
@@ -262,76 +273,93 @@ pub async fn join_by_invite(
     code: &str,
 ) -> Result<ServerId, CommunityError> {
     domain.limits.check(Rule::Join, me)?;
-    let server = by_invite(domain, code).await?;
-    if super::bans::is_banned(&domain.db, ServerId(server.id), me).await? {
-        return Err(CommunityError::Banned);
-    }
-    let existing = member::Entity::find()
-        .filter(member::Column::ServerId.eq(server.id))
-        .filter(member::Column::ProfileId.eq(me.0))
-        .one(&domain.db)
-        .await?;
-    let now = Utc::now();
-    match existing {
-        Some(m) if m.left_at.is_none() => {}
-        // Coming back: the same membership, as a guest again.
-        Some(m) => {
-            let mut active = m.into_active_model();
-            active.left_at = Set(None);
-            active.role = Set(db_role(Role::Guest));
-            active.updated_at = Set(now);
-            let member = active.update(&domain.db).await?;
-            publish_joined(domain, member, server.owner_id).await?;
-        }
-        None => {
-            let inserted = member::ActiveModel {
-                id: Set(Uuid::new_v4()),
-                role: Set(db_role(Role::Guest)),
-                profile_id: Set(me.0),
-                server_id: Set(server.id),
-                created_at: Set(now),
-                updated_at: Set(now),
-                left_at: Set(None),
-            }
-            .insert(&domain.db)
-            .await;
-            // One statement, no transaction: if two tabs join at once, the unique (profile,
-            // server) index keeps one row and both succeed.
-            match inserted {
-                Ok(member) => publish_joined(domain, member, server.owner_id).await?,
-                Err(e) if super::is_unique_violation(&e) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-    }
-    Ok(ServerId(server.id))
+    let code = code.trim().to_owned();
+    domain
+        .write(move |txn, outbox| {
+            Box::pin(async move {
+                let server = by_invite(txn, &code).await?;
+                if super::bans::is_banned(txn, ServerId(server.id), me).await? {
+                    return Err(CommunityError::Banned);
+                }
+                let existing = member::Entity::find()
+                    .filter(member::Column::ServerId.eq(server.id))
+                    .filter(member::Column::ProfileId.eq(me.0))
+                    .one(txn)
+                    .await?;
+                let now = Utc::now();
+                let joined = match existing {
+                    Some(m) if m.left_at.is_none() => None,
+                    // Coming back: the same membership, as a guest again.
+                    Some(m) => {
+                        let mut active = m.into_active_model();
+                        active.left_at = Set(None);
+                        active.role = Set(db_role(Role::Guest));
+                        active.updated_at = Set(now);
+                        Some(active.update(txn).await?)
+                    }
+                    None => {
+                        // If another node adds the same membership at once, the unique
+                        // (profile, server) index keeps its row and this join has nothing to do.
+                        let attempt = txn.begin().await?;
+                        let inserted = member::ActiveModel {
+                            id: Set(Uuid::new_v4()),
+                            role: Set(db_role(Role::Guest)),
+                            profile_id: Set(me.0),
+                            server_id: Set(server.id),
+                            created_at: Set(now),
+                            updated_at: Set(now),
+                            left_at: Set(None),
+                        }
+                        .insert(&attempt)
+                        .await;
+                        match inserted {
+                            Ok(member) => {
+                                attempt.commit().await?;
+                                Some(member)
+                            }
+                            Err(e) if super::is_unique_violation(&e) => {
+                                attempt.rollback().await?;
+                                None
+                            }
+                            Err(e) => return Err(e.into()),
+                        }
+                    }
+                };
+                if let Some(member) = joined {
+                    outbox.publish(joined_event(txn, member, server.owner_id).await?);
+                }
+                Ok(ServerId(server.id))
+            })
+        })
+        .await
 }
 
 /// The server whose current invite code is `code`.
-async fn by_invite(domain: &Domain, code: &str) -> Result<server::Model, CommunityError> {
+async fn by_invite(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> Result<server::Model, CommunityError> {
     server::Entity::find()
         .filter(server::Column::InviteCode.eq(code.trim()))
-        .one(&domain.db)
+        .one(db)
         .await?
         .ok_or(CommunityError::NotFound)
 }
 
-async fn publish_joined(
-    domain: &Domain,
+/// `MemberJoined` for a membership just added or renewed.
+async fn joined_event(
+    db: &impl ConnectionTrait,
     member: member::Model,
     owner_id: Uuid,
-) -> Result<(), CommunityError> {
-    if let Some(p) = profile::Entity::find_by_id(member.profile_id)
-        .one(&domain.db)
+) -> Result<ServerEvent, CommunityError> {
+    let profile = profile::Entity::find_by_id(member.profile_id)
+        .one(db)
         .await?
-    {
-        let server_id = ServerId(member.server_id);
-        domain.hub.publish(&ServerEvent::MemberJoined {
-            server_id,
-            member: member_info(member, p, owner_id),
-        });
-    }
-    Ok(())
+        .ok_or(CommunityError::NotFound)?;
+    Ok(ServerEvent::MemberJoined {
+        server_id: ServerId(member.server_id),
+        member: member_info(member, profile, owner_id),
+    })
 }
 
 /// Leaves the server (anyone but the owner, who deletes it instead). Everyone following the
@@ -341,19 +369,22 @@ pub async fn leave(
     me: ProfileId,
     server_id: ServerId,
 ) -> Result<(), CommunityError> {
-    let _writer = domain.write_lock().await;
-    let txn = domain.db.begin().await?;
-    let access = membership(&txn, me, server_id).await?;
-    access.require(Action::LeaveServer)?;
-    let member_id = MemberId(access.member.id);
-    depart(&txn, access.member).await?;
-    txn.commit().await?;
-    domain.hub.publish(&ServerEvent::MemberLeft {
-        server_id,
-        member_id,
-        profile_id: me,
-    });
-    Ok(())
+    domain
+        .write(move |txn, outbox| {
+            Box::pin(async move {
+                let access = membership(txn, me, server_id).await?;
+                access.require(Action::LeaveServer)?;
+                let member_id = MemberId(access.member.id);
+                depart(txn, access.member).await?;
+                outbox.publish(ServerEvent::MemberLeft {
+                    server_id,
+                    member_id,
+                    profile_id: me,
+                });
+                Ok(())
+            })
+        })
+        .await
 }
 
 /// An unguessable invite code (UUID v4, 122 random bits).

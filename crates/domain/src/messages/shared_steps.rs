@@ -6,7 +6,6 @@ use shared::messages::{Message, MessageText};
 use shared::permissions::Action;
 use uuid::Uuid;
 
-use crate::Domain;
 use crate::communities::CommunityError;
 use crate::communities::access::Membership;
 
@@ -17,14 +16,14 @@ pub enum Change {
     Deleted,
 }
 
-/// Tells the thread's followers about a change (after the transaction committed).
-pub fn publish(domain: &Domain, thread: Thread, change: Change, message: &Message) {
+/// The live event telling the thread's followers about a change.
+pub fn event(thread: Thread, change: Change, message: &Message) -> ServerEvent {
     let message = message.clone();
-    domain.hub.publish(&match change {
+    match change {
         Change::Created => ServerEvent::MessageCreated { thread, message },
         Change::Updated => ServerEvent::MessageUpdated { thread, message },
         Change::Deleted => ServerEvent::MessageDeleted { thread, message },
-    });
+    }
 }
 
 /// An edit or a delete of a stored message.

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    FromQueryResult, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
 };
 use shared::ids::{MessageId, ProfileId};
 use shared::live::Thread;
@@ -16,7 +16,7 @@ use shared::permissions::Action;
 use uuid::Uuid;
 
 use super::rows::{Row, one, with_authors};
-use super::shared_steps::{Change, Revision, capped, page, publish};
+use super::shared_steps::{Change, Revision, capped, event, page};
 use super::{CHANGES_CAP, is_unique_violation};
 use crate::Domain;
 use crate::communities::CommunityError;
@@ -26,9 +26,9 @@ use crate::limits::Rule;
 use crate::uploads::{self, Usage};
 
 /// One message table and the kind of thread its rows belong to.
-pub(crate) trait ThreadTable {
+pub(crate) trait ThreadTable: Send + Sync + 'static {
     type Entity: EntityTrait<Model = Self::Model, ActiveModel = Self::Active, Column = Self::Column>;
-    type Model: Row + IntoActiveModel<Self::Active> + Send + Sync;
+    type Model: Row + IntoActiveModel<Self::Active> + FromQueryResult + Send + Sync;
     type Active: ActiveModelTrait<Entity = Self::Entity> + ActiveModelBehavior + Send;
     type Column: ColumnTrait;
     /// The thread's own table (channel or conversation), which keeps its `last_seq`.
@@ -51,11 +51,11 @@ pub(crate) trait ThreadTable {
     fn usage(access: &Membership, thread: Uuid, message: Uuid) -> Usage;
 
     /// The caller's membership, if they may read the thread; NotFound otherwise.
-    async fn access<C: ConnectionTrait>(
+    fn access<C: ConnectionTrait + Sync>(
         db: &C,
         me: ProfileId,
         thread: Uuid,
-    ) -> Result<Membership, CommunityError>;
+    ) -> impl Future<Output = Result<Membership, CommunityError>> + Send;
 
     /// Written by `row_shape!`: both tables name their columns alike but for the thread's.
     fn new_row(new: NewRow) -> Self::Active;
@@ -152,48 +152,69 @@ pub(crate) async fn send<T: ThreadTable>(
     nonce: Uuid,
 ) -> Result<Message, CommunityError> {
     domain.limits.check(Rule::Send, me)?;
-    let _writer = domain.write_lock().await;
-    let txn = domain.db.begin().await?;
-    let access = T::access(&txn, me, thread).await?;
-    access.require(Action::SendMessage)?;
-    if let Some(first) = by_nonce::<T>(&txn, access.member.id, nonce).await? {
-        return same_thread::<T>(first, thread, &domain.db).await;
-    }
-    let seq = next_seq::<T>(&txn, thread).await?;
-    let attached = file.clone();
-    let inserted = T::new_row(NewRow {
-        thread,
-        member: access.member.id,
-        seq,
-        text,
-        file,
-        nonce,
-        now: Utc::now(),
-    })
-    .insert(&txn)
-    .await;
-    match inserted {
-        Ok(row) => {
-            if let Some(key) = &attached {
-                let usage = T::usage(&access, thread, row.id());
-                uploads::claim(&txn, me, key, usage).await?;
-            }
-            txn.commit().await?;
-            let message = one(&domain.db, row).await?;
-            publish(domain, T::thread(thread), Change::Created, &message);
-            Ok(message)
-        }
-        // The same send racing itself: the unique (member, nonce) kept the first one.
-        Err(e) if is_unique_violation(&e) => {
-            drop(txn);
-            let first = by_nonce::<T>(&domain.db, access.member.id, nonce)
+    let sent = domain
+        .write(move |txn, outbox| {
+            Box::pin(async move {
+                let access = T::access(txn, me, thread).await?;
+                access.require(Action::SendMessage)?;
+                if let Some(first) = by_nonce::<T>(txn, access.member.id, nonce).await? {
+                    return Ok(same_thread::<T>(first, thread, txn).await?);
+                }
+                let seq = next_seq::<T>(txn, thread).await?;
+                let attached = file.clone();
+                let row = T::new_row(NewRow {
+                    thread,
+                    member: access.member.id,
+                    seq,
+                    text,
+                    file,
+                    nonce,
+                    now: Utc::now(),
+                })
+                .insert(txn)
+                .await
+                .map_err(|e| {
+                    if is_unique_violation(&e) {
+                        SendError::Clash(access.member.id)
+                    } else {
+                        e.into()
+                    }
+                })?;
+                if let Some(key) = &attached {
+                    let usage = T::usage(&access, thread, row.id());
+                    uploads::claim(txn, me, key, usage).await?;
+                }
+                let message = one(txn, row).await?;
+                outbox.publish(event(T::thread(thread), Change::Created, &message));
+                Ok(message)
+            })
+        })
+        .await;
+    match sent {
+        Ok(message) => Ok(message),
+        // The same send racing itself on another node: the unique (member, nonce) kept the first.
+        Err(SendError::Clash(member)) => {
+            let first = by_nonce::<T>(&domain.db, member, nonce)
                 .await?
                 .ok_or(CommunityError::Unexpected(anyhow::anyhow!(
                     "nonce clash without a row"
                 )))?;
             same_thread::<T>(first, thread, &domain.db).await
         }
-        Err(e) => Err(e.into()),
+        Err(SendError::Failed(e)) => Err(e),
+    }
+}
+
+/// Why a send's write failed: the nonce clashed with a send being committed elsewhere (its
+/// savepoint rolled back, so its sequence number is not used), or anything else.
+enum SendError {
+    Clash(Uuid),
+    Failed(CommunityError),
+}
+
+impl<E: Into<CommunityError>> From<E> for SendError {
+    fn from(e: E) -> Self {
+        SendError::Failed(e.into())
     }
 }
 
@@ -243,7 +264,7 @@ pub(crate) async fn changes_since<T: ThreadTable>(
     })
 }
 
-/// Edits or deletes in one transaction that takes the next sequence number, then publishes.
+/// Edits or deletes in one write that takes the next sequence number and publishes.
 pub(crate) async fn revise<T: ThreadTable>(
     domain: &Domain,
     me: ProfileId,
@@ -251,32 +272,33 @@ pub(crate) async fn revise<T: ThreadTable>(
     revision: Revision,
 ) -> Result<Message, CommunityError> {
     domain.limits.check(Rule::Edit, me)?;
-    let _writer = domain.write_lock().await;
-    let txn = domain.db.begin().await?;
-    let row = T::Entity::find()
-        .filter(T::ID.eq(message_id.0))
-        .one(&txn)
-        .await?
-        .ok_or(CommunityError::NotFound)?;
-    let thread = T::thread_of(&row);
-    let access = T::access(&txn, me, thread).await?;
-    let file = row.file();
-    let state = (row.member_id(), row.deleted(), file.is_some());
-    if !revision.check(&access, T::thread(thread), state)? {
-        txn.commit().await?;
-        return one(&domain.db, row).await;
-    }
-    let seq = next_seq::<T>(&txn, thread).await?;
-    let mut active = row.into_active_model();
-    T::revise_row(&mut active, &revision, seq, Utc::now());
-    let row = active.update(&txn).await?;
-    txn.commit().await?;
-    // A deleted message's file goes with it.
-    if let (Revision::Delete, Some(key)) = (&revision, file) {
-        uploads::remove(domain, [key]).await;
-    }
-    let message = one(&domain.db, row).await?;
-    publish(domain, T::thread(thread), revision.change(), &message);
+    let (message, removed) = domain
+        .write(move |txn, outbox| {
+            Box::pin(async move {
+                let row = T::Entity::find()
+                    .filter(T::ID.eq(message_id.0))
+                    .one(txn)
+                    .await?
+                    .ok_or(CommunityError::NotFound)?;
+                let thread = T::thread_of(&row);
+                let access = T::access(txn, me, thread).await?;
+                let file = row.file();
+                let state = (row.member_id(), row.deleted(), file.is_some());
+                if !revision.check(&access, T::thread(thread), state)? {
+                    return Ok((one(txn, row).await?, None));
+                }
+                let seq = next_seq::<T>(txn, thread).await?;
+                let mut active = row.into_active_model();
+                T::revise_row(&mut active, &revision, seq, Utc::now());
+                let message = one(txn, active.update(txn).await?).await?;
+                outbox.publish(event(T::thread(thread), revision.change(), &message));
+                // A deleted message's file goes with it.
+                let removed = matches!(revision, Revision::Delete).then_some(file).flatten();
+                Ok::<_, CommunityError>((message, removed))
+            })
+        })
+        .await?;
+    uploads::remove(domain, removed).await;
     Ok(message)
 }
 
