@@ -7,9 +7,7 @@ mod token;
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
 use entity::{account, profile, session};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, QueryFilter, Set, SqlErr,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, QueryFilter, Set, SqlErr};
 use shared::AppError;
 use shared::account::{CurrentUser, DisplayName, Email, Password};
 use shared::ids::ProfileId;

@@ -19,14 +19,12 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         // readers, and in WAL mode they never wait for it. A commit is synced to the WAL before
         // it is acknowledged (`FULL`), so an acknowledged write survives a power cut; a batch
         // pays for one sync. Another process writing the same file is waited for, not refused.
-        options
-            .max_connections(8)
-            .map_sqlx_sqlite_opts(|sqlite| {
-                sqlite
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Full)
-                    .busy_timeout(Duration::from_secs(5))
-            });
+        options.max_connections(8).map_sqlx_sqlite_opts(|sqlite| {
+            sqlite
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(5))
+        });
     }
     Database::connect(options)
         .await

@@ -19,8 +19,8 @@ mod writer_tests;
 
 use std::sync::Arc;
 
-pub use sea_orm::DatabaseConnection;
 use futures_util::future::BoxFuture;
+pub use sea_orm::DatabaseConnection;
 use sea_orm::{DatabaseTransaction, DbErr};
 
 use files::FileStore;

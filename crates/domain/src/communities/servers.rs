@@ -335,10 +335,7 @@ pub async fn join_by_invite(
 }
 
 /// The server whose current invite code is `code`.
-async fn by_invite(
-    db: &impl ConnectionTrait,
-    code: &str,
-) -> Result<server::Model, CommunityError> {
+async fn by_invite(db: &impl ConnectionTrait, code: &str) -> Result<server::Model, CommunityError> {
     server::Entity::find()
         .filter(server::Column::InviteCode.eq(code.trim()))
         .one(db)

@@ -194,11 +194,9 @@ pub(crate) async fn send<T: ThreadTable>(
         Ok(message) => Ok(message),
         // The same send racing itself on another node: the unique (member, nonce) kept the first.
         Err(SendError::Clash(member)) => {
-            let first = by_nonce::<T>(&domain.db, member, nonce)
-                .await?
-                .ok_or(CommunityError::Unexpected(anyhow::anyhow!(
-                    "nonce clash without a row"
-                )))?;
+            let first = by_nonce::<T>(&domain.db, member, nonce).await?.ok_or(
+                CommunityError::Unexpected(anyhow::anyhow!("nonce clash without a row")),
+            )?;
             same_thread::<T>(first, thread, &domain.db).await
         }
         Err(SendError::Failed(e)) => Err(e),
@@ -293,7 +291,9 @@ pub(crate) async fn revise<T: ThreadTable>(
                 let message = one(txn, active.update(txn).await?).await?;
                 outbox.publish(event(T::thread(thread), revision.change(), &message));
                 // A deleted message's file goes with it.
-                let removed = matches!(revision, Revision::Delete).then_some(file).flatten();
+                let removed = matches!(revision, Revision::Delete)
+                    .then_some(file)
+                    .flatten();
                 Ok::<_, CommunityError>((message, removed))
             })
         })

@@ -8,6 +8,7 @@ mod cli;
 mod communities;
 mod cross_site;
 mod direct_messages;
+mod durability;
 mod file_access;
 mod files;
 mod headers;
