@@ -8,6 +8,7 @@ mod m20261125_000003_messages;
 mod m20261125_000004_member_departures;
 mod m20261127_000001_bans;
 mod m20261127_000002_uploads;
+mod m20261127_000003_default_avatars;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_member_departures::Migration),
             Box::new(m20261127_000001_bans::Migration),
             Box::new(m20261127_000002_uploads::Migration),
+            Box::new(m20261127_000003_default_avatars::Migration),
         ]
     }
 }

@@ -1,6 +1,6 @@
 //! Built-in accounts: sign up, sign in, sign out, and resolving a session to its person.
 
-mod avatar;
+pub mod avatar;
 mod password;
 mod token;
 
@@ -97,7 +97,7 @@ pub async fn sign_up(
                     id: Set(profile_id),
                     name: Set(input.name.as_str().to_owned()),
                     email: Set(input.email.as_str().to_owned()),
-                    image_url: Set(Some(avatar::data_url(input.name.as_str(), profile_id))),
+                    image_url: Set(None),
                     created_at: Set(now),
                     updated_at: Set(now),
                 }
@@ -295,9 +295,9 @@ async fn end_session(
 fn to_current_user(p: profile::Model) -> CurrentUser {
     CurrentUser {
         id: ProfileId(p.id),
+        image_url: Some(avatar::image_url(&p)),
         name: p.name,
         email: p.email,
-        image_url: p.image_url,
     }
 }
 

@@ -4,13 +4,13 @@
 pub mod redis_hub;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use shared::live::{ServerEvent, Topic};
 use tokio::sync::broadcast;
 
-/// One serialized event, shared by every follower.
-pub type Frame = Arc<str>;
+/// One serialized event (JSON text), shared by every follower: a clone shares the bytes.
+pub type Frame = bytes::Bytes;
 
 /// Publishing and following topics. The in-process hub serves one node; the Redis hub shares
 /// events between nodes and delivers through a local hub on each.
@@ -126,12 +126,12 @@ impl Hub for LocalHub {
 
 /// The wire form of an event.
 pub fn serialize(event: &ServerEvent) -> Frame {
-    match serde_json::to_string(event) {
-        Ok(json) => Arc::from(json),
+    match serde_json::to_vec(event) {
+        Ok(json) => Frame::from(json),
         // A derive(Serialize) of plain data cannot fail; say so loudly if it ever does.
         Err(e) => {
             tracing::error!(error = %e, "event serialization failed");
-            Arc::from(r#"{"type":"Error","data":{"message":"event lost"}}"#)
+            Frame::from_static(br#"{"type":"Error","data":{"message":"event lost"}}"#)
         }
     }
 }
@@ -151,8 +151,8 @@ mod tests {
         let mut other = hub.follow(Topic::Channel(ChannelId(Uuid::new_v4())));
         hub.publish(&ServerEvent::ServerDeleted { server_id });
         let (fa, fb) = (a.recv().await.unwrap(), b.recv().await.unwrap());
-        assert!(Arc::ptr_eq(&fa, &fb), "serialized once, shared");
-        assert!(fa.contains("ServerDeleted"));
+        assert_eq!(fa.as_ptr(), fb.as_ptr(), "serialized once, shared");
+        assert!(std::str::from_utf8(&fa).unwrap().contains("ServerDeleted"));
         assert!(other.try_recv().is_err());
     }
 

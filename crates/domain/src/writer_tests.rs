@@ -124,6 +124,7 @@ async fn waiting_writes_share_one_batch_and_a_bad_one_fails_alone() {
     // Events of the committed writes only, in commit order.
     for n in [1, 3] {
         let frame = events.recv().await.unwrap();
+        let frame = std::str::from_utf8(&frame).unwrap();
         assert!(frame.contains(&channel(n).0.to_string()), "{frame}");
     }
     assert!(events.try_recv().is_err());

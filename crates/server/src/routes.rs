@@ -1,5 +1,6 @@
 //! The router: health, pages with their server functions, static files.
 
+mod avatars;
 mod files;
 mod health;
 
@@ -115,6 +116,7 @@ pub fn router(
         .route_service("/favicon.svg", ServeFile::new(site.join("favicon.svg")))
         .route("/healthz", get(health::healthz))
         .route("/files/{key}", get(files::serve))
+        .route("/avatars/{file}", get(avatars::serve))
         .route("/ws", get(ws::upgrade))
         .merge(app)
         .layer(middleware::from_fn(request_limits::limit_body))

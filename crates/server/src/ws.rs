@@ -117,7 +117,10 @@ async fn serve(socket: WebSocket, domain: Domain, identity: Identity, stop: Canc
     let (sink, stream) = socket.split();
     let sink = sink.with(|out: Outbound| async move {
         Ok::<_, axum::Error>(match out {
-            Outbound::Text(frame) => Message::Text(Utf8Bytes::from(frame.as_ref())),
+            // The hub's bytes themselves, shared by every follower (checked, not copied).
+            Outbound::Text(frame) => {
+                Message::Text(Utf8Bytes::try_from(frame).map_err(axum::Error::new)?)
+            }
             Outbound::Ping => Message::Ping(Default::default()),
             Outbound::Close { code, reason } => Message::Close(Some(CloseFrame {
                 code,

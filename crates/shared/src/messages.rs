@@ -49,21 +49,31 @@ pub struct Author {
     pub role: Role,
 }
 
-/// One message, at the state its `seq` describes.
+/// One message, at the state its `seq` describes. Fields at their usual value (no file, not
+/// deleted, not edited) are left out of the wire form: every live event and history row is
+/// one of these.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {
     pub id: MessageId,
     /// The sequence number of the latest create, edit or delete of this message.
     pub seq: i64,
     pub content: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_url: Option<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
     pub deleted: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
     pub edited: bool,
     pub created_at: DateTime<Utc>,
     pub author: Author,
     /// The key the sender's client chose for this send: it lets that client replace the row it
     /// showed as pending, whichever arrives first (the live event or the answer).
     pub nonce: Uuid,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// A direct conversation, as one of its two members sees it.
@@ -121,5 +131,39 @@ mod tests {
         assert_eq!(page_size(Some(0)), 1);
         assert_eq!(page_size(Some(500)), 100);
         assert_eq!(page_size(Some(50)), 50);
+    }
+
+    #[test]
+    fn usual_fields_are_left_out_of_the_wire_form_and_come_back() {
+        let plain = Message {
+            id: MessageId(Uuid::now_v7()),
+            seq: 7,
+            content: "hello".into(),
+            file_url: None,
+            deleted: false,
+            edited: false,
+            created_at: Utc::now(),
+            author: Author {
+                member_id: MemberId(Uuid::new_v4()),
+                profile_id: ProfileId(Uuid::new_v4()),
+                name: "Ada".into(),
+                image_url: Some("/avatars/x.svg?v=1".into()),
+                role: Role::Guest,
+            },
+            nonce: Uuid::new_v4(),
+        };
+        let json = serde_json::to_string(&plain).unwrap();
+        for absent in ["file_url", "deleted", "edited"] {
+            assert!(!json.contains(absent), "{json}");
+        }
+        assert_eq!(serde_json::from_str::<Message>(&json).unwrap(), plain);
+        let revised = Message {
+            file_url: Some("/files/a.png".into()),
+            deleted: true,
+            edited: true,
+            ..plain
+        };
+        let json = serde_json::to_string(&revised).unwrap();
+        assert_eq!(serde_json::from_str::<Message>(&json).unwrap(), revised);
     }
 }

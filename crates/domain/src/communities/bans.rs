@@ -13,6 +13,7 @@ use shared::permissions::Action;
 use super::CommunityError;
 use super::access::membership;
 use crate::Domain;
+use crate::accounts::avatar::image_url;
 
 /// The server's bans, newest first (ADMIN).
 pub async fn list(
@@ -35,8 +36,8 @@ pub async fn list(
             let p = p?;
             Some(BanInfo {
                 profile_id: ProfileId(p.id),
+                image_url: Some(image_url(&p)),
                 name: p.name,
-                image_url: p.image_url,
                 banned_at: b.created_at,
             })
         })

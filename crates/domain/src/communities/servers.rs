@@ -20,6 +20,7 @@ use super::access::{db_role, membership, role};
 use super::channels::kind;
 use super::members::depart;
 use crate::Domain;
+use crate::accounts::avatar::image_url;
 use crate::files::FileKey;
 use crate::limits::Rule;
 use crate::uploads::{self, Usage};
@@ -401,8 +402,8 @@ pub(super) fn member_info(m: member::Model, p: profile::Model, owner_id: Uuid) -
     MemberInfo {
         id: MemberId(m.id),
         profile_id: ProfileId(p.id),
+        image_url: Some(image_url(&p)),
         name: p.name,
-        image_url: p.image_url,
         role: role(m.role),
         is_owner: p.id == owner_id,
     }

@@ -21,7 +21,7 @@ const OUTBOX: usize = 4096;
 pub struct RedisHub {
     local: Arc<LocalHub>,
     node: Uuid,
-    outbox: mpsc::Sender<String>,
+    outbox: mpsc::Sender<Vec<u8>>,
 }
 
 impl RedisHub {
@@ -61,19 +61,25 @@ impl Hub for RedisHub {
 }
 
 /// `node \n topic-json \n frame`: JSON never contains a raw newline, so this splits cleanly.
-fn encode(node: Uuid, topic: Topic, frame: &str) -> Option<String> {
+fn encode(node: Uuid, topic: Topic, frame: &[u8]) -> Option<Vec<u8>> {
     let topic = serde_json::to_string(&topic).ok()?;
-    Some(format!("{node}\n{topic}\n{frame}"))
+    let mut envelope = format!("{node}\n{topic}\n").into_bytes();
+    envelope.extend_from_slice(frame);
+    Some(envelope)
 }
 
 fn decode(envelope: &str) -> Option<(Uuid, Topic, Frame)> {
     let mut parts = envelope.splitn(3, '\n');
     let node = Uuid::parse_str(parts.next()?).ok()?;
     let topic = serde_json::from_str(parts.next()?).ok()?;
-    Some((node, topic, Arc::from(parts.next()?)))
+    Some((
+        node,
+        topic,
+        Frame::copy_from_slice(parts.next()?.as_bytes()),
+    ))
 }
 
-async fn publish_loop(client: redis::Client, mut pending: mpsc::Receiver<String>) {
+async fn publish_loop(client: redis::Client, mut pending: mpsc::Receiver<Vec<u8>>) {
     let mut backoff = Backoff::default();
     let mut conn = None;
     while let Some(message) = pending.recv().await {
@@ -170,9 +176,9 @@ mod tests {
         let node = Uuid::new_v4();
         let topic = Topic::Server(ServerId(Uuid::new_v4()));
         let frame = r#"{"type":"Pong"}"#;
-        let envelope = encode(node, topic, frame).unwrap();
-        let (n, t, f) = decode(&envelope).unwrap();
-        assert_eq!((n, t, f.as_ref()), (node, topic, frame));
+        let envelope = encode(node, topic, frame.as_bytes()).unwrap();
+        let (n, t, f) = decode(std::str::from_utf8(&envelope).unwrap()).unwrap();
+        assert_eq!((n, t, f.as_ref()), (node, topic, frame.as_bytes()));
         assert!(decode("garbage").is_none());
         assert!(decode(&format!("{node}\nnot-json\n{{}}")).is_none());
     }

@@ -8,6 +8,7 @@ use shared::ids::{MemberId, ProfileId};
 use shared::messages::Author;
 use uuid::Uuid;
 
+use crate::accounts::avatar::image_url;
 use crate::communities::CommunityError;
 use crate::communities::access::role;
 
@@ -35,8 +36,8 @@ pub async fn load(
                 Author {
                     member_id: MemberId(m.id),
                     profile_id: ProfileId(p.id),
+                    image_url: Some(image_url(&p)),
                     name: p.name,
-                    image_url: p.image_url,
                     role: role(m.role),
                 },
             ))

@@ -138,12 +138,12 @@ impl Follows {
     }
 
     /// Whether this frame of `topic` ends access to its server for this person.
-    fn removes_me(&self, topic: Topic, frame: &str) -> Option<ServerId> {
+    fn removes_me(&self, topic: Topic, frame: &[u8]) -> Option<ServerId> {
         let Topic::Server(_) = topic else {
             return None;
         };
         // Only server-topic frames are parsed, and those are rare (membership changes).
-        let event: ServerEvent = serde_json::from_str(frame).ok()?;
+        let event: ServerEvent = serde_json::from_slice(frame).ok()?;
         match event.removed_profile()? {
             (server_id, Some(profile)) if profile == self.me => Some(server_id),
             (server_id, None) => Some(server_id),
@@ -284,9 +284,9 @@ impl<S: Sink<Outbound> + Unpin> Out<S> {
 }
 
 /// Whether an account-topic frame ends the session `session`.
-fn ends_session(frame: &str, session: &str) -> bool {
+fn ends_session(frame: &[u8], session: &str) -> bool {
     matches!(
-        serde_json::from_str::<ServerEvent>(frame),
+        serde_json::from_slice::<ServerEvent>(frame),
         Ok(ServerEvent::SessionEnded { session: ended, .. }) if ended == session
     )
 }

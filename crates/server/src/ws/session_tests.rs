@@ -162,7 +162,7 @@ impl Harness {
 
     async fn next_event(&mut self) -> ServerEvent {
         match self.next().await {
-            Outbound::Text(frame) => serde_json::from_str(&frame).unwrap(),
+            Outbound::Text(frame) => serde_json::from_slice(&frame).unwrap(),
             other => panic!("expected an event, got {other:?}"),
         }
     }

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 mod accounts;
+mod avatars;
 mod bans;
 mod cli;
 mod communities;
