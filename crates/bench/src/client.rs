@@ -1,0 +1,112 @@
+//! Talking to a server the way the browser does: server functions as form posts with the site's
+//! `Origin`, and the live feed as a WebSocket that subscribes to a topic.
+
+use anyhow::{Context, bail};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use shared::live::Topic;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+#[derive(Clone)]
+pub struct Api {
+    http: reqwest::Client,
+    pub base: String,
+}
+
+impl Api {
+    pub fn new(base: &str) -> anyhow::Result<Self> {
+        Ok(Self {
+            http: reqwest::Client::builder()
+                .pool_max_idle_per_host(64)
+                .build()?,
+            base: base.to_owned(),
+        })
+    }
+
+    /// Signs up a new person; their session cookie (`name=value`).
+    pub async fn sign_up(&self, name: &str, email: &str) -> anyhow::Result<String> {
+        let response = self
+            .post(
+                "",
+                "sign_up",
+                &[("name", name), ("email", email), ("password", "benchmark password")],
+            )
+            .await?;
+        if !response.status().is_success() {
+            bail!("sign-up failed: {}", response.status());
+        }
+        let cookie = response
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .context("sign-up set no cookie")?;
+        Ok(cookie.to_owned())
+    }
+
+    /// A server function's JSON answer; anything but 200 is an error.
+    pub async fn call(
+        &self,
+        cookie: &str,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> anyhow::Result<Value> {
+        let response = self.post(cookie, endpoint, form).await?;
+        let status = response.status();
+        let body = response.text().await?;
+        if !status.is_success() {
+            bail!("{endpoint}: {status}: {body}");
+        }
+        Ok(serde_json::from_str(&body)?)
+    }
+
+    pub async fn post(
+        &self,
+        cookie: &str,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Result<reqwest::Response> {
+        self.http
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("origin", &self.base)
+            .header("cookie", cookie)
+            .form(form)
+            .send()
+            .await
+    }
+
+    pub async fn get(&self, cookie: &str, path: &str) -> reqwest::Result<reqwest::Response> {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", cookie)
+            .send()
+            .await
+    }
+
+    /// A socket following `topic`, once the server has said it is subscribed.
+    pub async fn follow(&self, cookie: &str, topic: Topic) -> anyhow::Result<Socket> {
+        let mut request = format!("{}/ws", self.base.replace("http://", "ws://"))
+            .into_client_request()?;
+        request.headers_mut().insert("origin", self.base.parse()?);
+        if !cookie.is_empty() {
+            request.headers_mut().insert("cookie", cookie.parse()?);
+        }
+        let (mut socket, _) = tokio_tungstenite::connect_async(request).await?;
+        let subscribe = json!({"type": "Subscribe", "data": {"topic": topic}});
+        socket
+            .send(Message::Text(subscribe.to_string().into()))
+            .await?;
+        loop {
+            match socket.next().await.context("the socket closed")?? {
+                Message::Text(text) if text.contains("\"Subscribed\"") => return Ok(socket),
+                Message::Text(text) => bail!("subscribe refused: {text}"),
+                _ => continue,
+            }
+        }
+    }
+}
