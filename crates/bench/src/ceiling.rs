@@ -7,12 +7,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{Form, State};
 use axum::response::{IntoResponse, Json};
 use axum::routing::{get, post};
-use axum::Router;
+use axum::serve::ListenerExt;
 use chrono::Utc;
 use futures_util::{SinkExt, StreamExt};
 use shared::ids::{ChannelId, MemberId, MessageId, ProfileId};
@@ -40,14 +41,19 @@ pub async fn serve(bind: SocketAddr) -> anyhow::Result<()> {
         .route("/api/send_message", post(send))
         .route("/ws", get(upgrade))
         .with_state(state);
-    let listener = tokio::net::TcpListener::bind(bind).await?;
+    let listener = tokio::net::TcpListener::bind(bind).await?.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, app).await?;
     Ok(())
 }
 
 /// Stamps the next number on the message and broadcasts it, serialized once, as ChatterHub's
 /// own `MessageCreated` event (the same shape and size on the wire).
-async fn send(State(bare): State<Bare>, Form(form): Form<HashMap<String, String>>) -> impl IntoResponse {
+async fn send(
+    State(bare): State<Bare>,
+    Form(form): Form<HashMap<String, String>>,
+) -> impl IntoResponse {
     let message = ChatMessage {
         id: MessageId(Uuid::now_v7()),
         seq: bare.seq.fetch_add(1, Ordering::Relaxed) + 1,
@@ -76,34 +82,42 @@ async fn send(State(bare): State<Bare>, Form(form): Form<HashMap<String, String>
 }
 
 async fn upgrade(State(bare): State<Bare>, ws: WebSocketUpgrade) -> impl IntoResponse {
-    ws.on_upgrade(move |socket| relay(socket, bare.events.subscribe()))
+    // A small read buffer, as ChatterHub's (tungstenite zero-fills it on every read attempt).
+    ws.read_buffer_size(512)
+        .on_upgrade(move |socket| relay(socket, bare.events.subscribe()))
 }
 
-/// Answers the subscribe, then forwards every broadcast frame until either side stops.
+/// Answers the subscribe, then forwards every broadcast frame until either side stops. The
+/// client's frames are read in a task of their own, as ChatterHub's are.
 async fn relay(socket: WebSocket, mut events: broadcast::Receiver<Bytes>) {
     let (mut sink, mut stream) = socket.split();
+    let (asked, mut asks) = tokio::sync::mpsc::channel::<()>(4);
+    let reader = tokio::spawn(async move {
+        while let Some(Ok(message)) = stream.next().await {
+            if matches!(message, Message::Text(_)) && asked.send(()).await.is_err() {
+                break;
+            }
+        }
+    });
     loop {
         tokio::select! {
-            incoming = stream.next() => match incoming {
-                Some(Ok(Message::Text(_))) => {
-                    let reply = Utf8Bytes::from_static(r#"{"type":"Subscribed","data":{}}"#);
-                    if sink.send(Message::Text(reply)).await.is_err() {
-                        return;
-                    }
+            ask = asks.recv() => {
+                let reply = Utf8Bytes::from_static(r#"{"type":"Subscribed","data":{}}"#);
+                if ask.is_none() || sink.send(Message::Text(reply)).await.is_err() {
+                    break;
                 }
-                Some(Ok(_)) => {}
-                _ => return,
-            },
+            }
             frame = events.recv() => match frame {
                 Ok(frame) => {
                     let Ok(text) = Utf8Bytes::try_from(frame) else { continue };
                     if sink.send(Message::Text(text)).await.is_err() {
-                        return;
+                        break;
                     }
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => {}
-                Err(broadcast::error::RecvError::Closed) => return,
+                Err(broadcast::error::RecvError::Closed) => break,
             },
         }
     }
+    reader.abort();
 }

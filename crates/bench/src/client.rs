@@ -34,7 +34,11 @@ impl Api {
             .post(
                 "",
                 "sign_up",
-                &[("name", name), ("email", email), ("password", "benchmark password")],
+                &[
+                    ("name", name),
+                    ("email", email),
+                    ("password", "benchmark password"),
+                ],
             )
             .await?;
         if !response.status().is_success() {
@@ -90,8 +94,8 @@ impl Api {
 
     /// A socket following `topic`, once the server has said it is subscribed.
     pub async fn follow(&self, cookie: &str, topic: Topic) -> anyhow::Result<Socket> {
-        let mut request = format!("{}/ws", self.base.replace("http://", "ws://"))
-            .into_client_request()?;
+        let mut request =
+            format!("{}/ws", self.base.replace("http://", "ws://")).into_client_request()?;
         request.headers_mut().insert("origin", self.base.parse()?);
         if !cookie.is_empty() {
             request.headers_mut().insert("cookie", cookie.parse()?);

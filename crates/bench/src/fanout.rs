@@ -7,18 +7,17 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use futures_util::StreamExt;
 use futures_util::future::join_all;
 use hdrhistogram::Histogram;
 use memchr::memmem;
 use shared::live::Topic;
 use tokio::time::{Instant, sleep_until, timeout_at};
-use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
 
 use crate::process::Process;
 use crate::room::Room;
 use crate::stats::{Latency, new_histogram};
+use crate::wire::Listener;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Load {
@@ -78,7 +77,15 @@ pub async fn run(server: &Process, room: &Room, load: Load) -> anyhow::Result<Ou
 
     let listeners: Vec<_> = sockets
         .into_iter()
-        .map(|socket| tokio::spawn(listen(socket, start, window, window.1 + DRAIN, receive.clone())))
+        .map(|socket| {
+            tokio::spawn(listen(
+                socket,
+                start,
+                window,
+                window.1 + DRAIN,
+                receive.clone(),
+            ))
+        })
         .collect();
     let senders: Vec<_> = room
         .senders
@@ -103,10 +110,12 @@ pub async fn run(server: &Process, room: &Room, load: Load) -> anyhow::Result<Ou
         })
         .collect();
 
+    let spinner = tokio::spawn(keep_awake(window.1 + DRAIN));
     sleep_until(window.0).await;
     let before = server.usage()?;
     sleep_until(window.1).await;
     let after = server.usage()?;
+    spinner.await?;
     for s in join_all(senders).await {
         s?;
     }
@@ -133,18 +142,27 @@ pub async fn run(server: &Process, room: &Room, load: Load) -> anyhow::Result<Ou
     })
 }
 
+/// Keeps the driver's thread from sleeping until `until`: it has a core of its own, and a
+/// driver that sleeps between frames makes the server pay for waking it on every frame.
+async fn keep_awake(until: Instant) {
+    while Instant::now() < until {
+        tokio::task::yield_now().await;
+    }
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Opens the sockets, 64 at a time, all following the room's channel.
-async fn connect_all(room: &Room, n: usize) -> anyhow::Result<Vec<crate::client::Socket>> {
+/// Opens `n` sockets, 64 at a time, all following the room's channel.
+pub async fn connect_all(room: &Room, n: usize) -> anyhow::Result<Vec<Listener>> {
     let topic = Topic::Channel(room.channel);
     let mut sockets = Vec::with_capacity(n);
     let mut remaining = n;
     while remaining > 0 {
         let batch = remaining.min(64);
-        let opened = join_all((0..batch).map(|_| room.api.follow(&room.owner, topic))).await;
+        let opened =
+            join_all((0..batch).map(|_| Listener::open(&room.api.base, &room.owner, topic))).await;
         for s in opened {
             sockets.push(s?);
         }
@@ -227,7 +245,7 @@ struct Heard {
 
 /// Reads one socket until `until`, timing every message due inside `window`.
 async fn listen(
-    mut socket: crate::client::Socket,
+    mut socket: Listener,
     start: Instant,
     window: (Instant, Instant),
     until: Instant,
@@ -238,12 +256,9 @@ async fn listen(
         misordered: 0,
     };
     let mut last_seq = 0;
-    while let Ok(Some(Ok(message))) = timeout_at(until, socket.next()).await {
-        let Message::Text(text) = message else {
-            continue;
-        };
-        let Some((seq, due)) = parse_created(text.as_bytes()) else {
-            continue;
+    let mut on_text = |text: &[u8]| {
+        let Some((seq, due)) = parse_created(text) else {
+            return;
         };
         if seq <= last_seq {
             heard.misordered += 1;
@@ -254,7 +269,8 @@ async fn listen(
             heard.in_window += 1;
             record(&latencies, due.elapsed());
         }
-    }
+    };
+    while let Ok(Ok(true)) = timeout_at(until, socket.read_some(&mut on_text)).await {}
     heard
 }
 
@@ -273,8 +289,14 @@ fn parse_created(frame: &[u8]) -> Option<(i64, Duration)> {
 
 fn number_after(frame: &[u8], key: &[u8]) -> Option<u64> {
     let at = memmem::find(frame, key)? + key.len();
-    let digits = frame[at..].iter().take_while(|b| b.is_ascii_digit()).count();
-    std::str::from_utf8(&frame[at..at + digits]).ok()?.parse().ok()
+    let digits = frame[at..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    std::str::from_utf8(&frame[at..at + digits])
+        .ok()?
+        .parse()
+        .ok()
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod process;
 mod room;
 mod stats;
 mod targets;
+mod wire;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -23,7 +24,10 @@ use crate::room::Room;
 use crate::targets::{ChatterHub, Engine, start_ceiling};
 
 #[derive(Parser)]
-#[command(name = "chatterhub-bench", about = "Benchmarks ChatterHub over loopback")]
+#[command(
+    name = "chatterhub-bench",
+    about = "Benchmarks ChatterHub over loopback"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -133,9 +137,8 @@ fn engine(server: &Server, postgres: bool) -> anyhow::Result<Engine> {
     if !postgres {
         return Ok(Engine::Sqlite);
     }
-    let admin_url = server
-        .postgres_url
-        .clone()
-        .ok_or_else(|| anyhow::anyhow!("--postgres needs --postgres-url (or BENCH_POSTGRES_URL)"))?;
+    let admin_url = server.postgres_url.clone().ok_or_else(|| {
+        anyhow::anyhow!("--postgres needs --postgres-url (or BENCH_POSTGRES_URL)")
+    })?;
     Ok(Engine::Postgres { admin_url })
 }

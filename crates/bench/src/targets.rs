@@ -44,7 +44,9 @@ impl ChatterHub {
     /// Starts the server on a brand-new database of `engine`. The limits meant for people are
     /// lifted (every simulated person comes from 127.0.0.1 and sends far faster than one).
     pub async fn start(&self, engine: &Engine) -> anyhow::Result<Running> {
-        let data = tempfile::Builder::new().prefix("chatterhub-bench-").tempdir_in(bench_dir()?)?;
+        let data = tempfile::Builder::new()
+            .prefix("chatterhub-bench-")
+            .tempdir_in(bench_dir()?)?;
         let database_url = match engine {
             Engine::Sqlite => format!("sqlite://{}/chatterhub.db?mode=rwc", data.path().display()),
             Engine::Postgres { admin_url } => fresh_postgres(admin_url).await?,
@@ -86,7 +88,12 @@ impl ChatterHub {
 /// Starts the ceiling server (this binary's `ceiling-server`).
 pub async fn start_ceiling(pin: bool) -> anyhow::Result<Process> {
     let me = std::env::current_exe()?;
-    Process::start(&me.display().to_string(), &["ceiling-server".to_owned()], pin).await
+    Process::start(
+        &me.display().to_string(),
+        &["ceiling-server".to_owned()],
+        pin,
+    )
+    .await
 }
 
 /// Databases and data folders go under ./data/bench (the disk ChatterHub's data lives on by

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use axum::Router;
+use axum::serve::ListenerExt;
 use domain::files::FileStore;
 use domain::hub::redis_hub::RedisHub;
 use domain::hub::{Hub, LocalHub};
@@ -82,8 +83,15 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let connections = self.connections.clone();
         let shutdown = self.shutdown;
+        // Live frames are small and must go out at once: without TCP_NODELAY, Nagle's algorithm
+        // holds a frame until the previous one is acknowledged (up to a delayed-ACK's 40 ms).
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::warn!(error = %e, "cannot set TCP_NODELAY");
+            }
+        });
         let served = axum::serve(
-            self.listener,
+            listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )

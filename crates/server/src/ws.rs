@@ -17,9 +17,10 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use domain::Domain;
 use domain::hub::Frame;
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{SinkExt, Stream, StreamExt};
 use shared::ids::{ProfileId, ServerId};
 use shared::live::Topic;
+use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
@@ -28,6 +29,11 @@ use session::{Allowance, Gate, Identity, Inbound, Outbound, Timing};
 
 /// The largest frame a client may send: commands are tiny.
 const MAX_INBOUND_BYTES: usize = 16 * 1024;
+/// The read buffer of a socket. Every read attempt zero-fills it (tungstenite), and a socket is
+/// polled for reading each time an event wakes it: the 128 KiB default made every delivered
+/// frame cost a 128 KiB memset, and every socket hold that much. Commands are tiny; a larger
+/// frame (up to `MAX_INBOUND_BYTES`) grows the buffer as it arrives.
+const READ_BUFFER_BYTES: usize = 512;
 
 /// Live connections, so shutdown can close each with a close frame, and how many each account
 /// has open.
@@ -99,7 +105,7 @@ pub async fn upgrade(
         session: session.id,
     };
     // Small buffers: most connections are idle, and there may be many.
-    ws.read_buffer_size(4 * 1024)
+    ws.read_buffer_size(READ_BUFFER_BYTES)
         .write_buffer_size(8 * 1024)
         .max_write_buffer_size(256 * 1024)
         .max_message_size(MAX_INBOUND_BYTES)
@@ -135,6 +141,7 @@ async fn serve(socket: WebSocket, domain: Domain, identity: Identity, stop: Canc
         Ok(Message::Close(_)) => Inbound::Close,
         Err(e) => Inbound::Broken(e.to_string()),
     });
+    let (inbound, reader) = read_apart(stream);
     let allowance = Allowance {
         commands: domain.limits.socket_commands(),
         max_follows: domain.limits.settings().subscriptions_per_socket,
@@ -147,11 +154,32 @@ async fn serve(socket: WebSocket, domain: Domain, identity: Identity, stop: Canc
         gate,
         identity,
         Box::pin(sink),
-        stream,
+        inbound,
         (Timing::default(), allowance),
         stop.cancelled_owned(),
     )
     .await;
+    reader.abort();
+}
+
+/// Reads the client's frames in a task of their own and hands them over a small channel.
+/// The session is woken by every event it forwards, and polling the socket for reading each
+/// time would cost as much as the send (tungstenite zero-fills its read buffer on every
+/// attempt); a channel's receiver costs nothing to poll. The channel is small, so a client that
+/// floods commands is read no faster than the session answers them.
+fn read_apart(
+    mut stream: impl Stream<Item = Inbound> + Unpin + Send + 'static,
+) -> (ReceiverStream<Inbound>, tokio::task::JoinHandle<()>) {
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let reader = tokio::spawn(async move {
+        while let Some(inbound) = stream.next().await {
+            let last = matches!(inbound, Inbound::Close | Inbound::Broken(_));
+            if tx.send(inbound).await.is_err() || last {
+                break;
+            }
+        }
+    });
+    (ReceiverStream::new(rx), reader)
 }
 
 struct DomainGate {
