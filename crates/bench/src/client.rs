@@ -1,16 +1,8 @@
 //! Talking to a server the way the browser does: server functions as form posts with the site's
-//! `Origin`, and the live feed as a WebSocket that subscribes to a topic.
+//! `Origin`, and pages as plain GETs. (The live feed's sockets are `wire`.)
 
 use anyhow::{Context, bail};
-use futures_util::{SinkExt, StreamExt};
-use serde_json::{Value, json};
-use shared::live::Topic;
-use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
-
-pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+use serde_json::Value;
 
 #[derive(Clone)]
 pub struct Api {
@@ -90,27 +82,5 @@ impl Api {
             .header("cookie", cookie)
             .send()
             .await
-    }
-
-    /// A socket following `topic`, once the server has said it is subscribed.
-    pub async fn follow(&self, cookie: &str, topic: Topic) -> anyhow::Result<Socket> {
-        let mut request =
-            format!("{}/ws", self.base.replace("http://", "ws://")).into_client_request()?;
-        request.headers_mut().insert("origin", self.base.parse()?);
-        if !cookie.is_empty() {
-            request.headers_mut().insert("cookie", cookie.parse()?);
-        }
-        let (mut socket, _) = tokio_tungstenite::connect_async(request).await?;
-        let subscribe = json!({"type": "Subscribe", "data": {"topic": topic}});
-        socket
-            .send(Message::Text(subscribe.to_string().into()))
-            .await?;
-        loop {
-            match socket.next().await.context("the socket closed")?? {
-                Message::Text(text) if text.contains("\"Subscribed\"") => return Ok(socket),
-                Message::Text(text) => bail!("subscribe refused: {text}"),
-                _ => continue,
-            }
-        }
     }
 }

@@ -117,7 +117,7 @@ pub async fn run(server: &Process, room: &Room, load: Load) -> anyhow::Result<Ou
     let after = server.usage()?;
     spinner.await?;
     for s in join_all(senders).await {
-        s?;
+        s??;
     }
     let mut delivered = 0;
     let mut misordered = 0;

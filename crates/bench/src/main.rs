@@ -6,9 +6,14 @@
 mod ceiling;
 mod client;
 mod fanout;
+mod history;
+mod idle;
+mod pages;
 mod process;
+mod report;
 mod room;
 mod stats;
+mod suite;
 mod targets;
 mod wire;
 
@@ -21,6 +26,7 @@ use clap::{Parser, Subcommand};
 use crate::client::Api;
 use crate::fanout::Load;
 use crate::room::Room;
+use crate::suite::Plan;
 use crate::targets::{ChatterHub, Engine, start_ceiling};
 
 #[derive(Parser)]
@@ -51,6 +57,21 @@ struct Server {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Everything the performance targets name; writes the Markdown report.
+    Run {
+        #[command(flatten)]
+        server: Server,
+        /// Where the report goes.
+        #[arg(long, default_value = "data/bench/report.md")]
+        out: PathBuf,
+        /// Also put the report into this README, between `<!-- bench:start -->` and
+        /// `<!-- bench:end -->`.
+        #[arg(long)]
+        readme: Option<PathBuf>,
+        /// A short pass to check the suite works (its figures are not the targets' runs).
+        #[arg(long)]
+        quick: bool,
+    },
     /// One fan-out load against ChatterHub (or the ceiling server).
     Fanout {
         #[command(flatten)]
@@ -87,6 +108,32 @@ fn main() -> anyhow::Result<()> {
             // The server side gets the multi-threaded runtime ChatterHub has too.
             tokio::runtime::Runtime::new()?.block_on(ceiling::serve(bind))
         }
+        Command::Run {
+            server,
+            out,
+            readme,
+            quick,
+        } => runtime.block_on(async move {
+            let plan = if quick { Plan::QUICK } else { Plan::FULL };
+            let postgres = server
+                .postgres_url
+                .clone()
+                .map(|admin_url| Engine::Postgres { admin_url });
+            if postgres.is_none() {
+                eprintln!("no --postgres-url: the PostgreSQL figures are left out");
+            }
+            let results = suite::run(&chatterhub(&server), postgres, plan).await?;
+            let markdown = report::markdown(&results, &commit());
+            if let Some(parent) = out.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&out, &markdown)?;
+            if let Some(readme) = readme {
+                splice_into(&readme, &markdown)?;
+            }
+            println!("{markdown}");
+            Ok(())
+        }),
         Command::Fanout {
             server,
             subscribers,
@@ -123,6 +170,37 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }),
     }
+}
+
+/// The commit being measured, with `+changes` when the work tree differs from it.
+fn commit() -> String {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    };
+    let head = git(&["rev-parse", "--short", "HEAD"]).unwrap_or_else(|| "unknown".to_owned());
+    match git(&["status", "--porcelain", "--untracked-files=no"]) {
+        Some(changes) if !changes.is_empty() => format!("{head}+changes"),
+        _ => head,
+    }
+}
+
+/// Replaces what lies between the README's bench markers with `markdown`.
+fn splice_into(readme: &std::path::Path, markdown: &str) -> anyhow::Result<()> {
+    const START: &str = "<!-- bench:start -->";
+    const END: &str = "<!-- bench:end -->";
+    let text = std::fs::read_to_string(readme)?;
+    let (Some(start), Some(end)) = (text.find(START), text.find(END)) else {
+        anyhow::bail!("{} has no {START} … {END} section", readme.display());
+    };
+    anyhow::ensure!(start < end, "the bench markers are out of order");
+    let spliced = format!("{}{START}\n{markdown}{}", &text[..start], &text[end..]);
+    std::fs::write(readme, spliced)?;
+    Ok(())
 }
 
 fn chatterhub(server: &Server) -> ChatterHub {

@@ -1,0 +1,152 @@
+//! Everything the performance targets name, measured in one go: fan-out on SQLite, PostgreSQL
+//! and the ceiling server; idle memory per socket; history at 1k and 1M messages; the first
+//! load. Each scenario starts its own server on a fresh database.
+
+use std::time::Duration;
+
+use crate::client::Api;
+use crate::fanout::{self, Load};
+use crate::room::Room;
+use crate::targets::{ChatterHub, Engine, start_ceiling};
+use crate::{history, idle, pages};
+
+/// How long each fan-out load is measured, and how many times the headline load is repeated.
+#[derive(Debug, Clone, Copy)]
+pub struct Plan {
+    pub measure: Duration,
+    pub repeats: usize,
+    pub history_size: usize,
+    pub idle_steps: &'static [usize],
+}
+
+impl Plan {
+    pub const FULL: Plan = Plan {
+        measure: Duration::from_secs(10),
+        repeats: 5,
+        history_size: 1_000_000,
+        idle_steps: &[1_000, 5_000, 10_000],
+    };
+    /// A quick pass to see the suite work end to end (figures not for the README).
+    pub const QUICK: Plan = Plan {
+        measure: Duration::from_secs(3),
+        repeats: 1,
+        history_size: 20_000,
+        idle_steps: &[200, 1_000],
+    };
+}
+
+pub struct Results {
+    pub fanout: Vec<(String, fanout::Outcome)>,
+    pub idle: Vec<idle::Step>,
+    pub history: Vec<(String, history::Outcome)>,
+    pub wasm_gzip: u64,
+    pub wasm_raw: u64,
+    pub page: crate::stats::Latency,
+    pub plan: Plan,
+}
+
+const SENDERS: usize = 4;
+
+fn load(subscribers: usize, rate: u32, plan: Plan) -> Load {
+    Load {
+        subscribers,
+        rate,
+        senders: SENDERS,
+        warmup: Duration::from_secs(2),
+        measure: plan.measure,
+    }
+}
+
+pub async fn run(
+    hub: &ChatterHub,
+    postgres: Option<Engine>,
+    plan: Plan,
+) -> anyhow::Result<Results> {
+    let mut fanouts = Vec::new();
+    let mut engines = vec![Engine::Sqlite];
+    engines.extend(postgres);
+    for engine in &engines {
+        let mut loads = vec![load(1000, 100, plan), load(1000, 200, plan)];
+        if matches!(engine, Engine::Sqlite) {
+            loads = vec![load(10, 100, plan), load(1000, 50, plan)];
+            loads.extend(std::iter::repeat_n(load(1000, 100, plan), plan.repeats));
+            loads.push(load(1000, 200, plan));
+        }
+        for l in loads {
+            let running = hub.start(engine).await?;
+            let room = Room::create(Api::new(&running.process.base)?, SENDERS).await?;
+            let outcome = fanout::run(&running.process, &room, l).await;
+            running.process.stop().await;
+            eprintln!(
+                "fan-out {} {}: {:?}",
+                engine.name(),
+                l.label(),
+                outcome.as_ref().map(|o| o.receive)
+            );
+            fanouts.push((engine.name().to_owned(), outcome?));
+        }
+    }
+    for l in [
+        load(1000, 50, plan),
+        load(1000, 100, plan),
+        load(1000, 200, plan),
+    ] {
+        let process = start_ceiling(hub.pin).await?;
+        let room = Room::bare(Api::new(&process.base)?, SENDERS);
+        let outcome = fanout::run(&process, &room, l).await;
+        process.stop().await;
+        eprintln!(
+            "fan-out ceiling {}: {:?}",
+            l.label(),
+            outcome.as_ref().map(|o| o.receive)
+        );
+        fanouts.push(("ceiling".to_owned(), outcome?));
+    }
+
+    let running = hub.start(&Engine::Sqlite).await?;
+    let room = Room::create(Api::new(&running.process.base)?, 1).await?;
+    let idle = idle::run(&running.process, &room, plan.idle_steps).await;
+    running.process.stop().await;
+    let idle = idle?;
+    eprintln!("idle: {idle:?}");
+
+    let mut histories = Vec::new();
+    for engine in &engines {
+        let running = hub.start(engine).await?;
+        let room = Room::create(Api::new(&running.process.base)?, 1).await?;
+        for size in [1_000, plan.history_size] {
+            let outcome = history::run(&room, &running.database_url, size).await;
+            eprintln!(
+                "history {} {size}: {:?}",
+                engine.name(),
+                outcome.as_ref().map(|o| o.one_at_a_time)
+            );
+            match outcome {
+                Ok(o) => histories.push((engine.name().to_owned(), o)),
+                Err(e) => {
+                    running.process.stop().await;
+                    return Err(e);
+                }
+            }
+        }
+        running.process.stop().await;
+    }
+
+    let (wasm_gzip, wasm_raw) = pages::wasm_sizes(&hub.site_root)?;
+    let running = hub.start(&Engine::Sqlite).await?;
+    let room = Room::create(Api::new(&running.process.base)?, 1).await?;
+    let page = pages::channel_page(&room).await;
+    running.process.stop().await;
+    let page = page?;
+    eprintln!("pages: {page:?}");
+
+    Ok(Results {
+        fanout: fanouts,
+        idle,
+        history: histories,
+        wasm_gzip,
+        wasm_raw,
+        page,
+        plan,
+    })
+}
