@@ -13,7 +13,7 @@ export CHATTERHUB_SITE_ROOT ?= $(CURDIR)/target/site
 WASM_TEST_ENV := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 	CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120
 
-.PHONY: run dev test setup setup-test build lint test-rust test-wasm test-e2e trunk-build
+.PHONY: run dev test bench setup setup-test build lint test-rust test-wasm test-e2e trunk-build
 
 ## Serve the release build on 127.0.0.1:3000 with SQLite under ./data.
 run: setup build
@@ -25,6 +25,10 @@ dev: setup
 
 ## Everything CI checks: formatting, lints, Rust tests, WASM tests in Chromium, Trunk, end to end.
 test: setup-test lint test-rust test-wasm trunk-build build test-e2e
+
+## The benchmark (about 12 minutes): writes data/bench/report.md and the README's figures.
+bench: setup build
+	scripts/bench.sh
 
 setup:
 	scripts/setup-tools.sh

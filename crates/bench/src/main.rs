@@ -162,7 +162,7 @@ fn main() -> anyhow::Result<()> {
                 let running = hub.start(&engine).await?;
                 let room = Room::create(Api::new(&running.process.base)?, senders).await?;
                 let outcome = fanout::run(&running.process, &room, load).await;
-                running.process.stop().await;
+                running.stop().await;
                 outcome?
             };
             println!("{outcome:#?}");

@@ -76,7 +76,7 @@ pub async fn run(
             let running = hub.start(engine).await?;
             let room = Room::create(Api::new(&running.process.base)?, SENDERS).await?;
             let outcome = fanout::run(&running.process, &room, l).await;
-            running.process.stop().await;
+            running.stop().await;
             eprintln!(
                 "fan-out {} {}: {:?}",
                 engine.name(),
@@ -106,7 +106,7 @@ pub async fn run(
     let running = hub.start(&Engine::Sqlite).await?;
     let room = Room::create(Api::new(&running.process.base)?, 1).await?;
     let idle = idle::run(&running.process, &room, plan.idle_steps).await;
-    running.process.stop().await;
+    running.stop().await;
     let idle = idle?;
     eprintln!("idle: {idle:?}");
 
@@ -124,19 +124,19 @@ pub async fn run(
             match outcome {
                 Ok(o) => histories.push((engine.name().to_owned(), o)),
                 Err(e) => {
-                    running.process.stop().await;
+                    running.stop().await;
                     return Err(e);
                 }
             }
         }
-        running.process.stop().await;
+        running.stop().await;
     }
 
     let (wasm_gzip, wasm_raw) = pages::wasm_sizes(&hub.site_root)?;
     let running = hub.start(&Engine::Sqlite).await?;
     let room = Room::create(Api::new(&running.process.base)?, 1).await?;
     let page = pages::channel_page(&room).await;
-    running.process.stop().await;
+    running.stop().await;
     let page = page?;
     eprintln!("pages: {page:?}");
 

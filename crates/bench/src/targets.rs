@@ -33,11 +33,25 @@ pub struct ChatterHub {
     pub pin: bool,
 }
 
-/// A running `chatterhub serve` and the database it uses (dropped with it).
+/// A running `chatterhub serve` and the database it uses (removed by `stop`).
 pub struct Running {
     pub process: Process,
     pub database_url: String,
+    /// The PostgreSQL admin URL, when the database is a PostgreSQL one to drop.
+    admin_url: Option<String>,
     _data: TempDir,
+}
+
+impl Running {
+    /// Stops the server and removes its database.
+    pub async fn stop(self) {
+        self.process.stop().await;
+        if let Some(admin_url) = &self.admin_url
+            && let Err(e) = drop_postgres(admin_url, &self.database_url).await
+        {
+            eprintln!("could not drop the bench database: {e}");
+        }
+    }
 }
 
 impl ChatterHub {
@@ -77,9 +91,14 @@ impl ChatterHub {
             args.extend(["--rate-limit".to_owned(), rule.to_owned()]);
         }
         let process = Process::start(&self.binary.display().to_string(), &args, self.pin).await?;
+        let admin_url = match engine {
+            Engine::Postgres { admin_url } => Some(admin_url.clone()),
+            Engine::Sqlite => None,
+        };
         Ok(Running {
             process,
             database_url,
+            admin_url,
             _data: data,
         })
     }
@@ -114,4 +133,17 @@ async fn fresh_postgres(admin_url: &str) -> anyhow::Result<String> {
     let mut url = url::Url::parse(admin_url)?;
     url.set_path(&name);
     Ok(url.to_string())
+}
+
+async fn drop_postgres(admin_url: &str, database_url: &str) -> anyhow::Result<()> {
+    let name = url::Url::parse(database_url)?
+        .path()
+        .trim_start_matches('/')
+        .to_owned();
+    let admin = Database::connect(admin_url).await?;
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+        .await?;
+    admin.close().await?;
+    Ok(())
 }
