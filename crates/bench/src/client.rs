@@ -13,8 +13,10 @@ pub struct Api {
 impl Api {
     pub fn new(base: &str) -> anyhow::Result<Self> {
         Ok(Self {
+            // Every request is bounded: a stuck server fails the run instead of hanging it.
             http: reqwest::Client::builder()
                 .pool_max_idle_per_host(64)
+                .timeout(std::time::Duration::from_secs(30))
                 .build()?,
             base: base.to_owned(),
         })

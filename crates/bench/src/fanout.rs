@@ -44,6 +44,9 @@ pub struct Outcome {
     pub expected: u64,
     /// Deliveries that came twice or out of sequence order.
     pub misordered: u64,
+    /// Sockets the server closed before the end (a follower too far behind is cut off, to
+    /// catch up by sequence number).
+    pub cut_off: u64,
     pub failed_sends: u64,
     pub receive: Latency,
     pub send: Latency,
@@ -119,12 +122,12 @@ pub async fn run(server: &Process, room: &Room, load: Load) -> anyhow::Result<Ou
     for s in join_all(senders).await {
         s??;
     }
-    let mut delivered = 0;
-    let mut misordered = 0;
+    let (mut delivered, mut misordered, mut cut_off) = (0, 0, 0);
     for l in join_all(listeners).await {
         let heard = l?;
         delivered += heard.in_window;
         misordered += heard.misordered;
+        cut_off += u64::from(heard.cut_off);
     }
     let subscribers = u64::try_from(load.subscribers)?;
     let receive = Latency::of(&lock(&receive));
@@ -134,6 +137,7 @@ pub async fn run(server: &Process, room: &Room, load: Load) -> anyhow::Result<Ou
         delivered,
         expected: acknowledged.load(Ordering::Relaxed) * subscribers,
         misordered,
+        cut_off,
         failed_sends: failed.load(Ordering::Relaxed),
         receive,
         send,
@@ -241,6 +245,7 @@ fn stamped(since_start: Duration) -> String {
 struct Heard {
     in_window: u64,
     misordered: u64,
+    cut_off: bool,
 }
 
 /// Reads one socket until `until`, timing every message due inside `window`.
@@ -254,6 +259,7 @@ async fn listen(
     let mut heard = Heard {
         in_window: 0,
         misordered: 0,
+        cut_off: false,
     };
     let mut last_seq = 0;
     let mut on_text = |text: &[u8]| {
@@ -270,7 +276,14 @@ async fn listen(
             record(&latencies, due.elapsed());
         }
     };
-    while let Ok(Ok(true)) = timeout_at(until, socket.read_some(&mut on_text)).await {}
+    let ended = loop {
+        match timeout_at(until, socket.read_some(&mut on_text)).await {
+            Ok(Ok(true)) => {}
+            Ok(Ok(false) | Err(_)) => break true,
+            Err(_) => break false,
+        }
+    };
+    heard.cut_off = ended;
     heard
 }
 

@@ -91,6 +91,16 @@ enum Command {
         #[arg(long)]
         ceiling: bool,
     },
+    /// History paging alone, on a channel of `size` messages (for profiling).
+    History {
+        #[command(flatten)]
+        server: Server,
+        #[arg(long, default_value_t = 100_000)]
+        size: usize,
+        /// Run against PostgreSQL instead of SQLite.
+        #[arg(long)]
+        postgres: bool,
+    },
     /// The bare broadcast server (started by the other commands).
     CeilingServer {
         #[arg(long)]
@@ -132,6 +142,19 @@ fn main() -> anyhow::Result<()> {
                 splice_into(&readme, &markdown)?;
             }
             println!("{markdown}");
+            Ok(())
+        }),
+        Command::History {
+            server,
+            size,
+            postgres,
+        } => runtime.block_on(async move {
+            let engine = engine(&server, postgres)?;
+            let running = chatterhub(&server).start(&engine).await?;
+            let room = Room::create(Api::new(&running.process.base)?, 1).await?;
+            let outcome = history::run(&room, &running.database_url, size.max(100)).await;
+            running.stop().await;
+            println!("{:#?}", outcome?);
             Ok(())
         }),
         Command::Fanout {

@@ -15,14 +15,14 @@ use crate::messages::rows::author;
 
 /// Opens the conversation between `me` and `other` (a member of the same server), creating it
 /// if neither has yet. The pair is stored in canonical order and is unique, so two people
-/// opening it at once get the same row.
+/// opening it at once get the same row. Only starting a conversation counts against the
+/// open-conversation limit: reopening one (every load of its page) does not.
 pub async fn open(
     domain: &Domain,
     me: ProfileId,
     server_id: ServerId,
     other: MemberId,
 ) -> Result<Conversation, CommunityError> {
-    domain.limits.check(Rule::OpenConversation, me)?;
     let access = membership(&domain.db, me, server_id).await?;
     let other = member::Entity::find_by_id(other.0)
         .one(&domain.db)
@@ -38,6 +38,7 @@ pub async fn open(
     let row = match find(&domain.db, one, two).await? {
         Some(row) => row,
         None => {
+            domain.limits.check(Rule::OpenConversation, me)?;
             domain
                 .write(move |txn, _| {
                     Box::pin(async move {

@@ -72,9 +72,4 @@ impl Domain {
     {
         self.writer.write(work).await
     }
-
-    /// The writer's batch count so far (for tests and metrics).
-    pub fn write_batches(&self) -> u64 {
-        self.writer.batches()
-    }
 }

@@ -20,6 +20,7 @@ on_both_engines!(
     over_long_passwords_are_refused_before_any_hashing,
     sends_are_limited_per_account_and_store_nothing_when_refused,
     creating_servers_is_limited_per_account,
+    starting_conversations_is_limited_but_reopening_one_is_not,
     upload_volume_is_limited_per_account,
     an_account_holds_a_bounded_number_of_sockets,
     signing_out_closes_the_sessions_sockets,
@@ -237,6 +238,28 @@ async fn creating_servers_is_limited_per_account(engine: Engine) {
     let wait = refused(response).await;
     assert!(wait > 60, "an hourly budget waits minutes: {wait}");
     assert_eq!(app.snapshot().await, before);
+}
+
+async fn starting_conversations_is_limited_but_reopening_one_is_not(engine: Engine) {
+    let c = Community::on(app_with(engine, &["open-conversation=1/h:1"]).await).await;
+    let first = c.open_dm(&c.guest, &c.owner_member).await;
+    // Reloading the conversation's page opens it again and again.
+    for _ in 0..5 {
+        assert_eq!(c.open_dm(&c.guest, &c.owner_member).await, first);
+    }
+    let before = c.app.count("conversation").await;
+    let response = c
+        .app
+        .post_form(
+            "/api/open_conversation",
+            &[("server_id", &c.server), ("member_id", &c.moderator_member)],
+            Some(&c.guest),
+        )
+        .await;
+    refused(response).await;
+    assert_eq!(c.app.count("conversation").await, before);
+    // The other person opening the same conversation starts nothing new.
+    assert_eq!(c.open_dm(&c.owner, &c.guest_member).await, first);
 }
 
 async fn upload_volume_is_limited_per_account(engine: Engine) {
