@@ -166,7 +166,13 @@ fn targets(md: &mut String, r: &Results) {
     };
     let p99s = |os: &[&Outcome]| {
         os.iter()
-            .map(|o| format!("{:.1}", o.receive.p99))
+            .map(|o| {
+                format!(
+                    "{:.1} ms ({:.1} % delivered)",
+                    o.receive.p99,
+                    o.delivered_percent()
+                )
+            })
             .collect::<Vec<_>>()
             .join(", ")
     };
