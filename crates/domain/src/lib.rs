@@ -19,14 +19,13 @@ mod writer_tests;
 
 use std::sync::Arc;
 
-use futures_util::future::BoxFuture;
 pub use sea_orm::DatabaseConnection;
-use sea_orm::{DatabaseTransaction, DbErr};
+use sea_orm::DbErr;
 
 use files::FileStore;
 use hub::Hub;
 use limits::{LimitSettings, Limits};
-use writer::{Outbox, Writer};
+use writer::Writer;
 
 /// Everything the domain functions need, cheap to clone and shared by all requests.
 #[derive(Clone)]
@@ -66,9 +65,7 @@ impl Domain {
     where
         T: Send + 'static,
         E: From<DbErr> + Send + 'static,
-        F: for<'t> FnOnce(&'t DatabaseTransaction, &'t Outbox) -> BoxFuture<'t, Result<T, E>>
-            + Send
-            + 'static,
+        F: writer::Work<T, E>,
     {
         self.writer.write(work).await
     }

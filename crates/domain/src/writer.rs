@@ -40,6 +40,20 @@ impl Outbox {
     }
 }
 
+/// A write: it runs inside its own savepoint of the batch's transaction, does all its reading
+/// and writing through that transaction, and puts the events it publishes in the outbox.
+pub trait Work<T, E>:
+    for<'t> FnOnce(&'t DatabaseTransaction, &'t Outbox) -> BoxFuture<'t, Result<T, E>> + Send + 'static
+{
+}
+
+impl<T, E, F> Work<T, E> for F where
+    F: for<'t> FnOnce(&'t DatabaseTransaction, &'t Outbox) -> BoxFuture<'t, Result<T, E>>
+        + Send
+        + 'static
+{
+}
+
 /// The handle every request writes through; cheap to clone.
 #[derive(Clone)]
 pub struct Writer {
@@ -69,9 +83,7 @@ impl Writer {
     where
         T: Send + 'static,
         E: From<DbErr> + Send + 'static,
-        F: for<'t> FnOnce(&'t DatabaseTransaction, &'t Outbox) -> BoxFuture<'t, Result<T, E>>
-            + Send
-            + 'static,
+        F: Work<T, E>,
     {
         let (answer, answered) = oneshot::channel();
         let job = Box::new(Pending { work, answer });
@@ -113,9 +125,7 @@ impl<T, E, F> Job for Pending<T, E, F>
 where
     T: Send + 'static,
     E: From<DbErr> + Send + 'static,
-    F: for<'t> FnOnce(&'t DatabaseTransaction, &'t Outbox) -> BoxFuture<'t, Result<T, E>>
-        + Send
-        + 'static,
+    F: Work<T, E>,
 {
     fn run(self: Box<Self>, txn: &DatabaseTransaction) -> BoxFuture<'_, Box<dyn Ran>> {
         Box::pin(async move {
@@ -171,7 +181,7 @@ fn not_written(error: &DbErr) -> DbErr {
 async fn in_savepoint<T, E, F>(txn: &DatabaseTransaction, outbox: &Outbox, work: F) -> Result<T, E>
 where
     E: From<DbErr>,
-    F: for<'t> FnOnce(&'t DatabaseTransaction, &'t Outbox) -> BoxFuture<'t, Result<T, E>>,
+    F: Work<T, E>,
 {
     let savepoint = txn.begin().await?;
     match AssertUnwindSafe(work(&savepoint, outbox))
