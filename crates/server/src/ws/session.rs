@@ -200,7 +200,9 @@ pub async fn run<G, S, R>(
                     Some(Inbound::Alive) => continue,
                     Some(Inbound::Binary) => Some(error("Binary frames are not supported.")),
                     Some(Inbound::Text(text)) => match allowance.commands.check() {
-                        Ok(()) => command(&gate, &mut follows, &allowance, &text).await,
+                        // Boxed: a command's checks are a deep future, and unboxed they would
+                        // size every idle connection's task for them.
+                        Ok(()) => Box::pin(command(&gate, &mut follows, &allowance, &text)).await,
                         Err(limited) => Some(error(&shared::AppError::from(limited).to_string())),
                     },
                 };
@@ -231,7 +233,7 @@ pub async fn run<G, S, R>(
                     break;
                 }
                 if let Some(server_id) = removed
-                    && !tell_removed(&mut out, follows.lose_server(server_id)).await
+                    && !Box::pin(tell_removed(&mut out, follows.lose_server(server_id))).await
                 {
                     break;
                 }
