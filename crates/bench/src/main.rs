@@ -101,6 +101,13 @@ enum Command {
         #[arg(long)]
         postgres: bool,
     },
+    /// Idle memory per socket alone, at each of `sockets` (ascending).
+    Idle {
+        #[command(flatten)]
+        server: Server,
+        #[arg(long, value_delimiter = ',', default_value = "1000,5000,10000")]
+        sockets: Vec<usize>,
+    },
     /// The bare broadcast server (started by the other commands).
     CeilingServer {
         #[arg(long)]
@@ -142,6 +149,14 @@ fn main() -> anyhow::Result<()> {
                 splice_into(&readme, &markdown)?;
             }
             println!("{markdown}");
+            Ok(())
+        }),
+        Command::Idle { server, sockets } => runtime.block_on(async move {
+            let running = chatterhub(&server).start(&Engine::Sqlite).await?;
+            let room = Room::create(Api::new(&running.process.base)?, 1).await?;
+            let steps = idle::run(&running.process, &room, &sockets).await;
+            running.stop().await;
+            println!("{:#?}", steps?);
             Ok(())
         }),
         Command::History {

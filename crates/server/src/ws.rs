@@ -17,10 +17,10 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use domain::Domain;
 use domain::hub::Frame;
+use futures_channel::mpsc;
 use futures_util::{SinkExt, Stream, StreamExt};
 use shared::ids::{ProfileId, ServerId};
 use shared::live::Topic;
-use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
@@ -169,8 +169,10 @@ async fn serve(socket: WebSocket, domain: Domain, identity: Identity, stop: Canc
 /// floods commands is read no faster than the session answers them.
 fn read_apart(
     mut stream: impl Stream<Item = Inbound> + Unpin + Send + 'static,
-) -> (ReceiverStream<Inbound>, tokio::task::JoinHandle<()>) {
-    let (tx, rx) = tokio::sync::mpsc::channel(4);
+) -> (mpsc::Receiver<Inbound>, tokio::task::JoinHandle<()>) {
+    // futures' channel allocates per message, not a block of slots up front: idle sockets
+    // are many, and their channels are nearly always empty.
+    let (mut tx, rx) = mpsc::channel(4);
     let reader = tokio::spawn(async move {
         while let Some(inbound) = stream.next().await {
             let last = matches!(inbound, Inbound::Close | Inbound::Broken(_));
@@ -179,7 +181,7 @@ fn read_apart(
             }
         }
     });
-    (ReceiverStream::new(rx), reader)
+    (rx, reader)
 }
 
 struct DomainGate {
