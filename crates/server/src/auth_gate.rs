@@ -11,6 +11,7 @@ use app::auth::session::CookiePolicy;
 use domain::Domain;
 use domain::accounts::ActiveSession;
 use shared::account::CurrentUser;
+use shared::ids::ProfileId;
 
 use crate::routes::AppState;
 
@@ -38,6 +39,19 @@ pub async fn gate(
             Redirect::to(&shared::account::sign_in_path(target)).into_response()
         }
         _ => next.run(req).await,
+    }
+}
+
+/// Who asks for a resource only signed-in people may have (an upload, an avatar): a request
+/// without a session gets 404, the same as for something that does not exist.
+pub async fn resource_reader(
+    domain: &Domain,
+    cookies: CookiePolicy,
+    jar: &CookieJar,
+) -> Result<ProfileId, Response> {
+    match signed_in_user(domain, cookies, jar).await? {
+        Some(user) => Ok(user.id),
+        None => Err(StatusCode::NOT_FOUND.into_response()),
     }
 }
 

@@ -29,10 +29,10 @@ use session::{Allowance, Gate, Identity, Inbound, Outbound, Timing};
 
 /// The largest frame a client may send: commands are tiny.
 const MAX_INBOUND_BYTES: usize = 16 * 1024;
-/// The read buffer of a socket. Every read attempt zero-fills it (tungstenite), and a socket is
-/// polled for reading each time an event wakes it: the 128 KiB default made every delivered
-/// frame cost a 128 KiB memset, and every socket hold that much. Commands are tiny; a larger
-/// frame (up to `MAX_INBOUND_BYTES`) grows the buffer as it arrives.
+/// The read buffer of a socket. Every read attempt zero-fills it (tungstenite), so the 128 KiB
+/// default cost a 128 KiB memset each time the socket was polled for reading, and every socket
+/// held that much. Commands are tiny; a larger frame (up to `MAX_INBOUND_BYTES`) grows the
+/// buffer as it arrives.
 const READ_BUFFER_BYTES: usize = 512;
 
 /// Live connections, so shutdown can close each with a close frame, and how many each account

@@ -11,7 +11,7 @@ use domain::Domain;
 use domain::accounts::avatar;
 use shared::ids::ProfileId;
 
-use crate::auth_gate::signed_in_user;
+use crate::auth_gate::resource_reader;
 
 const CACHE: &str = "private, max-age=31536000, immutable";
 
@@ -28,10 +28,9 @@ pub async fn serve(
     else {
         return not_found();
     };
-    let me = match signed_in_user(&domain, cookies, &jar).await {
-        Ok(Some(user)) => user.id,
-        Ok(None) => return not_found(),
-        Err(unavailable) => return unavailable,
+    let me = match resource_reader(&domain, cookies, &jar).await {
+        Ok(me) => me,
+        Err(refused) => return refused,
     };
     match avatar::visible_name(&domain.db, me, profile).await {
         Ok(Some(name)) => (

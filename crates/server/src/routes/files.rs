@@ -12,7 +12,7 @@ use axum_extra::extract::CookieJar;
 use domain::Domain;
 use domain::files::{FileKey, FileKind};
 
-use crate::auth_gate::signed_in_user;
+use crate::auth_gate::resource_reader;
 
 /// A key never changes content, but access can end (a kick): a day in that browser only.
 const CACHE: &str = "private, max-age=86400";
@@ -27,10 +27,9 @@ pub async fn serve(
     let Some(key) = FileKey::parse(&key) else {
         return not_found();
     };
-    let me = match signed_in_user(&domain, cookies, &jar).await {
-        Ok(Some(user)) => user.id,
-        Ok(None) => return not_found(),
-        Err(unavailable) => return unavailable,
+    let me = match resource_reader(&domain, cookies, &jar).await {
+        Ok(me) => me,
+        Err(refused) => return refused,
     };
     match domain::uploads::readable(&domain, me, &key).await {
         Ok(true) => {}
