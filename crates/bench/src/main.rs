@@ -23,11 +23,9 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
-use crate::client::Api;
 use crate::fanout::Load;
-use crate::room::Room;
 use crate::suite::Plan;
-use crate::targets::{ChatterHub, Engine, start_ceiling};
+use crate::targets::{ChatterHub, Engine, in_bare_room};
 
 #[derive(Parser)]
 #[command(
@@ -152,11 +150,12 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }),
         Command::Idle { server, sockets } => runtime.block_on(async move {
-            let running = chatterhub(&server).start(&Engine::Sqlite).await?;
-            let room = Room::create(Api::new(&running.process.base)?, 1).await?;
-            let steps = idle::run(&running.process, &room, &sockets).await;
-            running.stop().await;
-            println!("{:#?}", steps?);
+            let steps = chatterhub(&server)
+                .in_room(&Engine::Sqlite, 1, async |running, room| {
+                    idle::run(&running.process, room, &sockets).await
+                })
+                .await?;
+            println!("{steps:#?}");
             Ok(())
         }),
         Command::History {
@@ -165,11 +164,12 @@ fn main() -> anyhow::Result<()> {
             postgres,
         } => runtime.block_on(async move {
             let engine = engine(&server, postgres)?;
-            let running = chatterhub(&server).start(&engine).await?;
-            let room = Room::create(Api::new(&running.process.base)?, 1).await?;
-            let outcome = history::run(&room, &running.database_url, size.max(100)).await;
-            running.stop().await;
-            println!("{:#?}", outcome?);
+            let outcome = chatterhub(&server)
+                .in_room(&engine, 1, async |running, room| {
+                    history::run(room, &running.database_url, size.max(100)).await
+                })
+                .await?;
+            println!("{outcome:#?}");
             Ok(())
         }),
         Command::Fanout {
@@ -189,19 +189,17 @@ fn main() -> anyhow::Result<()> {
                 measure: Duration::from_secs(seconds.clamp(1, 600)),
             };
             let outcome = if ceiling {
-                let process = start_ceiling(!server.no_pin).await?;
-                let room = Room::bare(Api::new(&process.base)?, senders);
-                let outcome = fanout::run(&process, &room, load).await;
-                process.stop().await;
-                outcome?
+                in_bare_room(!server.no_pin, senders, async |process, room| {
+                    fanout::run(process, room, load).await
+                })
+                .await?
             } else {
                 let engine = engine(&server, postgres)?;
-                let hub = chatterhub(&server);
-                let running = hub.start(&engine).await?;
-                let room = Room::create(Api::new(&running.process.base)?, senders).await?;
-                let outcome = fanout::run(&running.process, &room, load).await;
-                running.stop().await;
-                outcome?
+                chatterhub(&server)
+                    .in_room(&engine, senders, async |running, room| {
+                        fanout::run(&running.process, room, load).await
+                    })
+                    .await?
             };
             println!("{outcome:#?}");
             println!("delivered {:.2} %", outcome.delivered_percent());

@@ -4,10 +4,8 @@
 
 use std::time::Duration;
 
-use crate::client::Api;
 use crate::fanout::{self, Load};
-use crate::room::Room;
-use crate::targets::{ChatterHub, Engine, start_ceiling};
+use crate::targets::{ChatterHub, Engine, in_bare_room};
 use crate::{history, idle, pages};
 
 /// How long each fan-out load is measured, and how many times the headline load is repeated.
@@ -73,10 +71,11 @@ pub async fn run(
             loads.push(load(1000, 200, plan));
         }
         for l in loads {
-            let running = hub.start(engine).await?;
-            let room = Room::create(Api::new(&running.process.base)?, SENDERS).await?;
-            let outcome = fanout::run(&running.process, &room, l).await;
-            running.stop().await;
+            let outcome = hub
+                .in_room(engine, SENDERS, async |running, room| {
+                    fanout::run(&running.process, room, l).await
+                })
+                .await;
             eprintln!(
                 "fan-out {} {}: {:?}",
                 engine.name(),
@@ -91,10 +90,10 @@ pub async fn run(
         load(1000, 100, plan),
         load(1000, 200, plan),
     ] {
-        let process = start_ceiling(hub.pin).await?;
-        let room = Room::bare(Api::new(&process.base)?, SENDERS);
-        let outcome = fanout::run(&process, &room, l).await;
-        process.stop().await;
+        let outcome = in_bare_room(hub.pin, SENDERS, async |process, room| {
+            fanout::run(process, room, l).await
+        })
+        .await;
         eprintln!(
             "fan-out ceiling {}: {:?}",
             l.label(),
@@ -103,41 +102,39 @@ pub async fn run(
         fanouts.push(("ceiling".to_owned(), outcome?));
     }
 
-    let running = hub.start(&Engine::Sqlite).await?;
-    let room = Room::create(Api::new(&running.process.base)?, 1).await?;
-    let idle = idle::run(&running.process, &room, plan.idle_steps).await;
-    running.stop().await;
-    let idle = idle?;
+    let idle = hub
+        .in_room(&Engine::Sqlite, 1, async |running, room| {
+            idle::run(&running.process, room, plan.idle_steps).await
+        })
+        .await?;
     eprintln!("idle: {idle:?}");
 
     let mut histories = Vec::new();
     for engine in &engines {
-        let running = hub.start(engine).await?;
-        let room = Room::create(Api::new(&running.process.base)?, 1).await?;
-        for size in [1_000, plan.history_size] {
-            let outcome = history::run(&room, &running.database_url, size).await;
-            eprintln!(
-                "history {} {size}: {:?}",
-                engine.name(),
-                outcome.as_ref().map(|o| o.one_at_a_time)
-            );
-            match outcome {
-                Ok(o) => histories.push((engine.name().to_owned(), o)),
-                Err(e) => {
-                    running.stop().await;
-                    return Err(e);
+        let sizes = hub
+            .in_room(engine, 1, async |running, room| {
+                let mut outcomes = Vec::new();
+                for size in [1_000, plan.history_size] {
+                    let outcome = history::run(room, &running.database_url, size).await?;
+                    eprintln!(
+                        "history {} {size}: {:?}",
+                        engine.name(),
+                        outcome.one_at_a_time
+                    );
+                    outcomes.push(outcome);
                 }
-            }
-        }
-        running.stop().await;
+                Ok(outcomes)
+            })
+            .await?;
+        histories.extend(sizes.into_iter().map(|o| (engine.name().to_owned(), o)));
     }
 
     let (wasm_gzip, wasm_raw) = pages::wasm_sizes(&hub.site_root)?;
-    let running = hub.start(&Engine::Sqlite).await?;
-    let room = Room::create(Api::new(&running.process.base)?, 1).await?;
-    let page = pages::channel_page(&room).await;
-    running.stop().await;
-    let page = page?;
+    let page = hub
+        .in_room(&Engine::Sqlite, 1, async |_, room| {
+            pages::channel_page(room).await
+        })
+        .await?;
     eprintln!("pages: {page:?}");
 
     Ok(Results {

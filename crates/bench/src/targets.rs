@@ -7,7 +7,9 @@ use sea_orm::{ConnectionTrait, Database};
 use tempfile::TempDir;
 use uuid::Uuid;
 
+use crate::client::Api;
 use crate::process::Process;
+use crate::room::Room;
 
 /// Where the server keeps its data.
 #[derive(Debug, Clone)]
@@ -104,15 +106,47 @@ impl ChatterHub {
     }
 }
 
-/// Starts the ceiling server (this binary's `ceiling-server`).
-pub async fn start_ceiling(pin: bool) -> anyhow::Result<Process> {
+impl ChatterHub {
+    /// Starts the server on a fresh database of `engine`, makes a room with `senders` senders,
+    /// runs `scenario` in it, and stops the server (dropping its database) whatever happened.
+    pub async fn in_room<T>(
+        &self,
+        engine: &Engine,
+        senders: usize,
+        scenario: impl AsyncFnOnce(&Running, &Room) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        let running = self.start(engine).await?;
+        let outcome = async {
+            let room = Room::create(Api::new(&running.process.base)?, senders).await?;
+            scenario(&running, &room).await
+        }
+        .await;
+        running.stop().await;
+        outcome
+    }
+}
+
+/// Starts the ceiling server (this binary's `ceiling-server`), runs `scenario` in a room of
+/// `senders` senders on it, and stops it whatever happened.
+pub async fn in_bare_room<T>(
+    pin: bool,
+    senders: usize,
+    scenario: impl AsyncFnOnce(&Process, &Room) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
     let me = std::env::current_exe()?;
-    Process::start(
+    let process = Process::start(
         &me.display().to_string(),
         &["ceiling-server".to_owned()],
         pin,
     )
-    .await
+    .await?;
+    let outcome = async {
+        let room = Room::bare(Api::new(&process.base)?, senders);
+        scenario(&process, &room).await
+    }
+    .await;
+    process.stop().await;
+    outcome
 }
 
 /// Databases and data folders go under ./data/bench (the disk ChatterHub's data lives on by
