@@ -13,7 +13,9 @@ if [ "$(nproc)" -lt 2 ]; then
 fi
 command -v taskset >/dev/null || { echo "bench: taskset (util-linux) is missing" >&2; exit 1; }
 
-cargo build --release -p bench
+# The release server is built by cargo-leptos with `--cfg erase_components` (the workspace's
+# `always-erase-components`); the same flags here keep the two builds from undoing each other.
+RUSTFLAGS="--cfg erase_components" cargo build --release -p bench
 eval "$(scripts/ci-services.sh)"
 
 args=(run --server-bin "$CARGO_TARGET_DIR/release/chatterhub" --site-root "$CHATTERHUB_SITE_ROOT"

@@ -8,6 +8,7 @@ mod cache_tests;
 mod composer;
 pub mod connection;
 mod emoji_picker;
+mod emoji_table;
 mod indicator;
 mod message_item;
 mod message_view;

@@ -1,7 +1,9 @@
 //! The HTML document and the route table.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -12,7 +14,7 @@ use crate::shell::{AppShell, Home};
 use crate::ui::APPLY_THEME_SCRIPT;
 
 /// The whole HTML document, rendered on the server.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+pub fn shell(options: LeptosOptions, stylesheet: Arc<str>) -> impl IntoView {
     view! {
         <!DOCTYPE html>
         <html lang="en" data-theme="dark">
@@ -23,6 +25,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <script nonce=leptos::nonce::use_nonce() inner_html=APPLY_THEME_SCRIPT></script>
                 <AutoReload options=options.clone() />
+                // `id="leptos"`: where `cargo leptos watch` swaps in a rebuilt stylesheet.
+                <link id="leptos" rel="stylesheet" href=stylesheet.to_string() />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -38,7 +42,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/chatterhub.css" />
         <Title text="ChatterHub" />
         <Router>
             <Routes fallback=NotFound>

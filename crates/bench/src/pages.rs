@@ -15,8 +15,16 @@ use crate::stats::{Latency, new_histogram};
 const CONCURRENT: usize = 48;
 const LOADS_EACH: usize = 20;
 
-/// The gzip size (level 9) of the site's WASM, in bytes, and its raw size.
-pub fn wasm_sizes(site_root: &Path) -> anyhow::Result<(u64, u64)> {
+/// The site's WASM: raw, at gzip level 9, and as the server sends it to browsers that take
+/// brotli (the build's `.br` copy, when there is one).
+#[derive(Debug, Clone, Copy)]
+pub struct WasmSizes {
+    pub raw: u64,
+    pub gzip: u64,
+    pub brotli: Option<u64>,
+}
+
+pub fn wasm_sizes(site_root: &Path) -> anyhow::Result<WasmSizes> {
     let wasm = std::fs::read_dir(site_root.join("pkg"))?
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -25,7 +33,12 @@ pub fn wasm_sizes(site_root: &Path) -> anyhow::Result<(u64, u64)> {
     let bytes = std::fs::read(&wasm)?;
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     gz.write_all(&bytes)?;
-    Ok((gz.finish()?.len() as u64, bytes.len() as u64))
+    let brotli = std::fs::metadata(wasm.with_extension("wasm.br")).ok();
+    Ok(WasmSizes {
+        raw: bytes.len() as u64,
+        gzip: gz.finish()?.len() as u64,
+        brotli: brotli.map(|m| m.len()),
+    })
 }
 
 /// Loads the room's channel page, 48 at a time, 20 times each.

@@ -37,8 +37,7 @@ pub struct Results {
     pub fanout: Vec<(String, fanout::Outcome)>,
     pub idle: Vec<idle::Step>,
     pub history: Vec<(String, history::Outcome)>,
-    pub wasm_gzip: u64,
-    pub wasm_raw: u64,
+    pub wasm: pages::WasmSizes,
     pub page: crate::stats::Latency,
     pub plan: Plan,
 }
@@ -129,7 +128,7 @@ pub async fn run(
         histories.extend(sizes.into_iter().map(|o| (engine.name().to_owned(), o)));
     }
 
-    let (wasm_gzip, wasm_raw) = pages::wasm_sizes(&hub.site_root)?;
+    let wasm = pages::wasm_sizes(&hub.site_root)?;
     let page = hub
         .in_room(&Engine::Sqlite, 1, async |_, room| {
             pages::channel_page(room).await
@@ -141,8 +140,7 @@ pub async fn run(
         fanout: fanouts,
         idle,
         history: histories,
-        wasm_gzip,
-        wasm_raw,
+        wasm,
         page,
         plan,
     })

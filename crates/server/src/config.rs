@@ -227,6 +227,11 @@ impl Settings {
             .as_ref()
             .is_some_and(|u| u.scheme() == "https")
     }
+
+    /// Run by `cargo leptos watch`, which rebuilds the site's files in place and reloads pages.
+    pub fn dev_reload(&self) -> bool {
+        std::env::var_os("LEPTOS_WATCH").is_some()
+    }
 }
 
 #[cfg(test)]

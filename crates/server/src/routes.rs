@@ -3,9 +3,10 @@
 mod avatars;
 mod files;
 mod health;
+mod site_files;
 
 use std::net::SocketAddr;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use app::auth::session::CookiePolicy;
 use app::page_policy::PageNonce;
@@ -18,7 +19,8 @@ use axum::routing::get;
 use domain::Domain;
 use leptos::prelude::*;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeFile;
 use tower_http::timeout::{RequestBodyTimeoutLayer, ResponseBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::TraceLayer;
 
@@ -29,6 +31,7 @@ use crate::same_origin::{self, SiteOrigin};
 use crate::security_headers::{self, HeaderPolicy};
 use crate::ws::{self, Connections};
 use crate::{api_errors, auth_gate};
+pub use site_files::SiteFiles;
 
 /// What every handler can reach.
 #[derive(Clone, FromRef)]
@@ -37,6 +40,7 @@ pub struct AppState {
     pub domain: Domain,
     pub cookie_policy: CookiePolicy,
     pub connections: Connections,
+    pub site_files: Arc<SiteFiles>,
 }
 
 impl AppState {
@@ -66,9 +70,10 @@ pub fn router(
     connections: Connections,
     settings: &Settings,
     address: SocketAddr,
+    site_files: SiteFiles,
 ) -> Router {
     let leptos_options = LeptosOptions::builder()
-        .output_name("chatterhub")
+        .output_name(site_files.output_name())
         .site_root(settings.site_root.to_string_lossy().as_ref())
         .site_pkg_dir("pkg")
         .site_addr(address)
@@ -80,6 +85,7 @@ pub fn router(
             secure: settings.secure_cookies(),
         },
         connections,
+        site_files: Arc::new(site_files),
     };
     let context = {
         let state = state.clone();
@@ -87,7 +93,8 @@ pub fn router(
     };
     let page = {
         let options = leptos_options.clone();
-        move || shell(options.clone())
+        let stylesheet: Arc<str> = state.site_files.stylesheet().into();
+        move || shell(options.clone(), stylesheet.clone())
     };
     // `leptos_routes` also mounts every server function (under /api). Any other path renders
     // the app, whose router answers with the "Page not found" page and a 404.
@@ -100,20 +107,18 @@ pub fn router(
             state.clone(),
             auth_gate::gate,
         ))
-        .layer(middleware::from_fn(api_errors::status_from_error));
+        .layer(middleware::from_fn(api_errors::status_from_error))
+        .layer(CompressionLayer::new());
     // The site's files are served here, never through Leptos's file-and-error handler: that
     // handler applies the `ResponseOptions` it finds in context to the file, and under
     // concurrent renders it can find another request's (a 404 page's status landed on the WASM,
     // and no browser hydrated that page).
-    let site = &settings.site_root;
     Router::new()
-        .nest_service(
-            "/pkg",
-            ServeDir::new(site.join("pkg"))
-                .precompressed_br()
-                .precompressed_gzip(),
+        .route("/pkg/{file}", get(site_files::serve))
+        .route_service(
+            "/favicon.svg",
+            ServeFile::new(settings.site_root.join("favicon.svg")),
         )
-        .route_service("/favicon.svg", ServeFile::new(site.join("favicon.svg")))
         .route("/healthz", get(health::healthz))
         .route("/files/{key}", get(files::serve))
         .route("/avatars/{file}", get(avatars::serve))
@@ -137,7 +142,7 @@ pub fn router(
         .layer(middleware::from_fn_with_state(
             HeaderPolicy {
                 https: settings.secure_cookies(),
-                dev_reload: std::env::var_os("LEPTOS_WATCH").is_some(),
+                dev_reload: settings.dev_reload(),
             },
             security_headers::add,
         ))

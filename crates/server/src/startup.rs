@@ -16,7 +16,7 @@ use tokio::net::TcpListener;
 use tokio::signal::unix::{Signal, SignalKind, signal};
 
 use crate::config::{DatabaseSettings, Settings};
-use crate::routes;
+use crate::routes::{self, SiteFiles};
 use crate::ws::Connections;
 
 /// How long shutdown waits for live sockets to send their close frames.
@@ -54,7 +54,9 @@ impl Application {
         let domain = Domain::new(db.clone(), files, hub, settings.limits()?);
         spawn_limit_pruning(&domain);
         spawn_upload_sweep(&domain);
-        let router = routes::router(domain, connections.clone(), &settings, address);
+        let site_files = SiteFiles::load(&settings.site_root, settings.dev_reload())
+            .with_context(|| format!("cannot read the site in {}", settings.site_root.display()))?;
+        let router = routes::router(domain, connections.clone(), &settings, address, site_files);
         Ok(Self {
             listener,
             router,

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod community;
+pub mod emoji;
 pub mod error;
 pub mod files;
 pub mod ids;

@@ -44,8 +44,8 @@ pub fn Composer(
             submit();
         }
     };
-    let insert_emoji = Callback::new(move |emoji: &'static str| {
-        text.update(|t| t.push_str(emoji));
+    let insert_emoji = Callback::new(move |emoji: String| {
+        text.update(|t| t.push_str(&emoji));
         if let Some(el) = input.get_untracked() {
             let _ = el.focus();
         }

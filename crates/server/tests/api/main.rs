@@ -21,3 +21,4 @@ mod messages;
 mod migrations;
 mod nodes;
 mod pages;
+mod site;

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::communities::Community;
-use crate::helpers::{Engine, location, spawn_app, spawn_app_configured};
+use crate::helpers::{Engine, location, spawn_app};
 use crate::on_both_engines;
 
 on_both_engines!(
@@ -207,38 +207,4 @@ async fn server_pages_render_completely_for_many_viewers_at_once(engine: Engine)
             );
         }
     }
-}
-
-/// The site's files come back whole and with their own status whatever pages render alongside:
-/// a 404 page's status once landed on the WASM when both went through Leptos's file handler.
-#[tokio::test]
-async fn site_files_are_served_as_themselves_among_not_found_pages() {
-    let site = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(site.path().join("pkg")).unwrap();
-    let wasm = vec![0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-    std::fs::write(site.path().join("pkg/chatterhub.wasm"), &wasm).unwrap();
-    std::fs::write(site.path().join("favicon.svg"), "<svg/>").unwrap();
-    let root = site.path().to_owned();
-    let app = spawn_app_configured(Engine::Sqlite, move |s| s.site_root = root).await;
-    let (_, me) = app.new_user("Fay Files").await;
-    let loads = (0..200).map(|i| {
-        let app = &app;
-        let me = me.clone();
-        let wasm = wasm.clone();
-        async move {
-            if i % 2 == 0 {
-                let response = app.get(&format!("/no/such/page/{i}"), Some(&me)).await;
-                assert_eq!(response.status(), 404);
-            } else {
-                let response = app.get("/pkg/chatterhub.wasm", Some(&me)).await;
-                assert_eq!(response.status(), 200);
-                assert_eq!(response.headers()["content-type"], "application/wasm");
-                assert_eq!(response.bytes().await.unwrap().as_ref(), wasm.as_slice());
-            }
-        }
-    });
-    futures_util::future::join_all(loads).await;
-    let favicon = app.get("/favicon.svg", None).await;
-    assert_eq!(favicon.status(), 200);
-    assert_eq!(app.get("/pkg/missing.js", None).await.status(), 404);
 }
