@@ -7,7 +7,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 
-use app::auth::session::CookiePolicy;
+use app::auth::session::{CookiePolicy, RequestUser};
 use domain::Domain;
 use domain::accounts::ActiveSession;
 use shared::account::CurrentUser;
@@ -27,10 +27,11 @@ pub async fn gate(
     if req.method() != Method::GET || !is_page(path) {
         return next.run(req).await;
     }
-    let signed_in = match signed_in_user(&state.domain, state.cookie_policy, &jar).await {
-        Ok(user) => user.is_some(),
+    let user = match signed_in_user(&state.domain, state.cookie_policy, &jar).await {
+        Ok(user) => user,
         Err(unavailable) => return unavailable,
     };
+    let signed_in = user.is_some();
     let public = PUBLIC_PAGES.contains(&path);
     match (public, signed_in) {
         (true, true) => Redirect::to("/").into_response(),
@@ -38,7 +39,12 @@ pub async fn gate(
             let target = req.uri().path_and_query().map_or(path, |pq| pq.as_str());
             Redirect::to(&shared::account::sign_in_path(target)).into_response()
         }
-        _ => next.run(req).await,
+        _ => {
+            // The page's render asks who this is once per server function: it has the answer.
+            let mut req = req;
+            req.extensions_mut().insert(RequestUser::known(user));
+            next.run(req).await
+        }
     }
 }
 

@@ -8,7 +8,7 @@ mod site_files;
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
-use app::auth::session::CookiePolicy;
+use app::auth::session::{CookiePolicy, RequestUser};
 use app::page_policy::PageNonce;
 use app::{App, shell};
 use axum::Router;
@@ -49,6 +49,7 @@ impl AppState {
         provide_context(self.domain.clone());
         provide_context(self.cookie_policy);
         PageNonce::provide_from_request();
+        RequestUser::provide_from_request();
     }
 }
 

@@ -1,5 +1,7 @@
 //! Server-side session plumbing: the cookie, and what server functions need from the request.
 
+use std::sync::{Arc, OnceLock};
+
 use axum::Extension;
 use axum::http::HeaderValue;
 use axum::http::header::SET_COOKIE;
@@ -52,12 +54,41 @@ pub async fn token() -> Result<Option<String>, AppError> {
     Ok(policy()?.token_from(&jar))
 }
 
+/// Who the current request's session belongs to, looked up once per request: a page's render
+/// runs several server functions, and the auth gate has already looked the session up for it.
+#[derive(Clone, Debug, Default)]
+pub struct RequestUser(Arc<OnceLock<Option<CurrentUser>>>);
+
+impl RequestUser {
+    /// What the auth gate found, for the rest of the request.
+    pub fn known(user: Option<CurrentUser>) -> Self {
+        Self(Arc::new(OnceLock::from(user)))
+    }
+
+    /// Provides the request's lookup (the gate's, when it made one) to the render or server
+    /// function (called from its context).
+    pub fn provide_from_request() {
+        let known = use_context::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Self>().cloned());
+        provide_context(known.unwrap_or_default());
+    }
+}
+
 /// The person signed in on the current request.
 pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
-    match token().await? {
-        Some(token) => Ok(domain::accounts::current_user(&domain()?, &token).await?),
-        None => Ok(None),
+    let memo = use_context::<RequestUser>();
+    if let Some(known) = memo.as_ref().and_then(|m| m.0.get()) {
+        return Ok(known.clone());
     }
+    let user = match token().await? {
+        Some(token) => domain::accounts::current_user(&domain()?, &token).await?,
+        None => None,
+    };
+    if let Some(memo) = memo {
+        // Two functions of one render may both have looked; either answer is this request's.
+        let _ = memo.0.set(user.clone());
+    }
+    Ok(user)
 }
 
 /// The signed-in person, or `Unauthorized`. Every call counts against the person's request

@@ -103,7 +103,11 @@ async fn pages_and_api_answers_are_compressed_when_the_browser_accepts_it() {
     let page = get_encoded(&app, "/sign-in", Some("gzip")).await;
     assert_eq!(page.status(), 200);
     assert_eq!(page.headers()[CONTENT_ENCODING], "gzip");
-    assert_eq!(page.bytes().await.unwrap()[..2], [0x1f, 0x8b], "gzip's magic");
+    assert_eq!(
+        page.bytes().await.unwrap()[..2],
+        [0x1f, 0x8b],
+        "gzip's magic"
+    );
 
     let call = |accept: Option<&'static str>| {
         let mut request = app
