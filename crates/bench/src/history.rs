@@ -11,7 +11,10 @@ use entity::{channel, member, message};
 use futures_util::future::join_all;
 use rand::Rng;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Database, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, ConnectOptions, ConnectionTrait, Database, EntityTrait, QueryFilter, Set,
+    Statement, TransactionTrait,
+};
 use tokio::time::Instant;
 use uuid::Uuid;
 
@@ -24,6 +27,9 @@ pub struct Outcome {
     pub one_at_a_time: Latency,
     pub eight_at_once: Latency,
     pub pages_per_second: f64,
+    /// `SELECT 1` per second through SeaORM's pool on the same database, 8 at once on one core:
+    /// what the database driver alone allows, whatever the server does around its queries.
+    pub driver_queries_per_second: f64,
 }
 
 const PAGE: &str = "50";
@@ -68,12 +74,40 @@ pub async fn run(room: &Room, database_url: &str, size: usize) -> anyhow::Result
         pages += w?;
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let driver_queries_per_second = driver_floor(database_url).await?;
     Ok(Outcome {
         messages: size,
         one_at_a_time: Latency::of(&lock(&one)),
         eight_at_once: Latency::of(&lock(&eight)),
         pages_per_second: pages as f64 / elapsed,
+        driver_queries_per_second,
     })
+}
+
+/// `SELECT 1`, 8 at once for a few seconds, through a SeaORM pool of 8 on the server's database
+/// (from this process, which runs on one core).
+async fn driver_floor(database_url: &str) -> anyhow::Result<f64> {
+    let mut options = ConnectOptions::new(database_url);
+    options.max_connections(8).sqlx_logging(false);
+    let db = Database::connect(options).await?;
+    let until = Instant::now() + CONCURRENT_FOR;
+    let started = Instant::now();
+    let workers = (0..8).map(|_| async {
+        let mut queries = 0u64;
+        while Instant::now() < until {
+            let one = Statement::from_string(db.get_database_backend(), "SELECT 1");
+            db.query_one_raw(one).await?;
+            queries += 1;
+        }
+        anyhow::Ok(queries)
+    });
+    let mut queries = 0;
+    for w in join_all(workers).await {
+        queries += w?;
+    }
+    let per_second = queries as f64 / started.elapsed().as_secs_f64();
+    db.close().await?;
+    Ok(per_second)
 }
 
 fn new_histogram_mutex() -> Arc<Mutex<hdrhistogram::Histogram<u64>>> {
