@@ -8,7 +8,10 @@ use crate::process::Process;
 use crate::room::Room;
 use crate::wire::Listener;
 
-/// Server memory per socket, after `sockets` are open.
+/// Server memory after `sockets` are open, and what each socket opened since the previous step
+/// added to it. Per socket is counted between steps, not from the empty server: memory the
+/// allocator kept from the set-up (sign-ups hash passwords in large buffers) is reused by the
+/// first sockets and would hide their cost.
 #[derive(Debug, Clone, Copy)]
 pub struct Step {
     pub sockets: usize,
@@ -21,7 +24,7 @@ const SETTLE: Duration = Duration::from_secs(3);
 /// Opens sockets up to each count of `steps` (ascending), measuring after each.
 pub async fn run(server: &Process, room: &Room, steps: &[usize]) -> anyhow::Result<Vec<Step>> {
     tokio::time::sleep(SETTLE).await;
-    let base = server.usage()?.rss_kib;
+    let mut before = (0, server.usage()?.rss_kib);
     let mut open: Vec<Listener> = Vec::new();
     let mut out = Vec::new();
     for &target in steps {
@@ -29,11 +32,13 @@ pub async fn run(server: &Process, room: &Room, steps: &[usize]) -> anyhow::Resu
         open.extend(connect_all(room, more).await?);
         tokio::time::sleep(SETTLE).await;
         let rss = server.usage()?.rss_kib;
+        let added = open.len().saturating_sub(before.0).max(1);
         out.push(Step {
             sockets: open.len(),
             rss_mib: rss as f64 / 1024.0,
-            kib_per_socket: rss.saturating_sub(base) as f64 / open.len() as f64,
+            kib_per_socket: rss.saturating_sub(before.1) as f64 / added as f64,
         });
+        before = (open.len(), rss);
     }
     Ok(out)
 }
