@@ -2,6 +2,7 @@
 //! (from the messaging work on) publishes an event. Knows nothing of HTTP or rendering.
 
 pub mod accounts;
+pub mod calls;
 pub mod communities;
 pub mod conversations;
 pub mod crash_reports;
@@ -34,6 +35,8 @@ pub struct Domain {
     pub files: FileStore,
     pub hub: Arc<dyn Hub>,
     pub limits: Arc<Limits>,
+    /// Who is in which call, on this node.
+    pub calls: Arc<calls::roster::Roster>,
     /// Password hashing is the costliest thing a client can ask for: at most one per core runs
     /// at a time and the rest queue, so a flood of sign-ups waits instead of taking all memory.
     password_work: Arc<tokio::sync::Semaphore>,
@@ -54,6 +57,7 @@ impl Domain {
             files,
             hub,
             limits: Arc::new(Limits::new(limits)),
+            calls: Arc::default(),
             password_work: Arc::new(tokio::sync::Semaphore::new(cores)),
         }
     }

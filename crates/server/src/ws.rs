@@ -8,6 +8,7 @@ mod session_tests;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use app::auth::session::CookiePolicy;
 use axum::extract::State;
@@ -20,9 +21,10 @@ use domain::hub::Frame;
 use futures_channel::mpsc;
 use futures_util::{SinkExt, Stream, StreamExt};
 use shared::ids::{ProfileId, ServerId};
-use shared::live::Topic;
+use shared::live::{ClientCommand, ServerEvent, Topic};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
+use uuid::Uuid;
 
 use crate::auth_gate::active_session;
 use session::{Allowance, Gate, Identity, Inbound, Outbound, Timing};
@@ -101,6 +103,7 @@ pub async fn upgrade(
     };
     let identity = Identity {
         me,
+        connection: Uuid::new_v4(),
         expires: tokio::time::Instant::now() + session.time_left(),
         session: session.id,
     };
@@ -149,6 +152,7 @@ async fn serve(socket: WebSocket, domain: Domain, identity: Identity, stop: Canc
     let gate = DomainGate {
         domain,
         me: identity.me,
+        connection: identity.connection,
     };
     session::run(
         gate,
@@ -187,7 +191,12 @@ fn read_apart(
 struct DomainGate {
     domain: Domain,
     me: ProfileId,
+    connection: Uuid,
 }
+
+/// How long a call seat outlives its socket: a client that reconnects within it takes the seat
+/// back instead of leaving and rejoining the call.
+const CALL_GRACE: Duration = Duration::from_secs(15);
 
 impl Gate for DomainGate {
     async fn authorize(&self, topic: Topic) -> Result<ServerId, String> {
@@ -198,5 +207,39 @@ impl Gate for DomainGate {
 
     fn follow(&self, topic: Topic) -> tokio::sync::broadcast::Receiver<Frame> {
         self.domain.hub.follow(topic)
+    }
+
+    async fn call(&self, command: ClientCommand) -> Result<Option<ServerEvent>, String> {
+        use domain::calls;
+        let (domain, me, connection) = (&self.domain, self.me, self.connection);
+        let done = match command {
+            ClientCommand::JoinCall { room, media } => {
+                let others = calls::join(domain, me, connection, room, media).await;
+                return others
+                    .map(|others| Some(ServerEvent::CallEntered { room, others }))
+                    .map_err(|e| shared::AppError::from(e).to_string());
+            }
+            ClientCommand::LeaveCall { room } => {
+                calls::leave(domain, me, connection, room);
+                Ok(())
+            }
+            ClientCommand::SetCallMedia { room, media } => {
+                calls::set_media(domain, me, connection, room, media).await
+            }
+            ClientCommand::CallSignal { room, to, signal } => {
+                calls::relay(domain, me, connection, room, to, signal)
+            }
+            _ => return Err("Not a call command.".to_owned()),
+        };
+        done.map(|()| None)
+            .map_err(|e| shared::AppError::from(e).to_string())
+    }
+
+    fn gone(&self) {
+        let (domain, connection) = (self.domain.clone(), self.connection);
+        tokio::spawn(async move {
+            tokio::time::sleep(CALL_GRACE).await;
+            domain::calls::disconnect(&domain, connection);
+        });
     }
 }

@@ -1,6 +1,7 @@
 //! Types that cross the wire between the browser and the server. No I/O; compiles to WASM.
 
 pub mod account;
+pub mod calls;
 pub mod community;
 pub mod emoji;
 pub mod error;

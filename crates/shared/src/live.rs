@@ -3,6 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use uuid::Uuid;
+
+use crate::calls::{CallParticipant, CallRoom, MediaState, Signal};
 use crate::community::{ChannelInfo, MemberInfo, ServerSummary};
 use crate::ids::{ChannelId, ConversationId, MemberId, ProfileId, ServerId};
 use crate::messages::Message;
@@ -48,9 +51,31 @@ impl Thread {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "data")]
 pub enum ClientCommand {
-    Subscribe { topic: Topic },
-    Unsubscribe { topic: Topic },
+    Subscribe {
+        topic: Topic,
+    },
+    Unsubscribe {
+        topic: Topic,
+    },
     Ping,
+    /// Enter a call (leaving any other), sending `media`.
+    JoinCall {
+        room: CallRoom,
+        media: MediaState,
+    },
+    LeaveCall {
+        room: CallRoom,
+    },
+    SetCallMedia {
+        room: CallRoom,
+        media: MediaState,
+    },
+    /// WebRTC signalling for another participant of the same call.
+    CallSignal {
+        room: CallRoom,
+        to: ProfileId,
+        signal: Signal,
+    },
 }
 
 /// What the server pushes.
@@ -121,6 +146,37 @@ pub enum ServerEvent {
         /// The session's stored id (the token's hash, never the token).
         session: String,
     },
+    /// The answer to `JoinCall`: this connection is in `room`, with `others` (to each of whom
+    /// it sends an offer).
+    CallEntered {
+        room: CallRoom,
+        others: Vec<CallParticipant>,
+    },
+    CallJoined {
+        server_id: ServerId,
+        room: CallRoom,
+        participant: CallParticipant,
+    },
+    CallLeft {
+        server_id: ServerId,
+        room: CallRoom,
+        profile_id: ProfileId,
+    },
+    CallMediaChanged {
+        server_id: ServerId,
+        room: CallRoom,
+        profile_id: ProfileId,
+        media: MediaState,
+    },
+    /// Signalling from `from` for `to`'s socket `connection` in the call (relayed on `to`'s own
+    /// topic; other sockets of `to` drop it).
+    CallSignal {
+        room: CallRoom,
+        from: ProfileId,
+        to: ProfileId,
+        connection: Uuid,
+        signal: Signal,
+    },
     /// A command could not be carried out; the connection stays open.
     Error {
         message: String,
@@ -146,7 +202,22 @@ impl ServerEvent {
             | ServerDeleted { server_id } => Some(Topic::Server(*server_id)),
             ServerUpdated { server } => Some(Topic::Server(server.id)),
             SessionEnded { profile_id, .. } => Some(Topic::Account(*profile_id)),
-            Subscribed { .. } | Unsubscribed { .. } | Error { .. } | Pong => None,
+            CallJoined {
+                server_id, room, ..
+            }
+            | CallLeft {
+                server_id, room, ..
+            }
+            | CallMediaChanged {
+                server_id, room, ..
+            } => Some(match room {
+                CallRoom::Channel(_) => Topic::Server(*server_id),
+                CallRoom::Conversation(id) => Topic::Conversation(*id),
+            }),
+            CallSignal { to, .. } => Some(Topic::Account(*to)),
+            Subscribed { .. } | Unsubscribed { .. } | CallEntered { .. } | Error { .. } | Pong => {
+                None
+            }
         }
     }
 

@@ -204,6 +204,12 @@ impl Chat {
             | ServerEvent::ServerDeleted { .. }
             | ServerEvent::Unsubscribed { .. } => self.refresh.bump(),
             ServerEvent::SessionEnded { .. } => {}
+            // The call view is not built yet (the server side of calls is): nothing joins.
+            ServerEvent::CallEntered { .. }
+            | ServerEvent::CallJoined { .. }
+            | ServerEvent::CallLeft { .. }
+            | ServerEvent::CallMediaChanged { .. }
+            | ServerEvent::CallSignal { .. } => {}
             ServerEvent::Error { message } => {
                 leptos::logging::warn!("live feed: {message}");
             }

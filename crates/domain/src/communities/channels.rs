@@ -92,7 +92,7 @@ pub async fn delete(
     me: ProfileId,
     channel_id: ChannelId,
 ) -> Result<ServerId, CommunityError> {
-    domain
+    let server_id = domain
         .write(move |txn, outbox| {
             Box::pin(async move {
                 let current = find(txn, channel_id).await?;
@@ -106,10 +106,13 @@ pub async fn delete(
                     server_id,
                     channel_id,
                 });
-                Ok(server_id)
+                Ok::<_, CommunityError>(server_id)
             })
         })
-        .await
+        .await?;
+    let room = shared::calls::CallRoom::Channel(channel_id);
+    crate::calls::end(domain, server_id, Some(room));
+    Ok(server_id)
 }
 
 async fn find(

@@ -55,7 +55,7 @@ pub async fn kick(
     member_id: MemberId,
     ban: bool,
 ) -> Result<(), CommunityError> {
-    domain
+    let kicked = domain
         .write(move |txn, outbox| {
             Box::pin(async move {
                 let access = membership(txn, me, server_id).await?;
@@ -71,10 +71,12 @@ pub async fn kick(
                     member_id,
                     profile_id,
                 });
-                Ok(())
+                Ok::<_, CommunityError>(profile_id)
             })
         })
-        .await
+        .await?;
+    crate::calls::lose_server(domain, kicked, server_id);
+    Ok(())
 }
 
 /// Marks a member as gone. The row stays, so their messages stay in the history.

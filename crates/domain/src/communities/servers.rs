@@ -235,6 +235,7 @@ pub async fn delete(
             })
         })
         .await?;
+    crate::calls::end(domain, server_id, None);
     uploads::remove(domain, files).await;
     Ok(())
 }
@@ -379,10 +380,12 @@ pub async fn leave(
                     member_id,
                     profile_id: me,
                 });
-                Ok(())
+                Ok::<_, CommunityError>(())
             })
         })
-        .await
+        .await?;
+    crate::calls::lose_server(domain, me, server_id);
+    Ok(())
 }
 
 /// An unguessable invite code (UUID v4, 122 random bits).

@@ -15,6 +15,7 @@ use tokio::time::{Instant, MissedTickBehavior, interval_at, sleep_until, timeout
 use tokio_stream::StreamMap;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
+use uuid::Uuid;
 
 /// What arrives from the client.
 #[derive(Debug)]
@@ -49,6 +50,15 @@ pub trait Gate: Send + Sync {
     /// Checks that the person may follow `topic`; the server it belongs to, or a reason.
     fn authorize(&self, topic: Topic) -> impl Future<Output = Result<ServerId, String>> + Send;
     fn follow(&self, topic: Topic) -> tokio::sync::broadcast::Receiver<Frame>;
+    /// Carries out a call command (`JoinCall`, `LeaveCall`, `SetCallMedia`, `CallSignal`) for
+    /// this connection: the reply for the client, if any, or why not.
+    fn call(
+        &self,
+        command: ClientCommand,
+    ) -> impl Future<Output = Result<Option<ServerEvent>, String>> + Send;
+    /// The connection has ended: the call seat it held is freed (after a grace period in which
+    /// a reconnecting client takes it back).
+    fn gone(&self);
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -75,6 +85,8 @@ impl Default for Timing {
 #[derive(Debug, Clone)]
 pub struct Identity {
     pub me: ProfileId,
+    /// This socket, among the person's: call signalling is addressed to it.
+    pub connection: Uuid,
     /// The session's stored id: a `SessionEnded` for it closes the connection.
     pub session: String,
     /// When the session expires; the connection closes then.
@@ -221,9 +233,15 @@ pub async fn run<G, S, R>(
                     }
                 };
                 if topic == account {
-                    if ends_session(&frame, &identity.session) {
-                        out.close(CLOSE_SIGNED_OUT, "You signed out.").await;
-                        break;
+                    match for_this_socket(&frame, &identity) {
+                        Some(AccountFrame::SessionEnded) => {
+                            out.close(CLOSE_SIGNED_OUT, "You signed out.").await;
+                            break;
+                        }
+                        Some(AccountFrame::Signal) if !out.send(Outbound::Text(frame)).await => {
+                            break;
+                        }
+                        Some(AccountFrame::Signal) | None => {}
                     }
                     continue;
                 }
@@ -257,6 +275,7 @@ pub async fn run<G, S, R>(
             }
         }
     }
+    gate.gone();
 }
 
 /// The client's side of the connection, where every frame has `limit` to be taken: a client
@@ -285,12 +304,24 @@ impl<S: Sink<Outbound> + Unpin> Out<S> {
     }
 }
 
-/// Whether an account-topic frame ends the session `session`.
-fn ends_session(frame: &[u8], session: &str) -> bool {
-    matches!(
-        serde_json::from_slice::<ServerEvent>(frame),
-        Ok(ServerEvent::SessionEnded { session: ended, .. }) if ended == session
-    )
+/// What an account-topic frame means for this socket.
+enum AccountFrame {
+    /// This socket's session ended.
+    SessionEnded,
+    /// Call signalling addressed to this socket: it goes to the client.
+    Signal,
+}
+
+fn for_this_socket(frame: &[u8], identity: &Identity) -> Option<AccountFrame> {
+    match serde_json::from_slice::<ServerEvent>(frame).ok()? {
+        ServerEvent::SessionEnded { session, .. } if session == identity.session => {
+            Some(AccountFrame::SessionEnded)
+        }
+        ServerEvent::CallSignal { connection, .. } if connection == identity.connection => {
+            Some(AccountFrame::Signal)
+        }
+        _ => None,
+    }
 }
 
 async fn command<G: Gate>(
@@ -304,6 +335,12 @@ async fn command<G: Gate>(
         Err(e) => return Some(error(&format!("Unreadable command: {e}"))),
     };
     Some(match command {
+        ClientCommand::JoinCall { .. }
+        | ClientCommand::LeaveCall { .. }
+        | ClientCommand::SetCallMedia { .. }
+        | ClientCommand::CallSignal { .. } => {
+            return gate.call(command).await.unwrap_or_else(|e| Some(error(&e)));
+        }
         ClientCommand::Ping => ServerEvent::Pong,
         ClientCommand::Subscribe { topic } => subscribe(gate, follows, allowance, topic).await,
         ClientCommand::Unsubscribe { topic } => {

@@ -9,6 +9,7 @@ use domain::hub::{Frame, Hub, LocalHub};
 use domain::limits::{CommandBudget, RateSpec, Unit};
 use futures_channel::mpsc;
 use futures_util::{SinkExt, StreamExt};
+use shared::calls::{CallRoom, Signal};
 use shared::ids::{ChannelId, MemberId, ProfileId, ServerId};
 use shared::live::{ClientCommand, ServerEvent, Topic};
 use tokio::sync::oneshot;
@@ -41,11 +42,18 @@ impl Gate for FakeGate {
     fn follow(&self, topic: Topic) -> tokio::sync::broadcast::Receiver<Frame> {
         self.hub.follow(topic)
     }
+
+    async fn call(&self, _command: ClientCommand) -> Result<Option<ServerEvent>, String> {
+        Err("No calls here.".to_owned())
+    }
+
+    fn gone(&self) {}
 }
 
 struct Harness {
     hub: Arc<LocalHub>,
     me: ProfileId,
+    connection: Uuid,
     server: ServerId,
     channel: ChannelId,
     to_session: mpsc::UnboundedSender<Inbound>,
@@ -114,8 +122,10 @@ fn start_with(setup: Setup) -> Harness {
         )),
         max_follows,
     };
+    let connection = Uuid::new_v4();
     let identity = Identity {
         me,
+        connection,
         session: SESSION.to_owned(),
         expires: tokio::time::Instant::now() + expires_in,
     };
@@ -133,6 +143,7 @@ fn start_with(setup: Setup) -> Harness {
     Harness {
         hub,
         me,
+        connection,
         server,
         channel,
         to_session,
@@ -454,6 +465,7 @@ async fn a_client_that_stops_reading_is_dropped() {
     let (to_session, inbound) = mpsc::unbounded();
     let identity = Identity {
         me,
+        connection: Uuid::new_v4(),
         session: SESSION.to_owned(),
         expires: tokio::time::Instant::now() + Duration::from_secs(3600),
     };
@@ -479,4 +491,36 @@ async fn a_client_that_stops_reading_is_dropped() {
         .await
         .expect("the session ends on its own")
         .unwrap();
+}
+
+/// Signalling for a person travels on their own topic, which all their sockets follow: only the
+/// socket in the call passes it on, and call commands go to the gate.
+#[tokio::test]
+async fn call_signals_reach_only_the_socket_in_the_call() {
+    let mut h = start(16, quiet());
+    // Once it answers, the session follows its person's topic.
+    h.send(&ClientCommand::Ping);
+    assert_eq!(h.next_event().await, ServerEvent::Pong);
+    let signal = |connection| ServerEvent::CallSignal {
+        room: CallRoom::Channel(h.channel),
+        from: ProfileId(Uuid::new_v4()),
+        to: h.me,
+        connection,
+        signal: Signal::Offer { sdp: "v=0".into() },
+    };
+    let for_another_tab = signal(Uuid::new_v4());
+    let for_this_one = signal(h.connection);
+    h.hub.publish(&for_another_tab);
+    h.hub.publish(&for_this_one);
+    assert_eq!(h.next_event().await, for_this_one);
+
+    h.send(&ClientCommand::LeaveCall {
+        room: CallRoom::Channel(h.channel),
+    });
+    assert_eq!(
+        h.next_event().await,
+        ServerEvent::Error {
+            message: "No calls here.".into()
+        }
+    );
 }

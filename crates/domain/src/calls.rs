@@ -1,0 +1,246 @@
+//! Calls in audio and video channels and direct conversations: who may join which room, who is
+//! in it (the roster, on this node), and the WebRTC signalling relayed between the participants
+//! of one room. Joining checks the database; a seat then stands for that check until the person
+//! leaves, their socket goes, or they lose the server (kick, leave, deletion), which frees it.
+
+pub mod roster;
+
+use entity::{channel, profile};
+use sea_orm::EntityTrait;
+use shared::calls::{CallParticipant, CallRoom, MediaState, P2P_ROOM_CAP, Signal};
+use shared::ids::{ProfileId, ServerId};
+use shared::live::ServerEvent;
+use uuid::Uuid;
+
+use crate::Domain;
+use crate::accounts::avatar::image_url;
+use crate::communities::CommunityError;
+use crate::conversations::participant;
+use crate::messages::channel_access;
+use roster::{Full, Seat};
+
+/// What a peer-to-peer room refuses its fifth person with.
+pub const ROOM_FULL: &str = "This room is full. Larger calls need a LiveKit server (see README).";
+
+/// What kind of call a room holds, which decides what may be sent in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoomKind {
+    /// An audio channel: microphones only.
+    Audio,
+    Video,
+    /// A call in a direct conversation: audio, camera and screen.
+    Direct,
+}
+
+impl RoomKind {
+    /// `media` with what this kind of room does not carry turned off.
+    pub fn allow(self, media: MediaState) -> MediaState {
+        match self {
+            RoomKind::Audio => MediaState {
+                microphone: media.microphone,
+                camera: false,
+                screen: false,
+            },
+            RoomKind::Video | RoomKind::Direct => media,
+        }
+    }
+}
+
+/// Checks that `me` may be in `room` now: a member of the channel's server (a text channel holds
+/// no calls), or one of the conversation's two people. Its server and kind.
+pub async fn access(
+    domain: &Domain,
+    me: ProfileId,
+    room: CallRoom,
+) -> Result<(ServerId, RoomKind), CommunityError> {
+    match room {
+        CallRoom::Channel(channel_id) => {
+            let (channel, _) = channel_access(&domain.db, me, channel_id).await?;
+            let kind = match channel.kind {
+                channel::ChannelKind::Audio => RoomKind::Audio,
+                channel::ChannelKind::Video => RoomKind::Video,
+                channel::ChannelKind::Text => {
+                    return Err(CommunityError::Invalid(
+                        "Text channels have no calls.".into(),
+                    ));
+                }
+            };
+            Ok((ServerId(channel.server_id), kind))
+        }
+        CallRoom::Conversation(id) => {
+            let (_, access) = participant(&domain.db, me, id).await?;
+            Ok((ServerId(access.server.id), RoomKind::Direct))
+        }
+    }
+}
+
+/// Seats `me` in `room` through the socket `connection` (leaving any other room); everyone else
+/// already there, to whom the joiner sends offers.
+pub async fn join(
+    domain: &Domain,
+    me: ProfileId,
+    connection: Uuid,
+    room: CallRoom,
+    media: MediaState,
+) -> Result<Vec<CallParticipant>, CommunityError> {
+    let (server_id, kind) = access(domain, me, room).await?;
+    let profile = profile::Entity::find_by_id(me.0)
+        .one(&domain.db)
+        .await?
+        .ok_or(CommunityError::NotFound)?;
+    let participant = CallParticipant {
+        profile_id: me,
+        image_url: Some(image_url(&profile)),
+        name: profile.name,
+        media: kind.allow(media),
+    };
+    let seat = Seat {
+        participant: participant.clone(),
+        connection,
+        server_id,
+    };
+    let joined = domain
+        .calls
+        .join(room, seat, P2P_ROOM_CAP)
+        .map_err(|Full| CommunityError::Conflict(ROOM_FULL.into()))?;
+    if let Some((from, seat)) = joined.moved_from {
+        domain.hub.publish(&left(from, &seat));
+    }
+    domain.hub.publish(&ServerEvent::CallJoined {
+        server_id,
+        room,
+        participant,
+    });
+    Ok(joined.others)
+}
+
+/// Takes `me` out of `room`, if they sit there through `connection`.
+pub fn leave(domain: &Domain, me: ProfileId, connection: Uuid, room: CallRoom) {
+    if let Some(seat) = domain.calls.leave(room, me, Some(connection)) {
+        domain.hub.publish(&left(room, &seat));
+    }
+}
+
+/// Changes what `me` sends in `room` (as far as the room's kind allows).
+pub async fn set_media(
+    domain: &Domain,
+    me: ProfileId,
+    connection: Uuid,
+    room: CallRoom,
+    media: MediaState,
+) -> Result<(), CommunityError> {
+    let (server_id, kind) = access(domain, me, room).await?;
+    let seat = domain
+        .calls
+        .set_media(room, me, connection, kind.allow(media))
+        .ok_or_else(not_in_call)?;
+    domain.hub.publish(&ServerEvent::CallMediaChanged {
+        server_id,
+        room,
+        profile_id: me,
+        media: seat.participant.media,
+    });
+    Ok(())
+}
+
+/// Relays `signal` from `me` (in `room` through `connection`) to `to`, in the same room: it
+/// reaches `to`'s socket in the call and nothing else.
+pub fn relay(
+    domain: &Domain,
+    me: ProfileId,
+    connection: Uuid,
+    room: CallRoom,
+    to: ProfileId,
+    signal: Signal,
+) -> Result<(), CommunityError> {
+    if !signal.within_limits() {
+        return Err(CommunityError::Invalid(
+            "That signalling message is too long.".into(),
+        ));
+    }
+    let mine = domain.calls.seat(room, me).ok_or_else(not_in_call)?;
+    if mine.connection != connection {
+        return Err(not_in_call());
+    }
+    let theirs = domain
+        .calls
+        .seat(room, to)
+        .filter(|_| to != me)
+        .ok_or(CommunityError::NotFound)?;
+    domain.hub.publish(&ServerEvent::CallSignal {
+        room,
+        from: me,
+        to,
+        connection: theirs.connection,
+        signal,
+    });
+    Ok(())
+}
+
+/// Frees whatever seat the socket `connection` held (it closed, or stayed gone past its grace).
+pub fn disconnect(domain: &Domain, connection: Uuid) {
+    for (room, seat) in domain.calls.of_connection(connection) {
+        if let Some(seat) =
+            domain
+                .calls
+                .leave(room, seat.participant.profile_id, Some(seat.connection))
+        {
+            domain.hub.publish(&left(room, &seat));
+        }
+    }
+}
+
+/// Frees `me`'s seats in the rooms of a server they no longer belong to.
+pub fn lose_server(domain: &Domain, me: ProfileId, server_id: ServerId) {
+    for room in domain.calls.of_person_in_server(me, server_id) {
+        if let Some(seat) = domain.calls.leave(room, me, None) {
+            domain.hub.publish(&left(room, &seat));
+        }
+    }
+}
+
+/// Ends every call in `room` (its channel was deleted), or in every room of `server_id` when
+/// `room` is `None` (the server was deleted).
+pub fn end(domain: &Domain, server_id: ServerId, room: Option<CallRoom>) {
+    let rooms = match room {
+        Some(room) => vec![room],
+        None => domain
+            .calls
+            .of_server(server_id)
+            .into_iter()
+            .map(|(r, _)| r)
+            .collect(),
+    };
+    for room in rooms {
+        for seat in domain.calls.clear(room) {
+            domain.hub.publish(&left(room, &seat));
+        }
+    }
+}
+
+/// Who is in the calls of `server_id`'s channels, for one of its members.
+pub async fn of_server(
+    domain: &Domain,
+    me: ProfileId,
+    server_id: ServerId,
+) -> Result<Vec<(CallRoom, Vec<CallParticipant>)>, CommunityError> {
+    crate::communities::access::membership(&domain.db, me, server_id).await?;
+    Ok(domain
+        .calls
+        .of_server(server_id)
+        .into_iter()
+        .filter(|(room, _)| matches!(room, CallRoom::Channel(_)))
+        .collect())
+}
+
+fn left(room: CallRoom, seat: &Seat) -> ServerEvent {
+    ServerEvent::CallLeft {
+        server_id: seat.server_id,
+        room,
+        profile_id: seat.participant.profile_id,
+    }
+}
+
+fn not_in_call() -> CommunityError {
+    CommunityError::Invalid("You are not in this call.".into())
+}
