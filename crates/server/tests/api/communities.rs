@@ -95,7 +95,7 @@ impl Community {
         );
     }
 
-    async fn new_channel(&self, who: &Session, name: &str, kind: &str) -> String {
+    pub async fn new_channel(&self, who: &Session, name: &str, kind: &str) -> String {
         let c = self
             .app
             .ok(

@@ -5,6 +5,7 @@
 mod accounts;
 mod avatars;
 mod bans;
+mod calls;
 mod cli;
 mod communities;
 mod cross_site;

@@ -1,0 +1,243 @@
+//! Calls over real sockets: who may join which room, the peer-to-peer room cap, signalling that
+//! reaches only the other participant's socket in the call, and seats freed on leave and kick.
+
+use serde_json::{Value, json};
+
+use crate::communities::Community;
+use crate::helpers::{Engine, Session};
+use crate::live::{Socket, connect, event, send, subscribe};
+use crate::on_both_engines;
+
+on_both_engines!(
+    members_join_audio_and_video_rooms_and_nobody_else_does,
+    a_peer_to_peer_room_holds_four,
+    signals_reach_only_the_other_participant_in_the_room,
+    leaving_and_being_kicked_free_the_seat,
+);
+
+fn room(channel: &str) -> Value {
+    json!({"kind": "Channel", "id": channel})
+}
+
+fn media(microphone: bool, camera: bool) -> Value {
+    json!({"microphone": microphone, "camera": camera, "screen": false})
+}
+
+async fn join(socket: &mut Socket, channel: &str, camera: bool) -> Value {
+    send(
+        socket,
+        json!({"type": "JoinCall", "data": {"room": room(channel), "media": media(true, camera)}}),
+    )
+    .await;
+    event(socket).await
+}
+
+async fn profile_id(c: &Community, who: &Session) -> String {
+    c.app.me(Some(who)).await["id"].as_str().unwrap().to_owned()
+}
+
+/// A socket following the server's topic (where calls in its channels are announced).
+async fn watching(c: &Community, who: &Session) -> Socket {
+    let mut socket = connect(&c.app, Some(who)).await.unwrap();
+    let topic = json!({"kind": "Server", "id": c.server});
+    assert_eq!(subscribe(&mut socket, topic).await["type"], "Subscribed");
+    socket
+}
+
+async fn members_join_audio_and_video_rooms_and_nobody_else_does(engine: Engine) {
+    let c = Community::new(engine).await;
+    let voice = c.new_channel(&c.owner, "Lounge", "AUDIO").await;
+    let video = c.new_channel(&c.owner, "Stand Up", "VIDEO").await;
+    let mut watcher = watching(&c, &c.moderator).await;
+
+    let mut outsider = connect(&c.app, Some(&c.outsider)).await.unwrap();
+    let refused = join(&mut outsider, &voice, false).await;
+    assert_eq!(refused["type"], "Error", "{refused}");
+    let mut guest = connect(&c.app, Some(&c.guest)).await.unwrap();
+    let text = join(&mut guest, &c.general, false).await;
+    assert_eq!(text["type"], "Error");
+    assert!(
+        text["data"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Text channels have no calls")
+    );
+
+    // An audio channel carries no camera, whatever the client asks.
+    let entered = join(&mut guest, &voice, true).await;
+    assert_eq!(entered["type"], "CallEntered", "{entered}");
+    assert_eq!(entered["data"]["others"], json!([]));
+    let joined = event(&mut watcher).await;
+    assert_eq!(joined["type"], "CallJoined");
+    assert_eq!(joined["data"]["room"], room(&voice));
+    let guest_id = profile_id(&c, &c.guest).await;
+    assert_eq!(
+        joined["data"]["participant"]["profile_id"],
+        guest_id.as_str()
+    );
+    assert_eq!(joined["data"]["participant"]["name"], "Gus Guest");
+    assert_eq!(joined["data"]["participant"]["media"], media(true, false));
+
+    // Joining the video room moves the guest there, camera and all; the watcher sees both.
+    let entered = join(&mut guest, &video, true).await;
+    assert_eq!(entered["type"], "CallEntered");
+    let left = event(&mut watcher).await;
+    assert_eq!(left["type"], "CallLeft");
+    assert_eq!(left["data"]["room"], room(&voice));
+    let joined = event(&mut watcher).await;
+    assert_eq!(joined["data"]["room"], room(&video));
+    assert_eq!(joined["data"]["participant"]["media"], media(true, true));
+}
+
+async fn a_peer_to_peer_room_holds_four(engine: Engine) {
+    let c = Community::new(engine).await;
+    let voice = c.new_channel(&c.owner, "Lounge", "AUDIO").await;
+    let code = c.details(&c.owner).await["invite_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut people = vec![c.owner.clone(), c.moderator.clone(), c.guest.clone()];
+    for name in ["Fay Fourth", "Fin Fifth"] {
+        let (_, s) = c.app.new_user(name).await;
+        c.app.ok(&s, "join_server", &[("code", &code)]).await;
+        people.push(s);
+    }
+    let mut sockets = Vec::new();
+    for (i, who) in people.iter().take(4).enumerate() {
+        let mut socket = connect(&c.app, Some(who)).await.unwrap();
+        let entered = join(&mut socket, &voice, false).await;
+        assert_eq!(entered["type"], "CallEntered", "{entered}");
+        assert_eq!(entered["data"]["others"].as_array().unwrap().len(), i);
+        sockets.push(socket);
+    }
+    let mut fifth = connect(&c.app, Some(&people[4])).await.unwrap();
+    let full = join(&mut fifth, &voice, false).await;
+    assert_eq!(full["type"], "Error");
+    assert_eq!(
+        full["data"]["message"],
+        "This room is full. Larger calls need a LiveKit server (see README)."
+    );
+    // Someone leaves: the fifth gets in.
+    send(
+        &mut sockets[0],
+        json!({"type": "LeaveCall", "data": {"room": room(&voice)}}),
+    )
+    .await;
+    let mut entered = join(&mut fifth, &voice, false).await;
+    for _ in 0..3 {
+        if entered["type"] == "CallEntered" {
+            break;
+        }
+        // The leave may not have landed yet.
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        entered = join(&mut fifth, &voice, false).await;
+    }
+    assert_eq!(entered["type"], "CallEntered", "{entered}");
+    assert_eq!(entered["data"]["others"].as_array().unwrap().len(), 3);
+}
+
+fn offer(channel: &str, to: &str) -> Value {
+    json!({"type": "CallSignal", "data": {
+        "room": room(channel), "to": to, "signal": {"kind": "Offer", "sdp": "v=0 test offer"}
+    }})
+}
+
+async fn signals_reach_only_the_other_participant_in_the_room(engine: Engine) {
+    let c = Community::new(engine).await;
+    let voice = c.new_channel(&c.owner, "Lounge", "AUDIO").await;
+    let (owner_id, guest_id) = (
+        profile_id(&c, &c.owner).await,
+        profile_id(&c, &c.guest).await,
+    );
+    let mut owner = connect(&c.app, Some(&c.owner)).await.unwrap();
+    // The guest's other tab, not in the call, must not receive the guest's signals.
+    let mut guest_elsewhere = connect(&c.app, Some(&c.guest)).await.unwrap();
+    let mut guest = connect(&c.app, Some(&c.guest)).await.unwrap();
+    assert_eq!(join(&mut owner, &voice, false).await["type"], "CallEntered");
+    assert_eq!(join(&mut guest, &voice, false).await["type"], "CallEntered");
+
+    send(&mut owner, offer(&voice, &guest_id)).await;
+    let got = event(&mut guest).await;
+    assert_eq!(got["type"], "CallSignal", "{got}");
+    assert_eq!(got["data"]["from"], owner_id.as_str());
+    assert_eq!(got["data"]["signal"]["sdp"], "v=0 test offer");
+
+    // Outsiders, members outside the call and the other tab cannot signal into it.
+    let mut outsider = connect(&c.app, Some(&c.outsider)).await.unwrap();
+    send(&mut outsider, offer(&voice, &guest_id)).await;
+    assert_eq!(event(&mut outsider).await["type"], "Error");
+    let mut moderator = connect(&c.app, Some(&c.moderator)).await.unwrap();
+    send(&mut moderator, offer(&voice, &guest_id)).await;
+    assert_eq!(event(&mut moderator).await["type"], "Error");
+    send(&mut guest_elsewhere, offer(&voice, &owner_id)).await;
+    assert_eq!(event(&mut guest_elsewhere).await["type"], "Error");
+    // Nor at someone outside it, nor too long.
+    let moderator_id = profile_id(&c, &c.moderator).await;
+    send(&mut owner, offer(&voice, &moderator_id)).await;
+    assert_eq!(event(&mut owner).await["type"], "Error");
+    let mut long = offer(&voice, &guest_id);
+    long["data"]["signal"]["sdp"] = json!("x".repeat(12 * 1024 + 1));
+    send(&mut owner, long).await;
+    assert_eq!(event(&mut owner).await["type"], "Error");
+
+    // Only the one offer reached the guest's call socket, and nothing the other tab.
+    send(&mut owner, offer(&voice, &guest_id)).await;
+    let second = event(&mut guest).await;
+    assert_eq!(second["type"], "CallSignal");
+    send(&mut guest_elsewhere, json!({"type": "Ping"})).await;
+    assert_eq!(event(&mut guest_elsewhere).await["type"], "Pong");
+}
+
+async fn leaving_and_being_kicked_free_the_seat(engine: Engine) {
+    let c = Community::new(engine).await;
+    let video = c.new_channel(&c.owner, "Stand Up", "VIDEO").await;
+    let mut watcher = watching(&c, &c.owner).await;
+    let mut guest = connect(&c.app, Some(&c.guest)).await.unwrap();
+    let mut moderator = connect(&c.app, Some(&c.moderator)).await.unwrap();
+    assert_eq!(join(&mut guest, &video, true).await["type"], "CallEntered");
+    assert_eq!(event(&mut watcher).await["type"], "CallJoined");
+    assert_eq!(
+        join(&mut moderator, &video, false).await["type"],
+        "CallEntered"
+    );
+    assert_eq!(event(&mut watcher).await["type"], "CallJoined");
+
+    // Muting is announced to everyone watching the server.
+    send(
+        &mut guest,
+        json!({"type": "SetCallMedia", "data": {"room": room(&video), "media": media(false, true)}}),
+    )
+    .await;
+    let muted = event(&mut watcher).await;
+    assert_eq!(muted["type"], "CallMediaChanged");
+    assert_eq!(muted["data"]["media"], media(false, true));
+
+    send(
+        &mut moderator,
+        json!({"type": "LeaveCall", "data": {"room": room(&video)}}),
+    )
+    .await;
+    let left = event(&mut watcher).await;
+    assert_eq!(left["type"], "CallLeft");
+    assert_eq!(
+        left["data"]["profile_id"],
+        profile_id(&c, &c.moderator).await.as_str()
+    );
+
+    c.app
+        .ok(
+            &c.owner,
+            "kick_member",
+            &[("server_id", &c.server), ("member_id", &c.guest_member)],
+        )
+        .await;
+    assert_eq!(event(&mut watcher).await["type"], "MemberKicked");
+    let gone = event(&mut watcher).await;
+    assert_eq!(gone["type"], "CallLeft", "the kicked guest leaves the call");
+    assert_eq!(
+        gone["data"]["profile_id"],
+        profile_id(&c, &c.guest).await.as_str()
+    );
+    // And cannot come back in.
+    assert_eq!(join(&mut guest, &video, true).await["type"], "Error");
+}
