@@ -218,21 +218,6 @@ pub fn end(domain: &Domain, server_id: ServerId, room: Option<CallRoom>) {
     }
 }
 
-/// Who is in the calls of `server_id`'s channels, for one of its members.
-pub async fn of_server(
-    domain: &Domain,
-    me: ProfileId,
-    server_id: ServerId,
-) -> Result<Vec<(CallRoom, Vec<CallParticipant>)>, CommunityError> {
-    crate::communities::access::membership(&domain.db, me, server_id).await?;
-    Ok(domain
-        .calls
-        .of_server(server_id)
-        .into_iter()
-        .filter(|(room, _)| matches!(room, CallRoom::Channel(_)))
-        .collect())
-}
-
 fn left(room: CallRoom, seat: &Seat) -> ServerEvent {
     ServerEvent::CallLeft {
         server_id: seat.server_id,
