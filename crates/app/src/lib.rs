@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 pub mod auth;
+pub mod calls;
 pub mod chat;
 pub mod communities;
 pub mod crash;

@@ -3,6 +3,7 @@
 //! of one room. Joining checks the database; a seat then stands for that check until the person
 //! leaves, their socket goes, or they lose the server (kick, leave, deletion), which frees it.
 
+pub mod livekit;
 pub mod roster;
 
 use entity::{channel, profile};
@@ -216,6 +217,24 @@ pub fn end(domain: &Domain, server_id: ServerId, room: Option<CallRoom>) {
             domain.hub.publish(&left(room, &seat));
         }
     }
+}
+
+/// A LiveKit token for `me` in `room`, after the same checks as a join, with the server's URL.
+pub async fn livekit_token(
+    domain: &Domain,
+    me: ProfileId,
+    room: CallRoom,
+) -> Result<(String, String), CommunityError> {
+    let livekit = domain.livekit.as_ref().ok_or_else(|| {
+        CommunityError::Invalid("This server has no LiveKit: its calls are peer to peer.".into())
+    })?;
+    let (_, kind) = access(domain, me, room).await?;
+    let profile = profile::Entity::find_by_id(me.0)
+        .one(&domain.db)
+        .await?
+        .ok_or(CommunityError::NotFound)?;
+    let token = livekit.token(me, &profile.name, room, kind)?;
+    Ok((livekit.url.clone(), token))
 }
 
 fn left(room: CallRoom, seat: &Seat) -> ServerEvent {

@@ -37,6 +37,8 @@ pub struct Domain {
     pub limits: Arc<Limits>,
     /// Who is in which call, on this node.
     pub calls: Arc<calls::roster::Roster>,
+    /// The LiveKit server calls may use, when one is configured.
+    pub livekit: Option<Arc<calls::livekit::LiveKit>>,
     /// Password hashing is the costliest thing a client can ask for: at most one per core runs
     /// at a time and the rest queue, so a flood of sign-ups waits instead of taking all memory.
     password_work: Arc<tokio::sync::Semaphore>,
@@ -58,8 +60,15 @@ impl Domain {
             hub,
             limits: Arc::new(Limits::new(limits)),
             calls: Arc::default(),
+            livekit: None,
             password_work: Arc::new(tokio::sync::Semaphore::new(cores)),
         }
+    }
+
+    /// Lets calls use the LiveKit server `livekit`.
+    pub fn with_livekit(mut self, livekit: calls::livekit::LiveKit) -> Self {
+        self.livekit = Some(Arc::new(livekit));
+        self
     }
 
     /// Runs `work` in the database writer's next batch (see `writer`): inside a transaction it

@@ -228,6 +228,15 @@ impl Settings {
             .is_some_and(|u| u.scheme() == "https")
     }
 
+    /// The LiveKit server, when all three of its settings are given (`validate` refuses some).
+    pub fn livekit(&self) -> Option<domain::calls::livekit::LiveKit> {
+        Some(domain::calls::livekit::LiveKit::new(
+            self.livekit_url.as_ref()?.to_string(),
+            self.livekit_api_key.clone()?,
+            self.livekit_api_secret.clone()?,
+        ))
+    }
+
     /// Run by `cargo leptos watch`, which rebuilds the site's files in place and reloads pages.
     pub fn dev_reload(&self) -> bool {
         std::env::var_os("LEPTOS_WATCH").is_some()

@@ -51,7 +51,10 @@ impl Application {
             None => local,
         };
         let connections = Connections::default();
-        let domain = Domain::new(db.clone(), files, hub, settings.limits()?);
+        let mut domain = Domain::new(db.clone(), files, hub, settings.limits()?);
+        if let Some(livekit) = settings.livekit() {
+            domain = domain.with_livekit(livekit);
+        }
         spawn_limit_pruning(&domain);
         spawn_upload_sweep(&domain);
         let site_files = SiteFiles::load(&settings.site_root, settings.dev_reload())

@@ -34,6 +34,14 @@ pub struct CallParticipant {
     pub media: MediaState,
 }
 
+/// Where and how to join a call on the LiveKit server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveKitAccess {
+    pub url: String,
+    /// Signed by this server; good for ten minutes.
+    pub token: String,
+}
+
 /// The longest session description relayed (a browser's offer for audio, video and a screen is
 /// a few KiB).
 pub const MAX_SDP_BYTES: usize = 12 * 1024;

@@ -18,6 +18,7 @@ mod health;
 mod helpers;
 mod limits;
 mod live;
+mod livekit;
 mod messages;
 mod migrations;
 mod nodes;
