@@ -178,6 +178,15 @@ pub struct ServerDetails {
     pub me: MemberInfo,
     pub channels: Vec<ChannelInfo>,
     pub members: Vec<MemberInfo>,
+    /// Who is in the call of each audio or video channel that has someone in it.
+    pub calls: Vec<ChannelCall>,
+}
+
+/// The people in one channel's call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelCall {
+    pub channel_id: ChannelId,
+    pub participants: Vec<crate::calls::CallParticipant>,
 }
 
 impl ServerDetails {

@@ -204,12 +204,12 @@ impl Chat {
             | ServerEvent::ServerDeleted { .. }
             | ServerEvent::Unsubscribed { .. } => self.refresh.bump(),
             ServerEvent::SessionEnded { .. } => {}
-            // The call view is not built yet (the server side of calls is): nothing joins.
-            ServerEvent::CallEntered { .. }
-            | ServerEvent::CallJoined { .. }
+            // Who is in which call shows in the server view, reloaded like its member list.
+            ServerEvent::CallJoined { .. }
             | ServerEvent::CallLeft { .. }
-            | ServerEvent::CallMediaChanged { .. }
-            | ServerEvent::CallSignal { .. } => {}
+            | ServerEvent::CallMediaChanged { .. } => self.refresh.bump(),
+            // The call view is not built yet: this browser never joins a call.
+            ServerEvent::CallEntered { .. } | ServerEvent::CallSignal { .. } => {}
             ServerEvent::Error { message } => {
                 leptos::logging::warn!("live feed: {message}");
             }

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
+use shared::calls::CallParticipant;
 use shared::community::{ChannelInfo, ChannelKind, ServerDetails};
 use shared::permissions::Action;
 
@@ -72,7 +73,15 @@ fn ChannelSection(details: ServerDetails, kind: ChannelKind) -> impl IntoView {
     };
     let rows = channels
         .into_iter()
-        .map(|channel| view! { <ChannelRow details=details.clone() channel /> })
+        .map(|channel| {
+            let participants = details
+                .calls
+                .iter()
+                .find(|call| call.channel_id == channel.id)
+                .map(|call| call.participants.clone())
+                .unwrap_or_default();
+            view! { <ChannelRow details=details.clone() channel participants /> }
+        })
         .collect_view();
     view! {
         <section class="sidebar-section" aria-label=title>
@@ -99,7 +108,11 @@ fn ChannelSection(details: ServerDetails, kind: ChannelKind) -> impl IntoView {
 }
 
 #[component]
-fn ChannelRow(details: ServerDetails, channel: ChannelInfo) -> impl IntoView {
+fn ChannelRow(
+    details: ServerDetails,
+    channel: ChannelInfo,
+    participants: Vec<CallParticipant>,
+) -> impl IntoView {
     let dialog = OpenDialog::get();
     let general = channel.is_general();
     let may_edit = details.can(Action::EditChannel { general });
@@ -111,6 +124,7 @@ fn ChannelRow(details: ServerDetails, channel: ChannelInfo) -> impl IntoView {
         Memo::new(move |_| location.pathname.get() == href)
     };
     let id = channel.id;
+    let in_call = format!("In {}", channel.name);
     let edit_label = format!("Edit channel {}", channel.name);
     let delete_label = format!("Delete channel {}", channel.name);
     view! {
@@ -150,8 +164,37 @@ fn ChannelRow(details: ServerDetails, channel: ChannelInfo) -> impl IntoView {
                         </button>
                     }
                 })}
+            {(!participants.is_empty()).then(|| view! { <CallParticipants label=in_call participants /> })}
         </li>
     }
+}
+
+/// Who is in a voice or video channel's call, under the channel, with their microphone muted or
+/// their camera on shown.
+#[component]
+fn CallParticipants(label: String, participants: Vec<CallParticipant>) -> impl IntoView {
+    let rows = participants
+        .into_iter()
+        .map(|p| {
+            view! {
+                <li class="call-participant">
+                    <Avatar name=p.name.clone() image_url=p.image_url.clone() />
+                    <span class="member-name">{p.name.clone()}</span>
+                    {(!p.media.microphone).then(|| view! {
+                        <span class="call-media" role="img" aria-label="Muted" title="Muted">
+                            <Icon glyph=Glyph::MicOff />
+                        </span>
+                    })}
+                    {p.media.camera.then(|| view! {
+                        <span class="call-media" role="img" aria-label="Camera on" title="Camera on">
+                            <Icon glyph=Glyph::Camera />
+                        </span>
+                    })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ul class="call-participants" aria-label=label>{rows}</ul> }
 }
 
 /// `#` for text, a speaker for voice, a camera for video.

@@ -7,8 +7,10 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
     QueryFilter, QueryOrder, Set, TransactionTrait,
 };
+use shared::calls::CallRoom;
 use shared::community::{
-    ChannelInfo, GENERAL, InvitePreview, MemberInfo, ServerDetails, ServerName, ServerSummary,
+    ChannelCall, ChannelInfo, GENERAL, InvitePreview, MemberInfo, ServerDetails, ServerName,
+    ServerSummary,
 };
 use shared::ids::{ChannelId, MemberId, ProfileId, ServerId};
 use shared::live::ServerEvent;
@@ -141,12 +143,25 @@ pub async fn details(
         .require(Action::ManageInvite)
         .is_ok()
         .then(|| access.server.invite_code.clone());
+    let calls = domain
+        .calls
+        .of_server(server_id)
+        .into_iter()
+        .filter_map(|(room, participants)| match room {
+            CallRoom::Channel(channel_id) => Some(ChannelCall {
+                channel_id,
+                participants,
+            }),
+            CallRoom::Conversation(_) => None,
+        })
+        .collect();
     Ok(ServerDetails {
         server: summary(access.server),
         invite_code,
         me: me_info,
         channels,
         members,
+        calls,
     })
 }
 

@@ -13,6 +13,7 @@ on_both_engines!(
     a_peer_to_peer_room_holds_four,
     signals_reach_only_the_other_participant_in_the_room,
     leaving_and_being_kicked_free_the_seat,
+    the_server_view_lists_who_is_in_each_call,
 );
 
 fn room(channel: &str) -> Value {
@@ -240,4 +241,41 @@ async fn leaving_and_being_kicked_free_the_seat(engine: Engine) {
     );
     // And cannot come back in.
     assert_eq!(join(&mut guest, &video, true).await["type"], "Error");
+}
+
+async fn the_server_view_lists_who_is_in_each_call(engine: Engine) {
+    let c = Community::new(engine).await;
+    let voice = c.new_channel(&c.owner, "Lounge", "AUDIO").await;
+    assert_eq!(c.details(&c.moderator).await["calls"], json!([]));
+    let mut guest = connect(&c.app, Some(&c.guest)).await.unwrap();
+    assert_eq!(join(&mut guest, &voice, false).await["type"], "CallEntered");
+    send(
+        &mut guest,
+        json!({"type": "SetCallMedia", "data": {"room": room(&voice), "media": media(false, false)}}),
+    )
+    .await;
+    // Commands are handled in order: once the ping is answered the media change is in.
+    send(&mut guest, json!({"type": "Ping"})).await;
+    assert_eq!(event(&mut guest).await["type"], "Pong");
+
+    let calls = c.details(&c.moderator).await["calls"].clone();
+    assert_eq!(calls.as_array().unwrap().len(), 1, "{calls}");
+    assert_eq!(calls[0]["channel_id"], voice.as_str());
+    let people = calls[0]["participants"].as_array().unwrap();
+    assert_eq!(people.len(), 1);
+    assert_eq!(people[0]["name"], "Gus Guest");
+    assert_eq!(
+        people[0]["profile_id"],
+        profile_id(&c, &c.guest).await.as_str()
+    );
+    assert_eq!(people[0]["media"], media(false, false));
+
+    send(
+        &mut guest,
+        json!({"type": "LeaveCall", "data": {"room": room(&voice)}}),
+    )
+    .await;
+    send(&mut guest, json!({"type": "Ping"})).await;
+    assert_eq!(event(&mut guest).await["type"], "Pong");
+    assert_eq!(c.details(&c.moderator).await["calls"], json!([]));
 }
