@@ -225,13 +225,7 @@ async fn leaving_and_being_kicked_free_the_seat(engine: Engine) {
         profile_id(&c, &c.moderator).await.as_str()
     );
 
-    c.app
-        .ok(
-            &c.owner,
-            "kick_member",
-            &[("server_id", &c.server), ("member_id", &c.guest_member)],
-        )
-        .await;
+    c.kick(&c.guest_member).await;
     assert_eq!(event(&mut watcher).await["type"], "MemberKicked");
     let gone = event(&mut watcher).await;
     assert_eq!(gone["type"], "CallLeft", "the kicked guest leaves the call");

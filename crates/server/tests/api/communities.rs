@@ -77,6 +77,17 @@ impl Community {
         }
     }
 
+    /// The owner kicks `member` (without a ban).
+    pub async fn kick(&self, member: &str) {
+        self.app
+            .ok(
+                &self.owner,
+                "kick_member",
+                &[("server_id", &self.server), ("member_id", member)],
+            )
+            .await;
+    }
+
     pub async fn details(&self, who: &Session) -> Value {
         self.app
             .ok(who, "load_server", &[("server_id", &self.server)])
@@ -520,13 +531,7 @@ async fn general_is_fixed_and_channel_names_are_checked(engine: Engine) {
 
 async fn a_kicked_member_loses_access_at_once(engine: Engine) {
     let c = Community::new(engine).await;
-    c.app
-        .ok(
-            &c.owner,
-            "kick_member",
-            &[("server_id", &c.server), ("member_id", &c.moderator_member)],
-        )
-        .await;
+    c.kick(&c.moderator_member).await;
     c.refused(
         &c.moderator,
         "load_server",

@@ -135,13 +135,7 @@ async fn only_the_two_members_read_and_write(engine: Engine) {
     assert_eq!(c.app.count("direct_message").await, 1);
 
     // Kicked from the server: the conversation is gone for them too.
-    c.app
-        .ok(
-            &c.owner,
-            "kick_member",
-            &[("server_id", &c.server), ("member_id", &c.guest_member)],
-        )
-        .await;
+    c.kick(&c.guest_member).await;
     let (status, _) = c
         .app
         .call(

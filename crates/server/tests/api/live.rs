@@ -204,13 +204,7 @@ async fn kicked_members_are_unsubscribed_and_told(engine: Engine) {
     let c = Community::new(engine).await;
     let mut guest = connect(&c.app, Some(&c.guest)).await.unwrap();
     subscribe(&mut guest, channel(&c.general)).await;
-    c.app
-        .ok(
-            &c.owner,
-            "kick_member",
-            &[("server_id", &c.server), ("member_id", &c.guest_member)],
-        )
-        .await;
+    c.kick(&c.guest_member).await;
     let told = event(&mut guest).await;
     assert_eq!(told["type"], "Unsubscribed", "{told}");
     assert_eq!(told["data"]["topic"], channel(&c.general));

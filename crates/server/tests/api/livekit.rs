@@ -116,13 +116,7 @@ async fn tokens_grant_what_each_room_carries_to_those_who_may_be_in_it(engine: E
     // Text channels hold no calls; outsiders and the kicked get nothing.
     assert_eq!(token(&c, &c.guest, "channel_id", &c.general).await.0, 422);
     assert_eq!(token(&c, &c.outsider, "channel_id", &voice).await.0, 404);
-    c.app
-        .ok(
-            &c.owner,
-            "kick_member",
-            &[("server_id", &c.server), ("member_id", &c.guest_member)],
-        )
-        .await;
+    c.kick(&c.guest_member).await;
     assert_eq!(token(&c, &c.guest, "channel_id", &video).await.0, 404);
     let (anonymous, _) = c
         .app

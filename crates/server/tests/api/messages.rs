@@ -93,13 +93,7 @@ async fn members_send_and_read_but_outsiders_cannot(engine: Engine) {
     assert_eq!(c.app.count("message").await, 1);
 
     // A kicked member loses the channel at once.
-    c.app
-        .ok(
-            &c.owner,
-            "kick_member",
-            &[("server_id", &c.server), ("member_id", &c.moderator_member)],
-        )
-        .await;
+    c.kick(&c.moderator_member).await;
     let (status, _) = c
         .app
         .call(
@@ -391,13 +385,7 @@ async fn a_departed_members_messages_stay_and_they_can_come_back(engine: Engine)
     let c = Community::new(engine).await;
     let said = c.send(&c.guest, "I was here").await;
     let mark = said["seq"].as_i64().unwrap().to_string();
-    c.app
-        .ok(
-            &c.owner,
-            "kick_member",
-            &[("server_id", &c.server), ("member_id", &c.guest_member)],
-        )
-        .await;
+    c.kick(&c.guest_member).await;
     let page = c.history(&c.owner, None, "10").await;
     assert_eq!(page["messages"][0]["id"], said["id"], "the message stays");
     assert_eq!(page["messages"][0]["author"]["name"], "Gus Guest");
