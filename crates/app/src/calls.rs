@@ -16,17 +16,7 @@ pub async fn livekit_token(
     channel_id: Option<ChannelId>,
     conversation_id: Option<ConversationId>,
 ) -> Result<LiveKitAccess, AppError> {
-    use shared::calls::CallRoom;
     let me = require_user().await?;
-    let room = match (channel_id, conversation_id) {
-        (Some(id), None) => CallRoom::Channel(id),
-        (None, Some(id)) => CallRoom::Conversation(id),
-        _ => {
-            return Err(AppError::Validation(
-                "Name one channel or one conversation.".into(),
-            ));
-        }
-    };
-    let (url, token) = domain::calls::livekit_token(&domain()?, me.id, room).await?;
-    Ok(LiveKitAccess { url, token })
+    let room = shared::calls::CallRoom::one_of(channel_id, conversation_id)?;
+    Ok(domain::calls::livekit_token(&domain()?, me.id, room).await?)
 }

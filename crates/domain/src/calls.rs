@@ -8,7 +8,9 @@ pub mod roster;
 
 use entity::{channel, profile};
 use sea_orm::EntityTrait;
-use shared::calls::{CallParticipant, CallRoom, MediaState, P2P_ROOM_CAP, Signal};
+use std::time::Duration;
+
+use shared::calls::{CallParticipant, CallRoom, LiveKitAccess, MediaState, P2P_ROOM_CAP, Signal};
 use shared::ids::{ProfileId, ServerId};
 use shared::live::ServerEvent;
 use uuid::Uuid;
@@ -75,6 +77,20 @@ pub async fn access(
     }
 }
 
+/// `access`, and the person's profile (for their name and picture in the call).
+async fn entrant(
+    domain: &Domain,
+    me: ProfileId,
+    room: CallRoom,
+) -> Result<(ServerId, RoomKind, profile::Model), CommunityError> {
+    let (server_id, kind) = access(domain, me, room).await?;
+    let profile = profile::Entity::find_by_id(me.0)
+        .one(&domain.db)
+        .await?
+        .ok_or(CommunityError::NotFound)?;
+    Ok((server_id, kind, profile))
+}
+
 /// Seats `me` in `room` through the socket `connection` (leaving any other room); everyone else
 /// already there, to whom the joiner sends offers.
 pub async fn join(
@@ -84,11 +100,7 @@ pub async fn join(
     room: CallRoom,
     media: MediaState,
 ) -> Result<Vec<CallParticipant>, CommunityError> {
-    let (server_id, kind) = access(domain, me, room).await?;
-    let profile = profile::Entity::find_by_id(me.0)
-        .one(&domain.db)
-        .await?
-        .ok_or(CommunityError::NotFound)?;
+    let (server_id, kind, profile) = entrant(domain, me, room).await?;
     let participant = CallParticipant {
         profile_id: me,
         image_url: Some(image_url(&profile)),
@@ -178,8 +190,22 @@ pub fn relay(
     Ok(())
 }
 
-/// Frees whatever seat the socket `connection` held (it closed, or stayed gone past its grace).
-pub fn disconnect(domain: &Domain, connection: Uuid) {
+/// How long a call seat outlives its socket: a client that reconnects within it takes the seat
+/// back instead of leaving and rejoining the call.
+pub const SEAT_GRACE: Duration = Duration::from_secs(15);
+
+/// The socket `connection` has closed: whatever seat it held is freed once `SEAT_GRACE` has
+/// passed, unless its person took the seat again through another socket meanwhile.
+pub fn socket_closed(domain: &Domain, connection: Uuid) {
+    let domain = domain.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(SEAT_GRACE).await;
+        disconnect(&domain, connection);
+    });
+}
+
+/// Frees whatever seat the socket `connection` held.
+fn disconnect(domain: &Domain, connection: Uuid) {
     for (room, seat) in domain.calls.of_connection(connection) {
         if let Some(seat) =
             domain
@@ -224,17 +250,15 @@ pub async fn livekit_token(
     domain: &Domain,
     me: ProfileId,
     room: CallRoom,
-) -> Result<(String, String), CommunityError> {
+) -> Result<LiveKitAccess, CommunityError> {
     let livekit = domain.livekit.as_ref().ok_or_else(|| {
         CommunityError::Invalid("This server has no LiveKit: its calls are peer to peer.".into())
     })?;
-    let (_, kind) = access(domain, me, room).await?;
-    let profile = profile::Entity::find_by_id(me.0)
-        .one(&domain.db)
-        .await?
-        .ok_or(CommunityError::NotFound)?;
-    let token = livekit.token(me, &profile.name, room, kind)?;
-    Ok((livekit.url.clone(), token))
+    let (_, kind, profile) = entrant(domain, me, room).await?;
+    Ok(LiveKitAccess {
+        url: livekit.url.clone(),
+        token: livekit.token(me, &profile.name, room, kind)?,
+    })
 }
 
 fn left(room: CallRoom, seat: &Seat) -> ServerEvent {

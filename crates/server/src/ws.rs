@@ -8,7 +8,6 @@ mod session_tests;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use app::auth::session::CookiePolicy;
 use axum::extract::State;
@@ -21,13 +20,13 @@ use domain::hub::Frame;
 use futures_channel::mpsc;
 use futures_util::{SinkExt, Stream, StreamExt};
 use shared::ids::{ProfileId, ServerId};
-use shared::live::{ClientCommand, ServerEvent, Topic};
+use shared::live::{ServerEvent, Topic};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use uuid::Uuid;
 
 use crate::auth_gate::active_session;
-use session::{Allowance, Gate, Identity, Inbound, Outbound, Timing};
+use session::{Allowance, CallCommand, Gate, Identity, Inbound, Outbound, Timing};
 
 /// The largest frame a client may send: commands are tiny.
 const MAX_INBOUND_BYTES: usize = 16 * 1024;
@@ -194,10 +193,6 @@ struct DomainGate {
     connection: Uuid,
 }
 
-/// How long a call seat outlives its socket: a client that reconnects within it takes the seat
-/// back instead of leaving and rejoining the call.
-const CALL_GRACE: Duration = Duration::from_secs(15);
-
 impl Gate for DomainGate {
     async fn authorize(&self, topic: Topic) -> Result<ServerId, String> {
         domain::live::authorize(&self.domain, self.me, topic)
@@ -209,37 +204,30 @@ impl Gate for DomainGate {
         self.domain.hub.follow(topic)
     }
 
-    async fn call(&self, command: ClientCommand) -> Result<Option<ServerEvent>, String> {
+    async fn call(&self, command: CallCommand) -> Result<Option<ServerEvent>, String> {
         use domain::calls;
         let (domain, me, connection) = (&self.domain, self.me, self.connection);
         let done = match command {
-            ClientCommand::JoinCall { room, media } => {
-                let others = calls::join(domain, me, connection, room, media).await;
-                return others
-                    .map(|others| Some(ServerEvent::CallEntered { room, others }))
-                    .map_err(|e| shared::AppError::from(e).to_string());
-            }
-            ClientCommand::LeaveCall { room } => {
+            CallCommand::Join { room, media } => calls::join(domain, me, connection, room, media)
+                .await
+                .map(|others| Some(ServerEvent::CallEntered { room, others })),
+            CallCommand::Leave { room } => {
                 calls::leave(domain, me, connection, room);
-                Ok(())
+                Ok(None)
             }
-            ClientCommand::SetCallMedia { room, media } => {
-                calls::set_media(domain, me, connection, room, media).await
+            CallCommand::SetMedia { room, media } => {
+                calls::set_media(domain, me, connection, room, media)
+                    .await
+                    .map(|()| None)
             }
-            ClientCommand::CallSignal { room, to, signal } => {
-                calls::relay(domain, me, connection, room, to, signal)
+            CallCommand::Signal { room, to, signal } => {
+                calls::relay(domain, me, connection, room, to, signal).map(|()| None)
             }
-            _ => return Err("Not a call command.".to_owned()),
         };
-        done.map(|()| None)
-            .map_err(|e| shared::AppError::from(e).to_string())
+        done.map_err(|e| shared::AppError::from(e).to_string())
     }
 
     fn gone(&self) {
-        let (domain, connection) = (self.domain.clone(), self.connection);
-        tokio::spawn(async move {
-            tokio::time::sleep(CALL_GRACE).await;
-            domain::calls::disconnect(&domain, connection);
-        });
+        domain::calls::socket_closed(&self.domain, self.connection);
     }
 }

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::AppError;
 use crate::ids::{ChannelId, ConversationId, ProfileId};
 
 /// Where a call happens: an audio or video channel, or a direct conversation.
@@ -11,6 +12,22 @@ use crate::ids::{ChannelId, ConversationId, ProfileId};
 pub enum CallRoom {
     Channel(ChannelId),
     Conversation(ConversationId),
+}
+
+impl CallRoom {
+    /// The room a request names by a channel or a conversation: exactly one of the two.
+    pub fn one_of(
+        channel: Option<ChannelId>,
+        conversation: Option<ConversationId>,
+    ) -> Result<Self, AppError> {
+        match (channel, conversation) {
+            (Some(id), None) => Ok(CallRoom::Channel(id)),
+            (None, Some(id)) => Ok(CallRoom::Conversation(id)),
+            _ => Err(AppError::Validation(
+                "Name one channel or one conversation.".into(),
+            )),
+        }
+    }
 }
 
 /// At most this many people share a room on the peer-to-peer path: each sends its media to

@@ -54,7 +54,7 @@ impl LiveKit {
 }
 
 /// The LiveKit room of a call: the channel's or the conversation's id.
-pub fn room_name(room: CallRoom) -> String {
+fn room_name(room: CallRoom) -> String {
     match room {
         CallRoom::Channel(id) => id.to_string(),
         CallRoom::Conversation(id) => id.to_string(),

@@ -9,6 +9,7 @@ use std::time::Duration;
 use domain::hub::Frame;
 use domain::limits::CommandBudget;
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use shared::calls::{CallRoom, MediaState, Signal};
 use shared::ids::{ProfileId, ServerId};
 use shared::live::{ClientCommand, ServerEvent, Topic};
 use tokio::time::{Instant, MissedTickBehavior, interval_at, sleep_until, timeout};
@@ -50,15 +51,36 @@ pub trait Gate: Send + Sync {
     /// Checks that the person may follow `topic`; the server it belongs to, or a reason.
     fn authorize(&self, topic: Topic) -> impl Future<Output = Result<ServerId, String>> + Send;
     fn follow(&self, topic: Topic) -> tokio::sync::broadcast::Receiver<Frame>;
-    /// Carries out a call command (`JoinCall`, `LeaveCall`, `SetCallMedia`, `CallSignal`) for
-    /// this connection: the reply for the client, if any, or why not.
+    /// Carries out a call command for this connection: the reply for the client, if any, or
+    /// why not.
     fn call(
         &self,
-        command: ClientCommand,
+        command: CallCommand,
     ) -> impl Future<Output = Result<Option<ServerEvent>, String>> + Send;
     /// The connection has ended: the call seat it held is freed (after a grace period in which
     /// a reconnecting client takes it back).
     fn gone(&self);
+}
+
+/// The client's call commands, for the gate.
+#[derive(Debug)]
+pub enum CallCommand {
+    Join {
+        room: CallRoom,
+        media: MediaState,
+    },
+    Leave {
+        room: CallRoom,
+    },
+    SetMedia {
+        room: CallRoom,
+        media: MediaState,
+    },
+    Signal {
+        room: CallRoom,
+        to: ProfileId,
+        signal: Signal,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -334,23 +356,24 @@ async fn command<G: Gate>(
         Ok(c) => c,
         Err(e) => return Some(error(&format!("Unreadable command: {e}"))),
     };
-    Some(match command {
-        ClientCommand::JoinCall { .. }
-        | ClientCommand::LeaveCall { .. }
-        | ClientCommand::SetCallMedia { .. }
-        | ClientCommand::CallSignal { .. } => {
-            return gate.call(command).await.unwrap_or_else(|e| Some(error(&e)));
+    let call = match command {
+        ClientCommand::JoinCall { room, media } => CallCommand::Join { room, media },
+        ClientCommand::LeaveCall { room } => CallCommand::Leave { room },
+        ClientCommand::SetCallMedia { room, media } => CallCommand::SetMedia { room, media },
+        ClientCommand::CallSignal { room, to, signal } => CallCommand::Signal { room, to, signal },
+        ClientCommand::Ping => return Some(ServerEvent::Pong),
+        ClientCommand::Subscribe { topic } => {
+            return Some(subscribe(gate, follows, allowance, topic).await);
         }
-        ClientCommand::Ping => ServerEvent::Pong,
-        ClientCommand::Subscribe { topic } => subscribe(gate, follows, allowance, topic).await,
         ClientCommand::Unsubscribe { topic } => {
             follows.remove(topic);
-            ServerEvent::Unsubscribed {
+            return Some(ServerEvent::Unsubscribed {
                 topic,
                 reason: "You asked to stop following it.".into(),
-            }
+            });
         }
-    })
+    };
+    gate.call(call).await.unwrap_or_else(|e| Some(error(&e)))
 }
 
 /// Follows `topic` if the person may. The check runs again once the topic and its server's

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use super::session::{
     self, Allowance, CLOSE_DEAD, CLOSE_GOING_AWAY, CLOSE_POLICY, CLOSE_SIGNED_OUT, CLOSE_TOO_SLOW,
-    Gate, Identity, Inbound, Outbound, Timing,
+    CallCommand, Gate, Identity, Inbound, Outbound, Timing,
 };
 
 struct FakeGate {
@@ -43,7 +43,7 @@ impl Gate for FakeGate {
         self.hub.follow(topic)
     }
 
-    async fn call(&self, _command: ClientCommand) -> Result<Option<ServerEvent>, String> {
+    async fn call(&self, _command: CallCommand) -> Result<Option<ServerEvent>, String> {
         Err("No calls here.".to_owned())
     }
 
