@@ -17,11 +17,11 @@ use crate::ui::{Avatar, NavBackdrop, NavSheet, ThemePicker};
 pub struct Me(Resource<Result<Option<CurrentUser>, AppError>>);
 
 impl Me {
-    fn get() -> Self {
+    pub fn get() -> Self {
         expect_context::<Self>()
     }
 
-    async fn user(self) -> Option<CurrentUser> {
+    pub async fn user(self) -> Option<CurrentUser> {
         self.0.await.ok().flatten()
     }
 }

@@ -8,8 +8,8 @@ pub(crate) mod rows;
 pub(crate) mod shared_steps;
 pub(crate) mod thread_table;
 
-use entity::{channel, message};
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
+use entity::{channel, member, message, server};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use shared::ids::{ChannelId, MessageId, ProfileId, ServerId};
 use shared::live::Thread;
 use shared::messages::{Changes, HistoryPage, Message, MessageText};
@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::Domain;
 use crate::communities::CommunityError;
-use crate::communities::access::{Membership, membership};
+use crate::communities::access::Membership;
 use crate::files::FileKey;
 use crate::uploads::Usage;
 use shared_steps::Revision;
@@ -85,12 +85,20 @@ pub(crate) async fn channel_access(
     me: ProfileId,
     channel_id: ChannelId,
 ) -> Result<(channel::Model, Membership), CommunityError> {
-    let channel = channel::Entity::find_by_id(channel_id.0)
+    // One query (the channel, its server and the caller's membership): it runs before every
+    // history page, send and socket follow.
+    let found = member::Entity::find()
+        .filter(member::Column::ProfileId.eq(me.0))
+        .filter(member::Column::LeftAt.is_null())
+        .find_also_related(server::Entity)
+        .find_also(server::Entity, channel::Entity)
+        .filter(channel::Column::Id.eq(channel_id.0))
         .one(db)
-        .await?
-        .ok_or(CommunityError::NotFound)?;
-    let access = membership(db, me, ServerId(channel.server_id)).await?;
-    Ok((channel, access))
+        .await?;
+    match found {
+        Some((member, Some(server), Some(channel))) => Ok((channel, Membership { server, member })),
+        _ => Err(CommunityError::NotFound),
+    }
 }
 
 /// The `message` table: threads are channels, readable by the members of their server.

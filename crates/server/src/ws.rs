@@ -208,9 +208,16 @@ impl Gate for DomainGate {
         use domain::calls;
         let (domain, me, connection) = (&self.domain, self.me, self.connection);
         let done = match command {
-            CallCommand::Join { room, media } => calls::join(domain, me, connection, room, media)
-                .await
-                .map(|others| Some(ServerEvent::CallEntered { room, others })),
+            CallCommand::Join { room, media } => {
+                let event = match calls::join(domain, me, connection, room, media).await {
+                    Ok(others) => ServerEvent::CallEntered { room, others },
+                    Err(e) => ServerEvent::CallRefused {
+                        room,
+                        message: shared::AppError::from(e).to_string(),
+                    },
+                };
+                Ok(Some(event))
+            }
             CallCommand::Leave { room } => {
                 calls::leave(domain, me, connection, room);
                 Ok(None)

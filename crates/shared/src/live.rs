@@ -152,6 +152,12 @@ pub enum ServerEvent {
         room: CallRoom,
         others: Vec<CallParticipant>,
     },
+    /// The answer to a `JoinCall` that could not be carried out (the room is full, or the person
+    /// may not enter it): said to the person, who is not in the call.
+    CallRefused {
+        room: CallRoom,
+        message: String,
+    },
     CallJoined {
         server_id: ServerId,
         room: CallRoom,
@@ -215,9 +221,12 @@ impl ServerEvent {
                 CallRoom::Conversation(id) => Topic::Conversation(*id),
             }),
             CallSignal { to, .. } => Some(Topic::Account(*to)),
-            Subscribed { .. } | Unsubscribed { .. } | CallEntered { .. } | Error { .. } | Pong => {
-                None
-            }
+            Subscribed { .. }
+            | Unsubscribed { .. }
+            | CallEntered { .. }
+            | CallRefused { .. }
+            | Error { .. }
+            | Pong => None,
         }
     }
 

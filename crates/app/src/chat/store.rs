@@ -19,6 +19,17 @@ use crate::communities::Refresh;
 /// Hands a command to the open socket.
 pub type Outbox = Arc<dyn Fn(ClientCommand) + Send + Sync>;
 
+/// What the open call view hears from the socket.
+#[derive(Debug, Clone)]
+pub enum CallNotice {
+    /// A call event: the answer to a join, roster changes, signalling.
+    Event(Box<ServerEvent>),
+    /// The socket is back after a drop: the call must be joined again from this connection.
+    Reconnected,
+}
+
+pub type CallInbox = futures::channel::mpsc::UnboundedSender<CallNotice>;
+
 /// Every access to `inner` tolerates its disposal: the socket task and requests in flight can
 /// outlive the signed-in app (after signing out) by a moment.
 #[derive(Clone, Copy)]
@@ -35,6 +46,8 @@ struct Inner {
     followers: HashMap<Topic, u32>,
     outbox: Option<Outbox>,
     connected_before: bool,
+    /// The call view of this page, if one is open.
+    call: Option<CallInbox>,
 }
 
 struct Entry {
@@ -204,17 +217,57 @@ impl Chat {
             | ServerEvent::ServerDeleted { .. }
             | ServerEvent::Unsubscribed { .. } => self.refresh.bump(),
             ServerEvent::SessionEnded { .. } => {}
-            // Who is in which call shows in the server view, reloaded like its member list.
+            // Who is in which call shows in the server view, reloaded like its member list, and
+            // in the open call view.
             ServerEvent::CallJoined { .. }
             | ServerEvent::CallLeft { .. }
-            | ServerEvent::CallMediaChanged { .. } => self.refresh.bump(),
-            // The call view is not built yet: this browser never joins a call.
-            ServerEvent::CallEntered { .. } | ServerEvent::CallSignal { .. } => {}
+            | ServerEvent::CallMediaChanged { .. } => {
+                self.refresh.bump();
+                self.to_call(CallNotice::Event(Box::new(event)));
+            }
+            ServerEvent::CallEntered { .. }
+            | ServerEvent::CallRefused { .. }
+            | ServerEvent::CallSignal { .. } => self.to_call(CallNotice::Event(Box::new(event))),
             ServerEvent::Error { message } => {
                 leptos::logging::warn!("live feed: {message}");
             }
             ServerEvent::Pong => {}
         }
+    }
+
+    /// Sends `command` on the open socket; false when there is none (the caller says so).
+    pub fn command(self, command: ClientCommand) -> bool {
+        let outbox = self
+            .inner
+            .try_with_value(|inner| inner.outbox.clone())
+            .flatten();
+        match outbox {
+            Some(send) => {
+                send(command);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The call view of this page listens from now on (replacing any earlier one).
+    pub fn attach_call(self, inbox: CallInbox) {
+        self.inner
+            .try_update_value(|inner| inner.call = Some(inbox));
+    }
+
+    pub fn detach_call(self) {
+        self.inner.try_update_value(|inner| inner.call = None);
+    }
+
+    fn to_call(self, notice: CallNotice) {
+        self.inner.try_update_value(|inner| {
+            if let Some(inbox) = &inner.call
+                && inbox.unbounded_send(notice).is_err()
+            {
+                inner.call = None;
+            }
+        });
     }
 
     fn held(self, thread: Thread) -> Option<ArcRwSignal<MessageCache>> {
@@ -242,6 +295,7 @@ impl Chat {
         }
         if reconnect {
             self.refresh.bump();
+            self.to_call(CallNotice::Reconnected);
         }
     }
 

@@ -2,12 +2,14 @@
 //! message view is built once per channel; renames and other server changes update in place.
 
 use leptos::prelude::*;
+use shared::calls::CallRoom;
 use shared::community::ChannelKind;
 use shared::ids::ChannelId;
 use shared::live::Thread;
 
 use super::sidebar::ChannelIcon;
 use super::state::CurrentServer;
+use crate::calls::CallView;
 use crate::chat::{LiveIndicator, MessageView};
 use crate::not_found::NotFound;
 use crate::route_param::route_param;
@@ -46,12 +48,24 @@ pub fn ChannelPage() -> impl IntoView {
                 }
                 .into_any(),
                 ChannelKind::Audio | ChannelKind::Video => view! {
-                    <section class="channel-start">
-                        <h2>{move || format!("Welcome to #{}!", name.get())}</h2>
-                        <p class="unfinished" role="note">
-                            "Calls are not built yet: they arrive with the LiveKit work."
-                        </p>
-                    </section>
+                    // The channel's text chat sits beside its call.
+                    <div class="call-page">
+                        <CallView
+                            room=CallRoom::Channel(id)
+                            video=kind == ChannelKind::Video
+                            name
+                        />
+                        <div class="call-chat">
+                            <MessageView
+                                thread=Thread::Channel(id)
+                                composer_label=Signal::derive(move || format!("Message #{}", name.get()))
+                                start=move || view! {
+                                    <h2>{move || format!("Welcome to #{}!", name.get())}</h2>
+                                    <p>"Talk here while you are in the call, or without joining it."</p>
+                                }
+                            />
+                        </div>
+                    </div>
                 }
                 .into_any(),
             }}

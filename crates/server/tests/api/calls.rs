@@ -53,10 +53,11 @@ async fn members_join_audio_and_video_rooms_and_nobody_else_does(engine: Engine)
 
     let mut outsider = connect(&c.app, Some(&c.outsider)).await.unwrap();
     let refused = join(&mut outsider, &voice, false).await;
-    assert_eq!(refused["type"], "Error", "{refused}");
+    assert_eq!(refused["type"], "CallRefused", "{refused}");
+    assert_eq!(refused["data"]["room"], room(&voice));
     let mut guest = connect(&c.app, Some(&c.guest)).await.unwrap();
     let text = join(&mut guest, &c.general, false).await;
-    assert_eq!(text["type"], "Error");
+    assert_eq!(text["type"], "CallRefused");
     assert!(
         text["data"]["message"]
             .as_str()
@@ -113,7 +114,7 @@ async fn a_peer_to_peer_room_holds_four(engine: Engine) {
     }
     let mut fifth = connect(&c.app, Some(&people[4])).await.unwrap();
     let full = join(&mut fifth, &voice, false).await;
-    assert_eq!(full["type"], "Error");
+    assert_eq!(full["type"], "CallRefused");
     assert_eq!(
         full["data"]["message"],
         "This room is full. Larger calls need a LiveKit server (see README)."
@@ -234,7 +235,7 @@ async fn leaving_and_being_kicked_free_the_seat(engine: Engine) {
         profile_id(&c, &c.guest).await.as_str()
     );
     // And cannot come back in.
-    assert_eq!(join(&mut guest, &video, true).await["type"], "Error");
+    assert_eq!(join(&mut guest, &video, true).await["type"], "CallRefused");
 }
 
 async fn the_server_view_lists_who_is_in_each_call(engine: Engine) {

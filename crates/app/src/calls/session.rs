@@ -1,0 +1,265 @@
+//! The browser side of being in a call: joining through the socket, the local media, and the
+//! socket's call events handed to the model and the transport.
+
+use std::rc::Rc;
+
+use futures::StreamExt;
+use futures::channel::mpsc;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::calls::MediaState;
+use shared::live::{ClientCommand, ServerEvent};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+
+use super::media;
+use super::mesh::Mesh;
+use super::model::{Call, Phase, Source};
+use super::state::CallState;
+use super::transport::CallTransport;
+use crate::chat::store::{CallNotice, Chat};
+
+/// Joins the call: the microphone first (a refusal is explained and the person joins muted),
+/// then the room through the socket; the socket's call events are handled until leaving.
+pub fn join(state: CallState) {
+    let chat = state.chat;
+    spawn_local(async move {
+        let Some(user) = state.me.user().await else {
+            return;
+        };
+        state.note.set(None);
+        state.call.set(Some(Call::new(state.room, user.id)));
+        let mesh = Mesh::new(state.room, state.sources, chat, state.call, state.remote);
+        let transport: Rc<dyn CallTransport> = mesh;
+        state.transport.set_value(Some(transport.clone()));
+        let (inbox, mut notices) = mpsc::unbounded();
+        chat.attach_call(inbox);
+        let microphone = state.microphone.get_untracked();
+        match media::open(Source::Microphone, microphone.as_deref()).await {
+            Ok(track) => {
+                transport.publish(Source::Microphone, Some(track));
+                state.media.set(MediaState {
+                    microphone: true,
+                    ..MediaState::default()
+                });
+            }
+            Err(words) => {
+                state.note.set(Some(words));
+                state.media.set(MediaState::default());
+            }
+        }
+        list_devices(state).await;
+        transport.spawn_meter();
+        enter(state, chat);
+        while let Some(notice) = notices.next().await {
+            handle(state, chat, &*transport, notice);
+        }
+    });
+}
+
+/// Asks the server for a seat (again after a reconnect); without a socket the call waits
+/// for `Reconnected`.
+fn enter(state: CallState, chat: Chat) {
+    chat.command(ClientCommand::JoinCall {
+        room: state.room,
+        media: state.media.get_untracked(),
+    });
+}
+
+fn handle(state: CallState, chat: Chat, transport: &dyn CallTransport, notice: CallNotice) {
+    let room = state.room;
+    let event = match notice {
+        CallNotice::Reconnected => {
+            if state
+                .call
+                .with_untracked(|c| c.as_ref().is_some_and(Call::active))
+            {
+                enter(state, chat);
+            }
+            return;
+        }
+        CallNotice::Event(event) => event,
+    };
+    let mut ended = false;
+    let actions = state.call.try_update(|call| {
+        let call = call.as_mut()?;
+        let actions = match *event {
+            ServerEvent::CallEntered { room: r, others } if r == room => call.entered(others),
+            ServerEvent::CallRefused { room: r, message } if r == room => call.refused(message),
+            ServerEvent::CallJoined {
+                room: r,
+                participant,
+                ..
+            } if r == room => call.joined(participant),
+            ServerEvent::CallLeft {
+                room: r,
+                profile_id,
+                ..
+            } if r == room => call.left(profile_id),
+            ServerEvent::CallMediaChanged {
+                room: r,
+                profile_id,
+                media,
+                ..
+            } if r == room => {
+                call.media_changed(profile_id, media);
+                Vec::new()
+            }
+            ServerEvent::CallSignal {
+                room: r,
+                from,
+                signal,
+                ..
+            } if r == room => {
+                transport.signal(from, signal);
+                Vec::new()
+            }
+            _ => Vec::new(),
+        };
+        ended = matches!(call.phase, Phase::Refused(_) | Phase::Ended(_));
+        Some(actions)
+    });
+    transport.apply(actions.flatten().unwrap_or_default());
+    if ended {
+        stop(state, chat);
+    }
+}
+
+/// Leaves the call: the server is told, every link closes, every device is released.
+pub fn leave(state: CallState) {
+    let chat = state.chat;
+    let active = state
+        .call
+        .try_with_untracked(|c| c.as_ref().is_some_and(Call::active))
+        .unwrap_or(false);
+    if active {
+        chat.command(ClientCommand::LeaveCall { room: state.room });
+    }
+    stop(state, chat);
+    let _ = state.call.try_set(None);
+}
+
+/// Releases what this browser holds for the call (the view keeps saying why it ended).
+fn stop(state: CallState, chat: Chat) {
+    chat.detach_call();
+    if let Some(transport) = state.transport.try_update_value(Option::take).flatten() {
+        transport.leave();
+    }
+    let _ = state.preview.try_set(None);
+    let _ = state.media.try_set(MediaState::default());
+}
+
+/// Mutes or unmutes: muting releases the microphone (the browser's recording mark goes out).
+pub fn toggle_microphone(state: CallState) {
+    let on = !state.media.get_untracked().microphone;
+    spawn_local(async move {
+        let track = if on {
+            let device = state.microphone.get_untracked();
+            match media::open(Source::Microphone, device.as_deref()).await {
+                Ok(track) => Some(track),
+                Err(words) => {
+                    state.note.set(Some(words));
+                    return;
+                }
+            }
+        } else {
+            None
+        };
+        switch(state, Source::Microphone, track);
+    });
+}
+
+pub fn toggle_camera(state: CallState) {
+    let on = !state.media.get_untracked().camera;
+    spawn_local(async move {
+        let track = if on {
+            let device = state.camera.get_untracked();
+            match media::open(Source::Camera, device.as_deref()).await {
+                Ok(track) => Some(track),
+                Err(words) => {
+                    state.note.set(Some(words));
+                    return;
+                }
+            }
+        } else {
+            None
+        };
+        switch(state, Source::Camera, track);
+    });
+}
+
+pub fn toggle_screen(state: CallState) {
+    let on = !state.media.get_untracked().screen;
+    spawn_local(async move {
+        let track = if on {
+            match media::open(Source::Screen, None).await {
+                Ok(track) => {
+                    // The browser's own "Stop sharing" ends the track.
+                    let ended = Closure::once_into_js(move || switch(state, Source::Screen, None));
+                    track.set_onended(Some(ended.unchecked_ref()));
+                    Some(track)
+                }
+                Err(words) => {
+                    state.note.set(Some(words));
+                    return;
+                }
+            }
+        } else {
+            None
+        };
+        switch(state, Source::Screen, track);
+    });
+}
+
+/// A device was picked: the source, if on, continues from it.
+pub fn choose(state: CallState, source: Source, device: String) {
+    let (chosen, on) = match source {
+        Source::Microphone => (state.microphone, state.media.get_untracked().microphone),
+        Source::Camera => (state.camera, state.media.get_untracked().camera),
+        Source::Screen => return,
+    };
+    chosen.set(Some(device.clone()));
+    if !on {
+        return;
+    }
+    spawn_local(async move {
+        match media::open(source, Some(&device)).await {
+            Ok(track) => switch(state, source, Some(track)),
+            Err(words) => state.note.set(Some(words)),
+        }
+    });
+}
+
+/// Sends `track` as `source` (or stops it), and tells the others what is now sent.
+fn switch(state: CallState, source: Source, track: Option<web_sys::MediaStreamTrack>) {
+    let Some(transport) = state.transport.try_get_value().flatten() else {
+        if let Some(track) = track {
+            track.stop();
+        }
+        return;
+    };
+    let on = track.is_some();
+    if source == Source::Camera {
+        let preview = track
+            .as_ref()
+            .and_then(|t| web_sys::MediaStream::new_with_tracks(&js_sys::Array::of1(t)).ok());
+        state.preview.set(preview);
+    }
+    transport.publish(source, track);
+    state.note.set(None);
+    state.media.update(|m| match source {
+        Source::Microphone => m.microphone = on,
+        Source::Camera => m.camera = on,
+        Source::Screen => m.screen = on,
+    });
+    state.chat.command(ClientCommand::SetCallMedia {
+        room: state.room,
+        media: state.media.get_untracked(),
+    });
+}
+
+async fn list_devices(state: CallState) {
+    let (microphones, cameras) = media::devices().await;
+    state.microphones.set(microphones);
+    state.cameras.set(cameras);
+}

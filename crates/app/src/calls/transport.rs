@@ -1,0 +1,31 @@
+//! What the call view asks of a media transport, whichever carries the call (peer to peer
+//! today; the LiveKit client is the second implementation, not built yet).
+
+use shared::calls::Signal;
+use shared::ids::ProfileId;
+use web_sys::{MediaStream, MediaStreamTrack};
+
+use super::model::Action;
+use super::model::Source;
+
+/// What one other participant sends, as streams the view plays.
+#[derive(Clone, Default)]
+pub struct Remote {
+    pub audio: Option<MediaStream>,
+    pub camera: Option<MediaStream>,
+    pub screen: Option<MediaStream>,
+}
+
+#[cfg_attr(not(feature = "browser"), allow(dead_code))]
+pub trait CallTransport {
+    /// Carries out what the call's last event asked for (open or close links).
+    fn apply(&self, actions: Vec<Action>);
+    /// Signalling relayed from another participant.
+    fn signal(&self, from: ProfileId, signal: Signal);
+    /// Sends this track as `source` (or stops sending it) to everyone in the call.
+    fn publish(&self, source: Source, track: Option<MediaStreamTrack>);
+    /// Starts measuring who is speaking (until the transport is dropped).
+    fn spawn_meter(&self);
+    /// Closes every link and stops every local track.
+    fn leave(&self);
+}
