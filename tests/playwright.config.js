@@ -24,6 +24,11 @@ export default defineConfig({
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
+        // Calls: a fake camera and microphone, allowed without asking, and sound that may play
+        // without a click first.
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        '--autoplay-policy=no-user-gesture-required',
       ],
     },
   },

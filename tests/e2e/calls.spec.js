@@ -1,6 +1,7 @@
-// Who is in a voice channel's call shows in every member's sidebar, live and after a reload.
-// The call view is not built yet: the second person joins over the live socket directly, with
-// the same command the call view will send.
+// Calls on the peer-to-peer path, in real Chromium with its fake camera and microphone: who is
+// in a call shows in every member's sidebar (live and after a reload); people in a voice channel
+// hear each other (the receivers' statistics show audio arriving from every other person); in a
+// video channel the camera plays in the other browser; mute and leave show everywhere.
 import { expect, test } from '@playwright/test';
 import { api, hydrated, signUpByApi, watchForProblems } from './helpers.js';
 
@@ -16,7 +17,7 @@ async function joinOverSocket(page, channelId) {
       socket.onmessage = (e) => {
         const event = JSON.parse(e.data);
         if (event.type === 'CallEntered') resolve();
-        if (event.type === 'Error') reject(new Error(event.data.message));
+        if (event.type === 'CallRefused') reject(new Error(event.data.message));
       };
     });
     socket.send(JSON.stringify({
@@ -61,4 +62,131 @@ test('the sidebar shows who is in a voice channel, live and after a reload', asy
   }, lounge.id);
   await expect(inLounge).toHaveCount(0);
   expect(problems).toEqual([]);
+});
+
+/** A signed-in browser whose RTCPeerConnections can be read by the test (the app's own are not
+ *  reachable from the page otherwise). */
+async function caller(browser, name) {
+  const context = await signUpByApi(browser, name);
+  await context.addInitScript(() => {
+    const Native = window.RTCPeerConnection;
+    window.peerConnections = [];
+    window.RTCPeerConnection = function RTCPeerConnection(...args) {
+      const connection = new Native(...args);
+      window.peerConnections.push(connection);
+      return connection;
+    };
+    window.RTCPeerConnection.prototype = Native.prototype;
+  });
+  return context;
+}
+
+/** Bytes of `kind` received so far on each open link of `page`, one number per link. */
+function received(page, kind) {
+  return page.evaluate(async (kind) => {
+    const open = window.peerConnections.filter((c) => c.connectionState !== 'closed');
+    return Promise.all(open.map(async (connection) => {
+      let bytes = 0;
+      (await connection.getStats()).forEach((s) => {
+        if (s.type === 'inbound-rtp' && s.kind === kind) bytes += s.bytesReceived;
+      });
+      return bytes;
+    }));
+  }, kind);
+}
+
+/** Every one of `count` links of `page` receives `kind`, and keeps receiving it. */
+async function flowing(page, kind, count) {
+  let before = [];
+  await expect.poll(async () => {
+    before = await received(page, kind);
+    return before.filter((b) => b > 0).length;
+  }, { timeout: 20_000 }).toBe(count);
+  await expect.poll(async () => {
+    const after = await received(page, kind);
+    return after.filter((b, i) => b > (before[i] ?? 0)).length;
+  }, { timeout: 10_000 }).toBe(count);
+}
+
+/** Sets up a server with an owner and `names.length` members, all signed in. */
+async function club(browser, names, kind) {
+  const people = [];
+  for (const name of names) people.push(await caller(browser, name));
+  const [owner, ...members] = people;
+  const server = await api(owner, 'create_server', { name: 'Call Club' });
+  const channel = await api(owner, 'create_channel', { server_id: server.id, name: 'Room', kind });
+  const { invite_code: code } = await api(owner, 'load_server', { server_id: server.id });
+  for (const member of members) await api(member, 'join_server', { code });
+  const pages = [];
+  for (const person of people) {
+    const page = await person.newPage();
+    page.problems = watchForProblems(page);
+    await page.goto(`/servers/${server.id}/channels/${channel.id}`);
+    await hydrated(page);
+    await expect(page.getByTestId('connection')).toHaveText('Live: Real-time updates');
+    pages.push(page);
+  }
+  return pages;
+}
+
+function call(page) {
+  return page.getByRole('region', { name: 'Call in Room' });
+}
+
+test('three people in a voice channel hear each other; mute and leave show everywhere', async ({ browser }) => {
+  const names = ['Ada Audio', 'Ben Bass', 'Cleo Chord'];
+  const pages = await club(browser, names, 'AUDIO');
+  for (const page of pages) {
+    await call(page).getByRole('button', { name: 'Join call' }).click();
+    await expect(call(page).getByRole('button', { name: 'Leave call' })).toBeVisible();
+  }
+  for (const [i, page] of pages.entries()) {
+    for (const [j, name] of names.entries()) {
+      if (i !== j) {
+        const tile = call(page).getByRole('listitem', { name });
+        await expect(tile).toBeVisible();
+        await expect(tile.getByText('Connected', { exact: true })).toBeVisible({ timeout: 20_000 });
+      }
+    }
+    // An audio channel offers no camera.
+    await expect(call(page).getByRole('button', { name: 'Turn camera on' })).toHaveCount(0);
+    await flowing(page, 'audio', 2);
+    await expect(page.getByRole('list', { name: 'In Room' }).getByText(names[1])).toBeVisible();
+  }
+
+  const [ada, ben, cleo] = pages;
+  await call(ben).getByRole('button', { name: 'Mute' }).click();
+  await expect(call(ben).getByRole('button', { name: 'Unmute' })).toBeVisible();
+  await expect(call(ada).getByRole('listitem', { name: 'Ben Bass' }).getByRole('img', { name: 'Muted' }))
+    .toBeVisible();
+  const inRoom = ada.getByRole('list', { name: 'In Room' });
+  await expect(inRoom.getByRole('img', { name: 'Muted' })).toHaveCount(1);
+
+  await call(cleo).getByRole('button', { name: 'Leave call' }).click();
+  await expect(call(cleo).getByRole('button', { name: 'Join call' })).toBeVisible();
+  await expect(call(ada).getByRole('listitem', { name: 'Cleo Chord' })).toHaveCount(0);
+  await expect(call(ben).getByRole('listitem', { name: 'Cleo Chord' })).toHaveCount(0);
+  await expect(inRoom.getByText('Cleo Chord')).toHaveCount(0);
+  for (const page of pages) expect(page.problems).toEqual([]);
+});
+
+test('in a video channel the camera of one plays in the other browser', async ({ browser }) => {
+  const pages = await club(browser, ['Vic Video', 'Wes Watcher'], 'VIDEO');
+  const [vic, wes] = pages;
+  for (const page of pages) {
+    await call(page).getByRole('button', { name: 'Join call' }).click();
+  }
+  await expect(call(wes).getByRole('listitem', { name: 'Vic Video' }).getByText('Connected', { exact: true }))
+    .toBeVisible({ timeout: 20_000 });
+  await call(vic).getByRole('button', { name: 'Turn camera on' }).click();
+  await expect(call(vic).getByRole('button', { name: 'Turn camera off' })).toBeVisible();
+  const remote = call(wes).getByRole('listitem', { name: 'Vic Video' }).locator('video');
+  await expect.poll(() => remote.evaluate((v) => v.videoWidth), { timeout: 20_000 }).toBeGreaterThan(0);
+  await flowing(wes, 'video', 1);
+  // Wes's own tile shows nothing until his camera is on.
+  await expect(call(wes).getByRole('listitem', { name: 'You' }).locator('video')).toHaveCount(0);
+
+  await call(vic).getByRole('button', { name: 'Turn camera off' }).click();
+  await expect(call(wes).getByRole('listitem', { name: 'Vic Video' }).locator('video')).toHaveCount(0);
+  for (const page of pages) expect(page.problems).toEqual([]);
 });

@@ -103,6 +103,7 @@ pub async fn join(
     let (server_id, kind, profile) = entrant(domain, me, room).await?;
     let participant = CallParticipant {
         profile_id: me,
+        seat: Uuid::new_v4(),
         image_url: Some(image_url(&profile)),
         name: profile.name,
         media: kind.allow(media),

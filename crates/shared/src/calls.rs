@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use uuid::Uuid;
+
 use crate::AppError;
 use crate::ids::{ChannelId, ConversationId, ProfileId};
 
@@ -46,6 +48,9 @@ pub struct MediaState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallParticipant {
     pub profile_id: ProfileId,
+    /// New on every join: tells a join announcement that arrives after the joiner was already
+    /// seen (the same seat) from a join again from another connection (a new seat).
+    pub seat: Uuid,
     pub name: String,
     pub image_url: Option<String>,
     pub media: MediaState,
@@ -100,7 +105,6 @@ impl Signal {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use uuid::Uuid;
 
     #[test]
     fn rooms_and_signals_are_tagged_json() {

@@ -1,5 +1,5 @@
-//! Calls: the server functions a call needs besides the socket (which carries who joins and the
-//! peer-to-peer signalling). The call view itself is not built yet.
+//! The server functions a call needs besides the socket (which carries who joins and the
+//! peer-to-peer signalling).
 
 use leptos::prelude::*;
 use shared::AppError;

@@ -170,7 +170,7 @@ impl Mesh {
     /// Puts the local track of `source` (or nothing) on a media line.
     fn attach(&self, line: &RtcRtpTransceiver, source: Source) {
         let track = self.local.borrow().get(&source).cloned();
-        let _ = line.sender().replace_track(track.as_ref());
+        quietly(line.sender().replace_track(track.as_ref()));
     }
 
     fn send(&self, to: ProfileId, signal: Signal) {
@@ -281,7 +281,7 @@ impl CallTransport for Mesh {
                 .get(index as u32)
                 .dyn_into::<RtcRtpTransceiver>()
             {
-                let _ = line.sender().replace_track(track.as_ref());
+                quietly(line.sender().replace_track(track.as_ref()));
             }
         }
     }
@@ -427,6 +427,15 @@ async fn add_candidate(
     JsFuture::from(connection.add_ice_candidate_with_opt_rtc_ice_candidate_init(Some(init)))
         .await?;
     Ok(())
+}
+
+/// Waits for `promise` in the background; a failure is logged, not left unhandled.
+fn quietly(promise: js_sys::Promise) {
+    spawn_local(async move {
+        if let Err(e) = JsFuture::from(promise).await {
+            leptos::logging::warn!("call: {e:?}");
+        }
+    });
 }
 
 fn field(object: &JsValue, name: &str) -> JsValue {

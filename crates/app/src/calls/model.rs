@@ -147,8 +147,9 @@ impl Call {
         self.close_all()
     }
 
-    /// Someone entered the room (or entered it again from a new connection): any link to them
-    /// is closed, and they will send an offer.
+    /// Someone entered the room: they will send an offer. Entering again from a new connection
+    /// (a new seat) closes the old link first; the announcement of a seat already known (it can
+    /// arrive after this browser's own entry listed them) changes nothing.
     pub fn joined(&mut self, participant: CallParticipant) -> Vec<Action> {
         if participant.profile_id == self.me || self.phase != Phase::In {
             return Vec::new();
@@ -160,6 +161,7 @@ impl Call {
             speaking: false,
         };
         match self.position(id) {
+            Some(i) if self.people[i].participant.seat == person.participant.seat => Vec::new(),
             Some(i) => {
                 self.people[i] = person;
                 vec![Action::Close(id)]
@@ -232,6 +234,7 @@ mod tests {
     fn person(n: u128) -> CallParticipant {
         CallParticipant {
             profile_id: ProfileId(Uuid::from_u128(n)),
+            seat: Uuid::from_u128(n + 1000),
             name: format!("P{n}"),
             image_url: None,
             media: MediaState::default(),
@@ -280,6 +283,18 @@ mod tests {
             vec![Action::Close(person(2).profile_id)]
         );
         assert_eq!(c.people[0].link, Link::Connecting);
+    }
+
+    #[test]
+    fn a_late_announcement_of_someone_listed_on_entry_keeps_the_link() {
+        // Their join came first; its announcement reached this browser after its own entry.
+        let mut c = call();
+        assert_eq!(
+            c.entered(vec![person(2)]),
+            vec![Action::Offer(person(2).profile_id)]
+        );
+        assert_eq!(c.joined(person(2)), vec![]);
+        assert_eq!(c.people.len(), 1);
     }
 
     #[test]

@@ -18,6 +18,24 @@ use super::session;
 
 #[component]
 pub fn CallView(room: CallRoom, video: bool, #[prop(into)] name: Signal<String>) -> impl IntoView {
+    // The call's state holds the browser's media objects, which the server has none of: it is
+    // made once the page runs in the browser (effects run only there).
+    let in_browser = RwSignal::new(false);
+    Effect::new(move |_| in_browser.set(true));
+    view! {
+        <section class="call" aria-label=move || format!("Call in {}", name.get())>
+            <Show
+                when=move || in_browser.get()
+                fallback=|| view! { <p class="call-status" role="status">"You are not in this call."</p> }
+            >
+                <CallBody room video />
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn CallBody(room: CallRoom, video: bool) -> impl IntoView {
     let state = CallState::new(room, video);
     on_cleanup(move || {
         #[cfg(feature = "browser")]
@@ -30,23 +48,21 @@ pub fn CallView(room: CallRoom, video: bool, #[prop(into)] name: Signal<String>)
             .with(|c| c.as_ref().map(|c| c.people.clone()).unwrap_or_default())
     };
     view! {
-        <section class="call" aria-label=move || format!("Call in {}", name.get())>
-            <p class="call-status" role="status">
-                {move || status().unwrap_or_else(|| "No one is sending anything from this browser yet.".into())}
-            </p>
-            {move || state.note.get().map(|note| view! { <p class="call-note" role="alert">{note}</p> })}
-            <ul class="call-tiles">
-                <Show when=move || state.active()>
-                    <SelfTile state />
-                </Show>
-                <For
-                    each=people
-                    key=|p: &Person| p.participant.profile_id
-                    children=move |p: Person| view! { <PersonTile state id=p.participant.profile_id /> }
-                />
-            </ul>
-            <CallControls state />
-        </section>
+        <p class="call-status" role="status">
+            {move || status().unwrap_or_else(|| "You are not in this call.".into())}
+        </p>
+        {move || state.note.get().map(|note| view! { <p class="call-note" role="alert">{note}</p> })}
+        <ul class="call-tiles">
+            <Show when=move || state.active()>
+                <SelfTile state />
+            </Show>
+            <For
+                each=people
+                key=|p: &Person| p.participant.profile_id
+                children=move |p: Person| view! { <PersonTile state id=p.participant.profile_id /> }
+            />
+        </ul>
+        <CallControls state />
     }
 }
 

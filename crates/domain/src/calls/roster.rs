@@ -164,6 +164,7 @@ mod tests {
     fn seat(server: ServerId, name: &str) -> Seat {
         Seat {
             participant: CallParticipant {
+                seat: Uuid::new_v4(),
                 profile_id: ProfileId(Uuid::new_v4()),
                 name: name.into(),
                 image_url: None,
