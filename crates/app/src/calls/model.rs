@@ -276,12 +276,16 @@ mod tests {
         // My own announcement is not a person.
         assert_eq!(c.joined(person(1)), vec![]);
         assert_eq!(c.people.len(), 1);
-        // They come back from a new connection: the old link goes, they offer again.
         c.set_link(person(2).profile_id, Link::Connected);
-        assert_eq!(
-            c.joined(person(2)),
-            vec![Action::Close(person(2).profile_id)]
-        );
+        // Their announcement again (the same seat) changes nothing.
+        assert_eq!(c.joined(person(2)), vec![]);
+        assert_eq!(c.people[0].link, Link::Connected);
+        // They come back from a new connection: the old link goes, they offer again.
+        let again = CallParticipant {
+            seat: Uuid::from_u128(7),
+            ..person(2)
+        };
+        assert_eq!(c.joined(again), vec![Action::Close(person(2).profile_id)]);
         assert_eq!(c.people[0].link, Link::Connecting);
     }
 
