@@ -3,15 +3,19 @@
 //! media and transport, and the call view.
 
 pub mod api;
+mod incoming;
 #[cfg(feature = "browser")]
 mod media;
 #[cfg(feature = "browser")]
 mod mesh;
 pub mod model;
 #[cfg(feature = "browser")]
+mod ringtone;
+#[cfg(feature = "browser")]
 mod session;
 mod state;
 mod transport;
 mod view;
 
+pub use incoming::IncomingCallBanner;
 pub use view::CallView;

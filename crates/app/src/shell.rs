@@ -7,6 +7,7 @@ use shared::AppError;
 use shared::account::{CurrentUser, sign_in_path};
 
 use crate::auth::api::{SignOut, me};
+use crate::calls::IncomingCallBanner;
 use crate::chat::store::Chat;
 use crate::communities::api::my_servers;
 use crate::communities::{CreateServerModal, Refresh, ServerRail};
@@ -42,6 +43,7 @@ pub fn AppShell() -> impl IntoView {
             <Outlet />
             <NavBackdrop />
         </div>
+        <IncomingCallBanner />
         // The auth gate already sends visitors to sign in on a page load; this covers a session
         // that ends while the app is open.
         <Suspense fallback=|| ()>

@@ -3,15 +3,20 @@
 //! of one room. Joining checks the database; a seat then stands for that check until the person
 //! leaves, their socket goes, or they lose the server (kick, leave, deletion), which frees it.
 
+pub mod ice;
 pub mod livekit;
+pub mod ringing;
 pub mod roster;
 
-use entity::{channel, profile};
+use entity::{channel, member, profile};
 use sea_orm::EntityTrait;
 use std::time::Duration;
 
-use shared::calls::{CallParticipant, CallRoom, LiveKitAccess, MediaState, P2P_ROOM_CAP, Signal};
-use shared::ids::{ProfileId, ServerId};
+use shared::calls::{
+    CallParticipant, CallRoom, IceServer, LiveKitAccess, MediaState, P2P_ROOM_CAP, RING_SECONDS,
+    RingOutcome, Signal,
+};
+use shared::ids::{ConversationId, MemberId, ProfileId, ServerId};
 use shared::live::ServerEvent;
 use uuid::Uuid;
 
@@ -20,6 +25,7 @@ use crate::accounts::avatar::image_url;
 use crate::communities::CommunityError;
 use crate::conversations::participant;
 use crate::messages::channel_access;
+use ringing::Ring;
 use roster::{Full, Seat};
 
 /// What a peer-to-peer room refuses its fifth person with.
@@ -118,20 +124,112 @@ pub async fn join(
         .join(room, seat, P2P_ROOM_CAP)
         .map_err(|Full| CommunityError::Conflict(ROOM_FULL.into()))?;
     if let Some((from, seat)) = joined.moved_from {
-        domain.hub.publish(&left(from, &seat));
+        vacated(domain, from, &seat);
     }
     domain.hub.publish(&ServerEvent::CallJoined {
         server_id,
         room,
-        participant,
+        participant: participant.clone(),
     });
+    if let CallRoom::Conversation(id) = room {
+        ring_or_answer(domain, id, &participant, joined.others.is_empty()).await?;
+    }
     Ok(joined.others)
+}
+
+/// In a direct conversation, the first to enter calls the other (it rings on every page they
+/// have open, for `RING_SECONDS`); the other entering answers.
+async fn ring_or_answer(
+    domain: &Domain,
+    conversation: ConversationId,
+    me: &CallParticipant,
+    alone: bool,
+) -> Result<(), CommunityError> {
+    let room = CallRoom::Conversation(conversation);
+    if let Some(ring) = domain.rings.stop(room, |r| r.callee == me.profile_id) {
+        ring_ended(domain, room, ring, RingOutcome::Answered);
+        return Ok(());
+    }
+    // Entering again (after a reconnect) while it rings does not ring again.
+    if !alone || domain.rings.current(room).is_some() {
+        return Ok(());
+    }
+    let (row, access) = participant(&domain.db, me.profile_id, conversation).await?;
+    let other = if row.member_one_id == access.member.id {
+        row.member_two_id
+    } else {
+        row.member_one_id
+    };
+    let callee = member::Entity::find_by_id(other)
+        .one(&domain.db)
+        .await?
+        .filter(|m| m.left_at.is_none())
+        .ok_or(CommunityError::NotFound)?;
+    let ring = domain
+        .rings
+        .start(room, me.profile_id, ProfileId(callee.profile_id));
+    domain.hub.publish(&ServerEvent::CallRinging {
+        room,
+        server_id: ServerId(access.server.id),
+        callee: ring.callee,
+        caller: me.clone(),
+        caller_member: MemberId(access.member.id),
+    });
+    let domain = domain.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(RING_SECONDS)).await;
+        if let Some(ring) = domain.rings.stop(room, |r| r.id == ring.id) {
+            unanswered(&domain, room, ring, RingOutcome::Missed);
+        }
+    });
+    Ok(())
+}
+
+/// Turns down the direct call ringing for `me` in `room`: the caller's call ends too.
+pub fn decline(domain: &Domain, me: ProfileId, room: CallRoom) -> Result<(), CommunityError> {
+    let ring = domain
+        .rings
+        .stop(room, |r| r.callee == me)
+        .ok_or_else(|| CommunityError::Invalid("No call is ringing for you there.".into()))?;
+    unanswered(domain, room, ring, RingOutcome::Declined);
+    Ok(())
+}
+
+/// Tells both people how the ringing ended.
+fn ring_ended(domain: &Domain, room: CallRoom, ring: Ring, outcome: RingOutcome) {
+    for to in [ring.caller, ring.callee] {
+        domain
+            .hub
+            .publish(&ServerEvent::CallRingEnded { room, to, outcome });
+    }
+}
+
+/// A call nobody answered: the caller leaves the room as well.
+fn unanswered(domain: &Domain, room: CallRoom, ring: Ring, outcome: RingOutcome) {
+    ring_ended(domain, room, ring, outcome);
+    if let Some(seat) = domain.calls.leave(room, ring.caller, None) {
+        domain.hub.publish(&left(room, &seat));
+    }
+}
+
+/// A seat was given up: everyone hears of it, and a caller hanging up stops the ringing.
+fn vacated(domain: &Domain, room: CallRoom, seat: &Seat) {
+    domain.hub.publish(&left(room, seat));
+    let caller = seat.participant.profile_id;
+    if let Some(ring) = domain.rings.stop(room, |r| r.caller == caller) {
+        ring_ended(domain, room, ring, RingOutcome::Cancelled);
+    }
+}
+
+/// The STUN/TURN servers `me`'s links may use now (with fresh TURN credentials).
+pub fn ice_servers(domain: &Domain, me: ProfileId) -> Vec<IceServer> {
+    domain.ice.servers(me, chrono::Utc::now())
 }
 
 /// Takes `me` out of `room`, if they sit there through `connection`.
 pub fn leave(domain: &Domain, me: ProfileId, connection: Uuid, room: CallRoom) {
     if let Some(seat) = domain.calls.leave(room, me, Some(connection)) {
-        domain.hub.publish(&left(room, &seat));
+        vacated(domain, room, &seat);
     }
 }
 
@@ -213,7 +311,7 @@ fn disconnect(domain: &Domain, connection: Uuid) {
                 .calls
                 .leave(room, seat.participant.profile_id, Some(seat.connection))
         {
-            domain.hub.publish(&left(room, &seat));
+            vacated(domain, room, &seat);
         }
     }
 }
@@ -222,7 +320,7 @@ fn disconnect(domain: &Domain, connection: Uuid) {
 pub fn lose_server(domain: &Domain, me: ProfileId, server_id: ServerId) {
     for room in domain.calls.of_person_in_server(me, server_id) {
         if let Some(seat) = domain.calls.leave(room, me, None) {
-            domain.hub.publish(&left(room, &seat));
+            vacated(domain, room, &seat);
         }
     }
 }
@@ -241,7 +339,7 @@ pub fn end(domain: &Domain, server_id: ServerId, room: Option<CallRoom>) {
     };
     for room in rooms {
         for seat in domain.calls.clear(room) {
-            domain.hub.publish(&left(room, &seat));
+            vacated(domain, room, &seat);
         }
     }
 }

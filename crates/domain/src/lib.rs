@@ -37,8 +37,12 @@ pub struct Domain {
     pub limits: Arc<Limits>,
     /// Who is in which call, on this node.
     pub calls: Arc<calls::roster::Roster>,
+    /// Direct calls ringing, on this node.
+    pub rings: Arc<calls::ringing::Ringing>,
     /// The LiveKit server calls may use, when one is configured.
     pub livekit: Option<Arc<calls::livekit::LiveKit>>,
+    /// The STUN/TURN servers peer-to-peer call links may use (none by default).
+    pub ice: Arc<calls::ice::Ice>,
     /// Password hashing is the costliest thing a client can ask for: at most one per core runs
     /// at a time and the rest queue, so a flood of sign-ups waits instead of taking all memory.
     password_work: Arc<tokio::sync::Semaphore>,
@@ -60,7 +64,9 @@ impl Domain {
             hub,
             limits: Arc::new(Limits::new(limits)),
             calls: Arc::default(),
+            rings: Arc::default(),
             livekit: None,
+            ice: Arc::default(),
             password_work: Arc::new(tokio::sync::Semaphore::new(cores)),
         }
     }
@@ -68,6 +74,12 @@ impl Domain {
     /// Lets calls use the LiveKit server `livekit`.
     pub fn with_livekit(mut self, livekit: calls::livekit::LiveKit) -> Self {
         self.livekit = Some(Arc::new(livekit));
+        self
+    }
+
+    /// Lets peer-to-peer call links use these STUN/TURN servers.
+    pub fn with_ice(mut self, ice: calls::ice::Ice) -> Self {
+        self.ice = Arc::new(ice);
         self
     }
 

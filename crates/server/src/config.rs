@@ -78,6 +78,15 @@ pub struct Settings {
     pub livekit_api_key: Option<String>,
     #[arg(long, env = "CHATTERHUB_LIVEKIT_API_SECRET", hide_env_values = true)]
     pub livekit_api_secret: Option<String>,
+    /// STUN and TURN servers for peer-to-peer calls across networks (comma-separated `stun:`,
+    /// `turn:` or `turns:` URLs, e.g. `stun:turn.example.org:3478,turn:turn.example.org:3478`).
+    /// Default: none, enough on one machine or a LAN.
+    #[arg(long, env = "CHATTERHUB_ICE_SERVERS", value_delimiter = ',')]
+    pub ice_servers: Vec<String>,
+    /// The TURN server's shared secret (coturn `static-auth-secret`), from which each person
+    /// gets credentials good for 12 hours.
+    #[arg(long, env = "CHATTERHUB_TURN_SECRET", hide_env_values = true)]
+    pub turn_secret: Option<String>,
     /// The address people use to reach this site (for invite links and the cookie's Secure flag).
     #[arg(long, env = "CHATTERHUB_PUBLIC_URL")]
     pub public_url: Option<Url>,
@@ -199,6 +208,7 @@ impl Settings {
             );
         }
         self.limits()?;
+        self.ice()?;
         Ok(self)
     }
 
@@ -235,6 +245,12 @@ impl Settings {
             self.livekit_api_key.clone()?,
             self.livekit_api_secret.clone()?,
         ))
+    }
+
+    /// The STUN/TURN servers of `--ice-servers` and `--turn-secret`.
+    pub fn ice(&self) -> anyhow::Result<domain::calls::ice::Ice> {
+        domain::calls::ice::Ice::new(&self.ice_servers, self.turn_secret.clone())
+            .map_err(anyhow::Error::msg)
     }
 
     /// Run by `cargo leptos watch`, which rebuilds the site's files in place and reloads pages.
@@ -289,6 +305,16 @@ mod tests {
             parse(&["--livekit-url", "wss://127.0.0.1"])
                 .unwrap_err()
                 .contains("LiveKit")
+        );
+        assert!(
+            parse(&["--ice-servers", "turn:127.0.0.1:3478"])
+                .unwrap_err()
+                .contains("--turn-secret")
+        );
+        assert!(
+            parse(&["--ice-servers", "stun:127.0.0.1,http://127.0.0.1"])
+                .unwrap_err()
+                .contains("not a stun")
         );
         assert!(
             parse(&["--storage-url", "ftp://x"])

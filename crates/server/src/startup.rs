@@ -55,6 +55,7 @@ impl Application {
         if let Some(livekit) = settings.livekit() {
             domain = domain.with_livekit(livekit);
         }
+        domain = domain.with_ice(settings.ice()?);
         spawn_limit_pruning(&domain);
         spawn_upload_sweep(&domain);
         let site_files = SiteFiles::load(&settings.site_root, settings.dev_reload())

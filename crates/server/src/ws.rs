@@ -210,7 +210,11 @@ impl Gate for DomainGate {
         let done = match command {
             CallCommand::Join { room, media } => {
                 let event = match calls::join(domain, me, connection, room, media).await {
-                    Ok(others) => ServerEvent::CallEntered { room, others },
+                    Ok(others) => ServerEvent::CallEntered {
+                        room,
+                        others,
+                        ice_servers: calls::ice_servers(domain, me),
+                    },
                     Err(e) => ServerEvent::CallRefused {
                         room,
                         message: shared::AppError::from(e).to_string(),
@@ -230,6 +234,7 @@ impl Gate for DomainGate {
             CallCommand::Signal { room, to, signal } => {
                 calls::relay(domain, me, connection, room, to, signal).map(|()| None)
             }
+            CallCommand::Decline { room } => calls::decline(domain, me, room).map(|()| None),
         };
         done.map_err(|e| shared::AppError::from(e).to_string())
     }

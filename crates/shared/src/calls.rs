@@ -32,6 +32,33 @@ impl CallRoom {
     }
 }
 
+/// How long a direct call rings before it ends as missed.
+pub const RING_SECONDS: u64 = 30;
+
+/// How the ringing of a direct call ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RingOutcome {
+    /// The person called joined.
+    Answered,
+    /// The person called turned it down.
+    Declined,
+    /// Nobody answered in time.
+    Missed,
+    /// The caller hung up first.
+    Cancelled,
+}
+
+impl RingOutcome {
+    /// What the caller's call view says when the call ends this way (`None`: it goes on).
+    pub fn to_caller(self) -> Option<&'static str> {
+        match self {
+            RingOutcome::Answered | RingOutcome::Cancelled => None,
+            RingOutcome::Declined => Some("The call was declined."),
+            RingOutcome::Missed => Some("No answer."),
+        }
+    }
+}
+
 /// At most this many people share a room on the peer-to-peer path: each sends its media to
 /// every other, so the cost grows with the square of the room (a fifth needs LiveKit).
 pub const P2P_ROOM_CAP: usize = 4;
@@ -54,6 +81,17 @@ pub struct CallParticipant {
     pub name: String,
     pub image_url: Option<String>,
     pub media: MediaState,
+}
+
+/// A STUN or TURN server the browser may use to reach the others when a direct path fails
+/// (TURN with credentials good for a limited time).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IceServer {
+    pub urls: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
 }
 
 /// Where and how to join a call on the LiveKit server.

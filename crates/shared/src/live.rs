@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use uuid::Uuid;
 
-use crate::calls::{CallParticipant, CallRoom, MediaState, Signal};
+use crate::calls::{CallParticipant, CallRoom, IceServer, MediaState, RingOutcome, Signal};
 use crate::community::{ChannelInfo, MemberInfo, ServerSummary};
 use crate::ids::{ChannelId, ConversationId, MemberId, ProfileId, ServerId};
 use crate::messages::Message;
@@ -75,6 +75,10 @@ pub enum ClientCommand {
         room: CallRoom,
         to: ProfileId,
         signal: Signal,
+    },
+    /// Turn down a direct call that rings for this person.
+    DeclineCall {
+        room: CallRoom,
     },
 }
 
@@ -147,10 +151,13 @@ pub enum ServerEvent {
         session: String,
     },
     /// The answer to `JoinCall`: this connection is in `room`, with `others` (to each of whom
-    /// it sends an offer).
+    /// it sends an offer), and the STUN/TURN servers its links may use (none when the server
+    /// has none configured).
     CallEntered {
         room: CallRoom,
         others: Vec<CallParticipant>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        ice_servers: Vec<IceServer>,
     },
     /// The answer to a `JoinCall` that could not be carried out (the room is full, or the person
     /// may not enter it): said to the person, who is not in the call.
@@ -173,6 +180,21 @@ pub enum ServerEvent {
         room: CallRoom,
         profile_id: ProfileId,
         media: MediaState,
+    },
+    /// A direct call rings for `callee` (on their own topic: every page they have open).
+    CallRinging {
+        room: CallRoom,
+        server_id: ServerId,
+        callee: ProfileId,
+        caller: CallParticipant,
+        /// The caller's membership, which names the conversation's page for the callee.
+        caller_member: MemberId,
+    },
+    /// A direct call stopped ringing, told to each of its two people (`to`).
+    CallRingEnded {
+        room: CallRoom,
+        to: ProfileId,
+        outcome: RingOutcome,
     },
     /// Signalling from `from` for `to`'s socket `connection` in the call (relayed on `to`'s own
     /// topic; other sockets of `to` drop it).
@@ -220,7 +242,9 @@ impl ServerEvent {
                 CallRoom::Channel(_) => Topic::Server(*server_id),
                 CallRoom::Conversation(id) => Topic::Conversation(*id),
             }),
-            CallSignal { to, .. } => Some(Topic::Account(*to)),
+            CallSignal { to, .. } | CallRinging { callee: to, .. } | CallRingEnded { to, .. } => {
+                Some(Topic::Account(*to))
+            }
             Subscribed { .. }
             | Unsubscribed { .. }
             | CallEntered { .. }

@@ -12,15 +12,15 @@ use futures::StreamExt;
 use futures::channel::mpsc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::calls::{CallRoom, Signal};
+use shared::calls::{CallRoom, IceServer, Signal};
 use shared::ids::ProfileId;
 use shared::live::ClientCommand;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    MediaStream, MediaStreamTrack, RtcConfiguration, RtcIceCandidateInit, RtcPeerConnection,
-    RtcPeerConnectionIceEvent, RtcPeerConnectionState, RtcRtpTransceiver,
+    MediaStream, MediaStreamTrack, RtcConfiguration, RtcIceCandidateInit, RtcIceServer,
+    RtcPeerConnection, RtcPeerConnectionIceEvent, RtcPeerConnectionState, RtcRtpTransceiver,
     RtcRtpTransceiverDirection, RtcRtpTransceiverInit, RtcSdpType, RtcSessionDescriptionInit,
     RtcTrackEvent,
 };
@@ -42,6 +42,7 @@ pub struct Mesh {
     remote: RwSignal<HashMap<ProfileId, Remote>, LocalStorage>,
     local: RefCell<HashMap<Source, MediaStreamTrack>>,
     peers: RefCell<HashMap<ProfileId, Peer>>,
+    ice: RefCell<Vec<IceServer>>,
     me: Weak<Mesh>,
 }
 
@@ -68,6 +69,7 @@ impl Mesh {
             remote,
             local: RefCell::default(),
             peers: RefCell::default(),
+            ice: RefCell::default(),
             me: me.clone(),
         })
     }
@@ -75,8 +77,7 @@ impl Mesh {
     /// A link to `to`; the newcomer's side (`offering`) creates the media lines and offers.
     fn open(&self, to: ProfileId, offering: bool) -> Option<mpsc::UnboundedSender<Signal>> {
         self.close(to);
-        let connection =
-            RtcPeerConnection::new_with_configuration(&RtcConfiguration::new()).ok()?;
+        let connection = RtcPeerConnection::new_with_configuration(&self.configuration()).ok()?;
         let weak = self.me.clone();
         let on_candidate = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
             let Some(mesh) = weak.upgrade() else { return };
@@ -153,6 +154,25 @@ impl Mesh {
             },
         );
         Some(inbox)
+    }
+
+    fn configuration(&self) -> RtcConfiguration {
+        let configuration = RtcConfiguration::new();
+        let servers = js_sys::Array::new();
+        for server in self.ice.borrow().iter() {
+            let entry = RtcIceServer::new();
+            let urls: js_sys::Array = server.urls.iter().map(|u| JsValue::from_str(u)).collect();
+            entry.set_urls(&urls);
+            if let Some(username) = &server.username {
+                entry.set_username(username);
+            }
+            if let Some(credential) = &server.credential {
+                entry.set_credential(credential);
+            }
+            servers.push(&entry);
+        }
+        configuration.set_ice_servers(&servers);
+        configuration
     }
 
     fn close(&self, to: ProfileId) {
@@ -239,6 +259,10 @@ impl Mesh {
 }
 
 impl CallTransport for Mesh {
+    fn use_ice_servers(&self, servers: Vec<IceServer>) {
+        *self.ice.borrow_mut() = servers;
+    }
+
     fn apply(&self, actions: Vec<Action>) {
         for action in actions {
             match action {

@@ -2,7 +2,7 @@
 //! the order they came, how the link to each stands, and what each event asks of the transport.
 //! Pure (natively tested); the browser transport carries out the actions.
 
-use shared::calls::{CallParticipant, CallRoom, MediaState};
+use shared::calls::{CallParticipant, CallRoom, MediaState, RingOutcome};
 use shared::ids::ProfileId;
 
 /// Which local source a track comes from; also the order of the media lines in an offer.
@@ -14,6 +14,23 @@ pub enum Source {
 }
 
 impl Source {
+    /// Whether `media` says this source is sent.
+    pub fn is_on(self, media: MediaState) -> bool {
+        match self {
+            Source::Microphone => media.microphone,
+            Source::Camera => media.camera,
+            Source::Screen => media.screen,
+        }
+    }
+
+    pub fn set(self, media: &mut MediaState, on: bool) {
+        match self {
+            Source::Microphone => media.microphone = on,
+            Source::Camera => media.camera = on,
+            Source::Screen => media.screen = on,
+        }
+    }
+
     pub fn noun(self) -> &'static str {
         match self {
             Source::Microphone => "microphone",
@@ -111,9 +128,26 @@ impl Call {
     pub fn status(&self) -> String {
         match &self.phase {
             Phase::Joining => "Connecting…".into(),
+            Phase::In if self.people.is_empty() && self.direct() => "Calling…".into(),
             Phase::In if self.people.is_empty() => "Connected: waiting for others to join".into(),
             Phase::In => "Connected".into(),
             Phase::Refused(words) | Phase::Ended(words) => words.clone(),
+        }
+    }
+
+    /// A call in a direct conversation (it rings for the other person).
+    pub fn direct(&self) -> bool {
+        matches!(self.room, CallRoom::Conversation(_))
+    }
+
+    /// The ringing of this direct call stopped; declined or unanswered, the call ends here.
+    pub fn ring_ended(&mut self, outcome: RingOutcome) -> Vec<Action> {
+        match outcome.to_caller() {
+            Some(words) if self.phase == Phase::In => {
+                self.phase = Phase::Ended(words.into());
+                self.close_all()
+            }
+            _ => Vec::new(),
         }
     }
 
@@ -343,6 +377,24 @@ mod tests {
         // Announcements for a call this browser is not in change nothing.
         assert_eq!(c.joined(person(2)), vec![]);
         assert!(c.people.is_empty());
+    }
+
+    #[test]
+    fn a_direct_call_says_calling_and_ends_when_declined_or_unanswered() {
+        use shared::ids::ConversationId;
+        let room = CallRoom::Conversation(ConversationId(Uuid::from_u128(5)));
+        let mut c = Call::new(room, person(1).profile_id);
+        c.entered(vec![]);
+        assert_eq!(c.status(), "Calling…");
+        assert_eq!(c.ring_ended(RingOutcome::Answered), vec![]);
+        assert!(c.active());
+        c.ring_ended(RingOutcome::Missed);
+        assert_eq!(c.status(), "No answer.");
+        assert!(!c.active());
+        let mut c = Call::new(room, person(1).profile_id);
+        c.entered(vec![]);
+        c.ring_ended(RingOutcome::Declined);
+        assert_eq!(c.status(), "The call was declined.");
     }
 
     #[test]

@@ -84,7 +84,14 @@ fn handle(state: CallState, chat: Chat, transport: &dyn CallTransport, notice: C
     let actions = state.call.try_update(|call| {
         let call = call.as_mut()?;
         let actions = match *event {
-            ServerEvent::CallEntered { room: r, others } if r == room => call.entered(others),
+            ServerEvent::CallEntered {
+                room: r,
+                others,
+                ice_servers,
+            } if r == room => {
+                transport.use_ice_servers(ice_servers);
+                call.entered(others)
+            }
             ServerEvent::CallRefused { room: r, message } if r == room => call.refused(message),
             ServerEvent::CallJoined {
                 room: r,
@@ -96,6 +103,9 @@ fn handle(state: CallState, chat: Chat, transport: &dyn CallTransport, notice: C
                 profile_id,
                 ..
             } if r == room => call.left(profile_id),
+            ServerEvent::CallRingEnded {
+                room: r, outcome, ..
+            } if r == room => call.ring_ended(outcome),
             ServerEvent::CallMediaChanged {
                 room: r,
                 profile_id,
@@ -149,13 +159,14 @@ fn stop(state: CallState, chat: Chat) {
     let _ = state.media.try_set(MediaState::default());
 }
 
-/// Mutes or unmutes: muting releases the microphone (the browser's recording mark goes out).
-pub fn toggle_microphone(state: CallState) {
-    let on = !state.media.get_untracked().microphone;
+/// Turns a source on (the chosen device, or a screen the person picks) or off (releasing the
+/// device: muting puts out the browser's recording mark).
+pub fn toggle(state: CallState, source: Source) {
+    let on = !source.is_on(state.media.get_untracked());
     spawn_local(async move {
         let track = if on {
-            let device = state.microphone.get_untracked();
-            match media::open(Source::Microphone, device.as_deref()).await {
+            let device = chosen(state, source).and_then(|d| d.get_untracked());
+            match media::open(source, device.as_deref()).await {
                 Ok(track) => Some(track),
                 Err(words) => {
                     state.note.set(Some(words));
@@ -165,61 +176,22 @@ pub fn toggle_microphone(state: CallState) {
         } else {
             None
         };
-        switch(state, Source::Microphone, track);
-    });
-}
-
-pub fn toggle_camera(state: CallState) {
-    let on = !state.media.get_untracked().camera;
-    spawn_local(async move {
-        let track = if on {
-            let device = state.camera.get_untracked();
-            match media::open(Source::Camera, device.as_deref()).await {
-                Ok(track) => Some(track),
-                Err(words) => {
-                    state.note.set(Some(words));
-                    return;
-                }
-            }
-        } else {
-            None
-        };
-        switch(state, Source::Camera, track);
-    });
-}
-
-pub fn toggle_screen(state: CallState) {
-    let on = !state.media.get_untracked().screen;
-    spawn_local(async move {
-        let track = if on {
-            match media::open(Source::Screen, None).await {
-                Ok(track) => {
-                    // The browser's own "Stop sharing" ends the track.
-                    let ended = Closure::once_into_js(move || switch(state, Source::Screen, None));
-                    track.set_onended(Some(ended.unchecked_ref()));
-                    Some(track)
-                }
-                Err(words) => {
-                    state.note.set(Some(words));
-                    return;
-                }
-            }
-        } else {
-            None
-        };
-        switch(state, Source::Screen, track);
+        if let (Some(track), Source::Screen) = (&track, source) {
+            // The browser's own "Stop sharing" ends the track.
+            let ended = Closure::once_into_js(move || switch(state, Source::Screen, None));
+            track.set_onended(Some(ended.unchecked_ref()));
+        }
+        switch(state, source, track);
     });
 }
 
 /// A device was picked: the source, if on, continues from it.
 pub fn choose(state: CallState, source: Source, device: String) {
-    let (chosen, on) = match source {
-        Source::Microphone => (state.microphone, state.media.get_untracked().microphone),
-        Source::Camera => (state.camera, state.media.get_untracked().camera),
-        Source::Screen => return,
+    let Some(choice) = chosen(state, source) else {
+        return;
     };
-    chosen.set(Some(device.clone()));
-    if !on {
+    choice.set(Some(device.clone()));
+    if !source.is_on(state.media.get_untracked()) {
         return;
     }
     spawn_local(async move {
@@ -228,6 +200,15 @@ pub fn choose(state: CallState, source: Source, device: String) {
             Err(words) => state.note.set(Some(words)),
         }
     });
+}
+
+/// The device picked for `source` (screens are picked by the browser each time).
+fn chosen(state: CallState, source: Source) -> Option<RwSignal<Option<String>>> {
+    match source {
+        Source::Microphone => Some(state.microphone),
+        Source::Camera => Some(state.camera),
+        Source::Screen => None,
+    }
 }
 
 /// Sends `track` as `source` (or stops it), and tells the others what is now sent.
@@ -247,11 +228,7 @@ fn switch(state: CallState, source: Source, track: Option<web_sys::MediaStreamTr
     }
     transport.publish(source, track);
     state.note.set(None);
-    state.media.update(|m| match source {
-        Source::Microphone => m.microphone = on,
-        Source::Camera => m.camera = on,
-        Source::Screen => m.screen = on,
-    });
+    state.media.update(|m| source.set(m, on));
     state.chat.command(ClientCommand::SetCallMedia {
         room: state.room,
         media: state.media.get_untracked(),

@@ -1,7 +1,7 @@
 //! What the call view asks of a media transport, whichever carries the call (peer to peer
 //! today; the LiveKit client is the second implementation, not built yet).
 
-use shared::calls::Signal;
+use shared::calls::{IceServer, Signal};
 use shared::ids::ProfileId;
 use web_sys::{MediaStream, MediaStreamTrack};
 
@@ -18,6 +18,8 @@ pub struct Remote {
 
 #[cfg_attr(not(feature = "browser"), allow(dead_code))]
 pub trait CallTransport {
+    /// The STUN/TURN servers new links may use (given with each entry into the call).
+    fn use_ice_servers(&self, servers: Vec<IceServer>);
     /// Carries out what the call's last event asked for (open or close links).
     fn apply(&self, actions: Vec<Action>);
     /// Signalling relayed from another participant.

@@ -16,8 +16,15 @@ use super::model::Source;
 #[cfg(feature = "browser")]
 use super::session;
 
+/// `join` labels the button that enters the call ("Join call" in a channel; a direct call
+/// rings for the other person).
 #[component]
-pub fn CallView(room: CallRoom, video: bool, #[prop(into)] name: Signal<String>) -> impl IntoView {
+pub fn CallView(
+    room: CallRoom,
+    video: bool,
+    #[prop(into)] name: Signal<String>,
+    join: &'static str,
+) -> impl IntoView {
     // The call's state holds the browser's media objects, which the server has none of: it is
     // made once the page runs in the browser (effects run only there).
     let in_browser = RwSignal::new(false);
@@ -28,18 +35,32 @@ pub fn CallView(room: CallRoom, video: bool, #[prop(into)] name: Signal<String>)
                 when=move || in_browser.get()
                 fallback=|| view! { <p class="call-status" role="status">"You are not in this call."</p> }
             >
-                <CallBody room video />
+                <CallBody room video join />
             </Show>
         </section>
     }
 }
 
 #[component]
-fn CallBody(room: CallRoom, video: bool) -> impl IntoView {
+fn CallBody(room: CallRoom, video: bool, join: &'static str) -> impl IntoView {
     let state = CallState::new(room, video);
     on_cleanup(move || {
         #[cfg(feature = "browser")]
         session::leave(state);
+    });
+    // A ringing call accepted from the banner (this page was opened, or already open, to
+    // take it).
+    #[cfg(feature = "browser")]
+    Effect::new(move |_| {
+        if state.chat.accepted.get() == Some(room) {
+            state.chat.accepted.set(None);
+            if !state
+                .call
+                .with_untracked(|c| c.as_ref().is_some_and(Call::active))
+            {
+                session::join(state);
+            }
+        }
     });
     let status = move || state.call.with(|c| c.as_ref().map(Call::status));
     let people = move || {
@@ -62,12 +83,12 @@ fn CallBody(room: CallRoom, video: bool) -> impl IntoView {
                 children=move |p: Person| view! { <PersonTile state id=p.participant.profile_id /> }
             />
         </ul>
-        <CallControls state />
+        <CallControls state join />
     }
 }
 
 #[component]
-fn CallControls(state: CallState) -> impl IntoView {
+fn CallControls(state: CallState, join: &'static str) -> impl IntoView {
     let media = state.media;
     view! {
         <div class="call-controls">
@@ -77,7 +98,7 @@ fn CallControls(state: CallState) -> impl IntoView {
                     <button type="button" class="primary" on:click=move |_| {
                         #[cfg(feature = "browser")]
                         session::join(state);
-                    }>"Join call"</button>
+                    }>{join}</button>
                 }
             >
                 <button
@@ -85,7 +106,7 @@ fn CallControls(state: CallState) -> impl IntoView {
                     aria-pressed=move || (!media.get().microphone).to_string()
                     on:click=move |_| {
                         #[cfg(feature = "browser")]
-                        session::toggle_microphone(state);
+                        session::toggle(state, Source::Microphone);
                     }
                 >
                     {move || if media.get().microphone { "Mute" } else { "Unmute" }}
@@ -96,7 +117,7 @@ fn CallControls(state: CallState) -> impl IntoView {
                         aria-pressed=move || media.get().camera.to_string()
                         on:click=move |_| {
                             #[cfg(feature = "browser")]
-                            session::toggle_camera(state);
+                            session::toggle(state, Source::Camera);
                         }
                     >
                         {move || if media.get().camera { "Turn camera off" } else { "Turn camera on" }}
@@ -106,7 +127,7 @@ fn CallControls(state: CallState) -> impl IntoView {
                         aria-pressed=move || media.get().screen.to_string()
                         on:click=move |_| {
                             #[cfg(feature = "browser")]
-                            session::toggle_screen(state);
+                            session::toggle(state, Source::Screen);
                         }
                     >
                         {move || if media.get().screen { "Stop sharing" } else { "Share screen" }}
@@ -129,10 +150,9 @@ fn DevicePickers(state: CallState) -> impl IntoView {
             <label for="call-microphone">"Microphone"</label>
             <select
                 id="call-microphone"
-                on:change=move |ev| {
-                    let _ = event_target_value(&ev);
+                on:change=move |_ev| {
                     #[cfg(feature = "browser")]
-                    session::choose(state, Source::Microphone, event_target_value(&ev));
+                    session::choose(state, Source::Microphone, event_target_value(&_ev));
                 }
             >
                 <For
@@ -149,10 +169,9 @@ fn DevicePickers(state: CallState) -> impl IntoView {
                 <label for="call-camera">"Camera"</label>
                 <select
                     id="call-camera"
-                    on:change=move |ev| {
-                        let _ = event_target_value(&ev);
+                    on:change=move |_ev| {
                         #[cfg(feature = "browser")]
-                        session::choose(state, Source::Camera, event_target_value(&ev));
+                        session::choose(state, Source::Camera, event_target_value(&_ev));
                     }
                 >
                     <For

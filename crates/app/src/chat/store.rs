@@ -9,6 +9,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::AppError;
+use shared::calls::{CallParticipant, CallRoom};
+use shared::ids::{MemberId, ServerId};
 use shared::live::{ClientCommand, ServerEvent, Thread, Topic};
 
 use super::cache::MessageCache;
@@ -30,6 +32,15 @@ pub enum CallNotice {
 
 pub type CallInbox = futures::channel::mpsc::UnboundedSender<CallNotice>;
 
+/// A direct call ringing for this person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncomingCall {
+    pub room: CallRoom,
+    pub server_id: ServerId,
+    pub caller: CallParticipant,
+    pub caller_member: MemberId,
+}
+
 /// Every access to `inner` tolerates its disposal: the socket task and requests in flight can
 /// outlive the signed-in app (after signing out) by a moment.
 #[derive(Clone, Copy)]
@@ -37,6 +48,10 @@ pub struct Chat {
     inner: StoredValue<Inner>,
     state: RwSignal<ConnectionState>,
     refresh: Refresh,
+    /// The direct call ringing for this person, if any.
+    pub ringing: RwSignal<Option<IncomingCall>>,
+    /// A ringing call accepted from the banner: the call view of its room joins it.
+    pub accepted: RwSignal<Option<CallRoom>>,
 }
 
 #[derive(Default)]
@@ -66,6 +81,8 @@ impl Chat {
             inner: StoredValue::new(Inner::default()),
             state: RwSignal::new(ConnectionState::Connecting),
             refresh: Refresh::get(),
+            ringing: RwSignal::new(None),
+            accepted: RwSignal::new(None),
         };
         provide_context(chat);
         #[cfg(feature = "browser")]
@@ -228,6 +245,27 @@ impl Chat {
             ServerEvent::CallEntered { .. }
             | ServerEvent::CallRefused { .. }
             | ServerEvent::CallSignal { .. } => self.to_call(CallNotice::Event(Box::new(event))),
+            ServerEvent::CallRinging {
+                room,
+                server_id,
+                caller,
+                caller_member,
+                ..
+            } => self.ringing.set(Some(IncomingCall {
+                room,
+                server_id,
+                caller,
+                caller_member,
+            })),
+            ServerEvent::CallRingEnded { room, .. } => {
+                if self
+                    .ringing
+                    .with_untracked(|r| r.as_ref().is_some_and(|r| r.room == room))
+                {
+                    self.ringing.set(None);
+                }
+                self.to_call(CallNotice::Event(Box::new(event)));
+            }
             ServerEvent::Error { message } => {
                 leptos::logging::warn!("live feed: {message}");
             }

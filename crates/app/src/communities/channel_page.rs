@@ -54,6 +54,7 @@ pub fn ChannelPage() -> impl IntoView {
                             room=CallRoom::Channel(id)
                             video=kind == ChannelKind::Video
                             name
+                            join="Join call"
                         />
                         <div class="call-chat">
                             <MessageView

@@ -3,15 +3,17 @@
 
 use leptos::prelude::*;
 use shared::AppError;
+use shared::calls::CallRoom;
 use shared::ids::{MemberId, ServerId};
 use shared::live::Thread;
 
 use super::state::CurrentServer;
+use crate::calls::CallView;
 use crate::chat::{LiveIndicator, MessageView};
 use crate::messages::api::open_conversation;
 use crate::not_found::NotFound;
 use crate::route_param::route_param;
-use crate::ui::{Avatar, Glyph, Icon, NavToggle};
+use crate::ui::{Avatar, NavToggle};
 
 /// Where the conversation with `member_id` lives.
 pub fn conversation_path(server_id: ServerId, member_id: MemberId) -> String {
@@ -51,25 +53,27 @@ pub fn ConversationPage() -> impl IntoView {
                 <NavToggle />
                     <Avatar name=c.other.name.clone() image_url=c.other.image_url.clone() />
                     <h1>{name.clone()}</h1>
-                    <button
-                        type="button"
-                        class="icon-button"
-                        aria-label="Start a video call"
-                        title="Video calls are not built yet: they arrive with the LiveKit work."
-                        disabled
-                    >
-                        <Icon glyph=Glyph::Camera />
-                    </button>
                     <LiveIndicator />
                 </header>
-                <MessageView
-                    thread=Thread::Conversation(c.id)
-                    composer_label=Signal::stored(label)
-                    start=move || view! {
-                        <h2>{name.clone()}</h2>
-                        <p>{format!("This is the start of your direct messages with {name}.")}</p>
-                    }
-                />
+                // The call sits above the conversation, which stays usable during it.
+                <div class="call-page direct">
+                    <CallView
+                        room=CallRoom::Conversation(c.id)
+                        video=true
+                        name=Signal::stored(name.clone())
+                        join="Start a video call"
+                    />
+                    <div class="call-chat">
+                        <MessageView
+                            thread=Thread::Conversation(c.id)
+                            composer_label=Signal::stored(label)
+                            start=move || view! {
+                                <h2>{name.clone()}</h2>
+                                <p>{format!("This is the start of your direct messages with {name}.")}</p>
+                            }
+                        />
+                    </div>
+                </div>
             }
             .into_any()
         }

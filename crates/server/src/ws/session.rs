@@ -76,6 +76,9 @@ pub enum CallCommand {
         room: CallRoom,
         media: MediaState,
     },
+    Decline {
+        room: CallRoom,
+    },
     Signal {
         room: CallRoom,
         to: ProfileId,
@@ -260,10 +263,10 @@ pub async fn run<G, S, R>(
                             out.close(CLOSE_SIGNED_OUT, "You signed out.").await;
                             break;
                         }
-                        Some(AccountFrame::Signal) if !out.send(Outbound::Text(frame)).await => {
+                        Some(AccountFrame::ForClient) if !out.send(Outbound::Text(frame)).await => {
                             break;
                         }
-                        Some(AccountFrame::Signal) | None => {}
+                        Some(AccountFrame::ForClient) | None => {}
                     }
                     continue;
                 }
@@ -330,8 +333,9 @@ impl<S: Sink<Outbound> + Unpin> Out<S> {
 enum AccountFrame {
     /// This socket's session ended.
     SessionEnded,
-    /// Call signalling addressed to this socket: it goes to the client.
-    Signal,
+    /// Call signalling addressed to this socket, or a direct call ringing for (or no longer
+    /// ringing for) the person: it goes to the client.
+    ForClient,
 }
 
 fn for_this_socket(frame: &[u8], identity: &Identity) -> Option<AccountFrame> {
@@ -340,7 +344,10 @@ fn for_this_socket(frame: &[u8], identity: &Identity) -> Option<AccountFrame> {
             Some(AccountFrame::SessionEnded)
         }
         ServerEvent::CallSignal { connection, .. } if connection == identity.connection => {
-            Some(AccountFrame::Signal)
+            Some(AccountFrame::ForClient)
+        }
+        ServerEvent::CallRinging { .. } | ServerEvent::CallRingEnded { .. } => {
+            Some(AccountFrame::ForClient)
         }
         _ => None,
     }
@@ -361,6 +368,7 @@ async fn command<G: Gate>(
         ClientCommand::LeaveCall { room } => CallCommand::Leave { room },
         ClientCommand::SetCallMedia { room, media } => CallCommand::SetMedia { room, media },
         ClientCommand::CallSignal { room, to, signal } => CallCommand::Signal { room, to, signal },
+        ClientCommand::DeclineCall { room } => CallCommand::Decline { room },
         ClientCommand::Ping => return Some(ServerEvent::Pong),
         ClientCommand::Subscribe { topic } => {
             return Some(subscribe(gate, follows, allowance, topic).await);

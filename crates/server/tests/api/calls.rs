@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::communities::Community;
-use crate::helpers::{Engine, Session};
+use crate::helpers::{Engine, Session, spawn_app_configured};
 use crate::live::{Socket, connect, event, send, subscribe};
 use crate::on_both_engines;
 
@@ -14,6 +14,9 @@ on_both_engines!(
     signals_reach_only_the_other_participant_in_the_room,
     leaving_and_being_kicked_free_the_seat,
     the_server_view_lists_who_is_in_each_call,
+    entering_hands_out_the_configured_stun_and_turn_servers,
+    a_direct_call_rings_and_is_answered_declined_or_cancelled,
+    an_unanswered_direct_call_ends_as_missed,
 );
 
 fn room(channel: &str) -> Value {
@@ -273,4 +276,158 @@ async fn the_server_view_lists_who_is_in_each_call(engine: Engine) {
     send(&mut guest, json!({"type": "Ping"})).await;
     assert_eq!(event(&mut guest).await["type"], "Pong");
     assert_eq!(c.details(&c.moderator).await["calls"], json!([]));
+}
+
+/// With `--ice-servers` and `--turn-secret`, each entry carries the STUN servers and the TURN
+/// servers with credentials in coturn's REST form (checked here with HMAC-SHA1 on its own);
+/// without them, none.
+async fn entering_hands_out_the_configured_stun_and_turn_servers(engine: Engine) {
+    use base64::Engine as _;
+    use hmac::{Hmac, Mac};
+
+    let plain = Community::new(engine.clone()).await;
+    let voice = plain.new_channel(&plain.owner, "Lounge", "AUDIO").await;
+    let mut socket = connect(&plain.app, Some(&plain.guest)).await.unwrap();
+    let entered = join(&mut socket, &voice, false).await;
+    assert_eq!(entered["type"], "CallEntered", "{entered}");
+    assert!(entered["data"].get("ice_servers").is_none(), "{entered}");
+
+    let app = spawn_app_configured(engine, |s| {
+        s.ice_servers = vec!["stun:127.0.0.1:3478".into(), "turn:127.0.0.1:3478".into()];
+        s.turn_secret = Some("coturn-shared-secret".into());
+    })
+    .await;
+    let c = Community::on(app).await;
+    let voice = c.new_channel(&c.owner, "Lounge", "AUDIO").await;
+    let mut socket = connect(&c.app, Some(&c.guest)).await.unwrap();
+    let entered = join(&mut socket, &voice, false).await;
+    let servers = entered["data"]["ice_servers"].as_array().unwrap().clone();
+    assert_eq!(servers.len(), 2, "{entered}");
+    assert_eq!(servers[0], json!({"urls": ["stun:127.0.0.1:3478"]}));
+    assert_eq!(servers[1]["urls"], json!(["turn:127.0.0.1:3478"]));
+    let username = servers[1]["username"].as_str().unwrap();
+    let (expiry, who) = username.split_once(':').unwrap();
+    assert_eq!(who, profile_id(&c, &c.guest).await);
+    let lasts = expiry.parse::<i64>().unwrap() - chrono::Utc::now().timestamp();
+    assert!((12 * 3600 - 60..=12 * 3600).contains(&lasts), "{lasts}");
+    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(b"coturn-shared-secret").unwrap();
+    mac.update(username.as_bytes());
+    let expected = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+    assert_eq!(servers[1]["credential"], expected.as_str());
+}
+
+fn conversation(id: &str) -> Value {
+    json!({"kind": "Conversation", "id": id})
+}
+
+async fn call_dm(socket: &mut Socket, id: &str) -> Value {
+    send(
+        socket,
+        json!({"type": "JoinCall", "data": {"room": conversation(id), "media": media(true, true)}}),
+    )
+    .await;
+    event(socket).await
+}
+
+/// The next `n` events, sorted by type (their order across topics is not fixed).
+async fn events(socket: &mut Socket, n: usize) -> Vec<Value> {
+    let mut got = Vec::new();
+    for _ in 0..n {
+        got.push(event(socket).await);
+    }
+    got.sort_by_key(|e| e["type"].as_str().unwrap_or_default().to_owned());
+    got
+}
+
+async fn a_direct_call_rings_and_is_answered_declined_or_cancelled(engine: Engine) {
+    let c = Community::new(engine).await;
+    let dm = c.open_dm(&c.moderator, &c.guest_member).await;
+    let (moderator_id, guest_id) = (
+        profile_id(&c, &c.moderator).await,
+        profile_id(&c, &c.guest).await,
+    );
+    let mut caller = connect(&c.app, Some(&c.moderator)).await.unwrap();
+    let mut callee = connect(&c.app, Some(&c.guest)).await.unwrap();
+    let mut owner = connect(&c.app, Some(&c.owner)).await.unwrap();
+
+    // It rings on the callee's socket (no subscription needed), naming the caller.
+    let entered = call_dm(&mut caller, &dm).await;
+    assert_eq!(entered["type"], "CallEntered", "{entered}");
+    let ringing = event(&mut callee).await;
+    assert_eq!(ringing["type"], "CallRinging", "{ringing}");
+    assert_eq!(ringing["data"]["room"], conversation(&dm));
+    assert_eq!(ringing["data"]["callee"], guest_id.as_str());
+    assert_eq!(ringing["data"]["caller"]["name"], "Max Moderator");
+    assert_eq!(
+        ringing["data"]["caller_member"],
+        c.moderator_member.as_str()
+    );
+    assert_eq!(ringing["data"]["server_id"], c.server.as_str());
+
+    // Nobody else may turn it down; the callee does, and both are told.
+    let declined = json!({"type": "DeclineCall", "data": {"room": conversation(&dm)}});
+    send(&mut owner, declined.clone()).await;
+    assert_eq!(event(&mut owner).await["type"], "Error");
+    send(&mut caller, declined.clone()).await;
+    assert_eq!(event(&mut caller).await["type"], "Error");
+    send(&mut callee, declined.clone()).await;
+    for (socket, to) in [(&mut callee, &guest_id), (&mut caller, &moderator_id)] {
+        let ended = event(socket).await;
+        assert_eq!(ended["type"], "CallRingEnded", "{ended}");
+        assert_eq!(ended["data"]["outcome"], "Declined");
+        assert_eq!(ended["data"]["to"], to.as_str());
+    }
+    // Declined, the caller left the room: calling again rings again, and answering is joining.
+    assert_eq!(call_dm(&mut caller, &dm).await["type"], "CallEntered");
+    assert_eq!(event(&mut callee).await["type"], "CallRinging");
+    send(
+        &mut callee,
+        json!({"type": "JoinCall", "data": {"room": conversation(&dm), "media": media(true, false)}}),
+    )
+    .await;
+    let got = events(&mut callee, 2).await;
+    assert_eq!(got[0]["type"], "CallEntered");
+    assert_eq!(got[0]["data"]["others"][0]["name"], "Max Moderator");
+    assert_eq!(got[1]["type"], "CallRingEnded");
+    assert_eq!(got[1]["data"]["outcome"], "Answered");
+    assert_eq!(event(&mut caller).await["data"]["outcome"], "Answered");
+    // Both leave; a call the caller hangs up before an answer stops ringing for the callee.
+    for socket in [&mut callee, &mut caller] {
+        send(
+            socket,
+            json!({"type": "LeaveCall", "data": {"room": conversation(&dm)}}),
+        )
+        .await;
+    }
+    assert_eq!(call_dm(&mut caller, &dm).await["type"], "CallEntered");
+    assert_eq!(event(&mut callee).await["type"], "CallRinging");
+    send(
+        &mut caller,
+        json!({"type": "LeaveCall", "data": {"room": conversation(&dm)}}),
+    )
+    .await;
+    let ended = event(&mut callee).await;
+    assert_eq!(ended["type"], "CallRingEnded", "{ended}");
+    assert_eq!(ended["data"]["outcome"], "Cancelled");
+}
+
+async fn an_unanswered_direct_call_ends_as_missed(engine: Engine) {
+    let c = Community::new(engine).await;
+    let dm = c.open_dm(&c.moderator, &c.guest_member).await;
+    let mut caller = connect(&c.app, Some(&c.moderator)).await.unwrap();
+    let mut callee = connect(&c.app, Some(&c.guest)).await.unwrap();
+    assert_eq!(call_dm(&mut caller, &dm).await["type"], "CallEntered");
+    assert_eq!(event(&mut callee).await["type"], "CallRinging");
+    // `event` waits 5 s at most: the ringing lasts 30.
+    tokio::time::sleep(std::time::Duration::from_secs(28)).await;
+    for socket in [&mut callee, &mut caller] {
+        let ended = event(socket).await;
+        assert_eq!(ended["type"], "CallRingEnded", "{ended}");
+        assert_eq!(ended["data"]["outcome"], "Missed");
+    }
+    // The caller was taken out of the room: the callee joining now finds nobody, and it rings
+    // for the moderator instead.
+    let entered = call_dm(&mut callee, &dm).await;
+    assert_eq!(entered["data"]["others"], json!([]), "{entered}");
+    assert_eq!(event(&mut caller).await["type"], "CallRinging");
 }

@@ -122,6 +122,8 @@ pub async fn spawn_app_configured(
         livekit_url: None,
         livekit_api_key: None,
         livekit_api_secret: None,
+        ice_servers: Vec::new(),
+        turn_secret: None,
         public_url: None,
         site_root: dir.path().join("site"),
         trusted_proxies: Vec::new(),
