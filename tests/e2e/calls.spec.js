@@ -3,7 +3,7 @@
 // hear each other (the receivers' statistics show audio arriving from every other person); in a
 // video channel the camera plays in the other browser; mute and leave show everywhere.
 import { expect, test } from '@playwright/test';
-import { api, hydrated, signUpByApi, watchForProblems } from './helpers.js';
+import { api, hydrated, messages, say, signUpByApi, watchForProblems } from './helpers.js';
 
 /** Opens a second live socket in `page` and joins the channel's call on it, muted. */
 async function joinOverSocket(page, channelId) {
@@ -129,8 +129,14 @@ async function club(browser, names, kind) {
   return pages;
 }
 
-function call(page) {
-  return page.getByRole('region', { name: 'Call in Room' });
+function call(page, name = 'Room') {
+  return page.getByRole('region', { name: `Call in ${name}` });
+}
+
+/** Closes the browsers of a test: their calls would otherwise keep sending media while the
+ *  rest of the suite runs. */
+async function hangUp(pages) {
+  for (const page of pages) await page.context().close();
 }
 
 test('three people in a voice channel hear each other; mute and leave show everywhere', async ({ browser }) => {
@@ -168,6 +174,7 @@ test('three people in a voice channel hear each other; mute and leave show every
   await expect(call(ben).getByRole('listitem', { name: 'Cleo Chord' })).toHaveCount(0);
   await expect(inRoom.getByText('Cleo Chord')).toHaveCount(0);
   for (const page of pages) expect(page.problems).toEqual([]);
+  await hangUp(pages);
 });
 
 test('in a video channel the camera of one plays in the other browser', async ({ browser }) => {
@@ -189,4 +196,62 @@ test('in a video channel the camera of one plays in the other browser', async ({
   await call(vic).getByRole('button', { name: 'Turn camera off' }).click();
   await expect(call(wes).getByRole('listitem', { name: 'Vic Video' }).locator('video')).toHaveCount(0);
   for (const page of pages) expect(page.problems).toEqual([]);
+  await hangUp(pages);
+});
+
+test('a direct call rings on any page, can be declined, and once accepted carries video beside the chat', async ({ browser }) => {
+  const mia = await caller(browser, 'Mia Direct');
+  const noah = await caller(browser, 'Noah Direct');
+  const server = await api(mia, 'create_server', { name: 'Direct Club' });
+  const { invite_code: code } = await api(mia, 'load_server', { server_id: server.id });
+  await api(noah, 'join_server', { code });
+  const { members } = await api(mia, 'load_server', { server_id: server.id });
+  const noahMember = members.find((m) => m.name === 'Noah Direct').id;
+  const miaPage = await mia.newPage();
+  const noahPage = await noah.newPage();
+  const pages = [miaPage, noahPage];
+  for (const page of pages) page.problems = watchForProblems(page);
+  await miaPage.goto(`/servers/${server.id}/conversations/${noahMember}`);
+  await noahPage.goto(`/servers/${server.id}`);
+  for (const page of pages) {
+    await hydrated(page);
+    await expect(page.getByTestId('connection')).toHaveText('Live: Real-time updates');
+  }
+  const miaCall = call(miaPage, 'Noah Direct');
+  const ringing = noahPage.getByRole('alertdialog', { name: 'Incoming call' });
+
+  // Declined: the caller is told.
+  await miaCall.getByRole('button', { name: 'Start a video call' }).click();
+  await expect(miaCall.getByRole('status')).toHaveText('Calling…');
+  await expect(ringing).toContainText('Mia Direct is calling you');
+  await ringing.getByRole('button', { name: 'Mute ringtone' }).click();
+  await expect(ringing.getByRole('button', { name: 'Unmute ringtone' })).toBeVisible();
+  await ringing.getByRole('button', { name: 'Decline' }).click();
+  await expect(ringing).toHaveCount(0);
+  await expect(miaCall.getByRole('status')).toHaveText('The call was declined.');
+
+  // Accepted from another page: the conversation opens and the call connects.
+  await miaCall.getByRole('button', { name: 'Start a video call' }).click();
+  await ringing.getByRole('button', { name: 'Accept' }).click();
+  await expect(noahPage).toHaveURL(/\/conversations\//);
+  const noahCall = call(noahPage, 'Mia Direct');
+  await expect(noahCall.getByRole('listitem', { name: 'Mia Direct' }).getByText('Connected', { exact: true }))
+    .toBeVisible({ timeout: 20_000 });
+  await expect(miaCall.getByRole('listitem', { name: 'Noah Direct' }).getByText('Connected', { exact: true }))
+    .toBeVisible({ timeout: 20_000 });
+  await miaCall.getByRole('button', { name: 'Turn camera on' }).click();
+  const remote = noahCall.getByRole('listitem', { name: 'Mia Direct' }).locator('video');
+  await expect.poll(() => remote.evaluate((v) => v.videoWidth), { timeout: 20_000 }).toBeGreaterThan(0);
+  await flowing(noahPage, 'audio', 1);
+
+  // The conversation stays usable during the call.
+  await say(noahPage, 'Can you hear me?');
+  await expect(messages(miaPage).filter({ hasText: 'Can you hear me?' })).toHaveCount(1);
+
+  // Hung up: the other side is alone again.
+  await noahCall.getByRole('button', { name: 'Leave call' }).click();
+  await expect(miaCall.getByRole('listitem', { name: 'Noah Direct' })).toHaveCount(0);
+  await expect(miaCall.getByRole('status')).toHaveText('Connected: waiting for others to join');
+  for (const page of pages) expect(page.problems).toEqual([]);
+  await hangUp(pages);
 });

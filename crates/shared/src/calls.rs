@@ -50,11 +50,14 @@ pub enum RingOutcome {
 
 impl RingOutcome {
     /// What the caller's call view says when the call ends this way (`None`: it goes on).
+    /// `Cancelled` reaches a caller's view only when the server took the seat (a caller who
+    /// hangs up has closed the view).
     pub fn to_caller(self) -> Option<&'static str> {
         match self {
-            RingOutcome::Answered | RingOutcome::Cancelled => None,
+            RingOutcome::Answered => None,
             RingOutcome::Declined => Some("The call was declined."),
             RingOutcome::Missed => Some("No answer."),
+            RingOutcome::Cancelled => Some("You are no longer in this call."),
         }
     }
 }

@@ -112,6 +112,8 @@ pub struct Call {
     me: ProfileId,
     pub phase: Phase,
     pub people: Vec<Person>,
+    /// Someone else has been in the call with this browser (a direct call was answered).
+    met: bool,
 }
 
 impl Call {
@@ -121,6 +123,7 @@ impl Call {
             me,
             phase: Phase::Joining,
             people: Vec::new(),
+            met: false,
         }
     }
 
@@ -128,7 +131,7 @@ impl Call {
     pub fn status(&self) -> String {
         match &self.phase {
             Phase::Joining => "Connecting…".into(),
-            Phase::In if self.people.is_empty() && self.direct() => "Calling…".into(),
+            Phase::In if self.people.is_empty() && self.direct() && !self.met => "Calling…".into(),
             Phase::In if self.people.is_empty() => "Connected: waiting for others to join".into(),
             Phase::In => "Connected".into(),
             Phase::Refused(words) | Phase::Ended(words) => words.clone(),
@@ -166,6 +169,7 @@ impl Call {
             .collect();
         self.phase = Phase::In;
         for participant in others.into_iter().filter(|p| p.profile_id != self.me) {
+            self.met = true;
             actions.push(Action::Offer(participant.profile_id));
             self.people.push(Person {
                 participant,
@@ -189,6 +193,7 @@ impl Call {
             return Vec::new();
         }
         let id = participant.profile_id;
+        self.met = true;
         let person = Person {
             participant,
             link: Link::Connecting,
@@ -210,6 +215,11 @@ impl Call {
     /// Someone left; when it is this person (from another tab, removed from the server, the
     /// channel deleted, or a seat lost after a long disconnect) the call ends here.
     pub fn left(&mut self, profile_id: ProfileId) -> Vec<Action> {
+        // A direct call nobody answered ends with the ringing's outcome (declined, no answer),
+        // which can arrive after this on its own topic.
+        if profile_id == self.me && self.direct() && !self.met {
+            return Vec::new();
+        }
         if profile_id == self.me {
             if self.phase == Phase::In {
                 self.phase = Phase::Ended("You are no longer in this call.".into());
@@ -388,11 +398,19 @@ mod tests {
         assert_eq!(c.status(), "Calling…");
         assert_eq!(c.ring_ended(RingOutcome::Answered), vec![]);
         assert!(c.active());
+        // Answered, then left alone again: no longer "Calling…".
+        let mut answered = c.clone();
+        answered.joined(person(2));
+        answered.left(person(2).profile_id);
+        assert_eq!(answered.status(), "Connected: waiting for others to join");
         c.ring_ended(RingOutcome::Missed);
         assert_eq!(c.status(), "No answer.");
         assert!(!c.active());
+        // The caller's seat taken away can be heard of before why: the why decides.
         let mut c = Call::new(room, person(1).profile_id);
         c.entered(vec![]);
+        assert_eq!(c.left(person(1).profile_id), vec![]);
+        assert!(c.active());
         c.ring_ended(RingOutcome::Declined);
         assert_eq!(c.status(), "The call was declined.");
     }
