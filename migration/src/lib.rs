@@ -9,6 +9,7 @@ mod m20261125_000004_member_departures;
 mod m20261127_000001_bans;
 mod m20261127_000002_uploads;
 mod m20261127_000003_default_avatars;
+mod m20261127_000004_call_lines;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_bans::Migration),
             Box::new(m20261127_000002_uploads::Migration),
             Box::new(m20261127_000003_default_avatars::Migration),
+            Box::new(m20261127_000004_call_lines::Migration),
         ]
     }
 }

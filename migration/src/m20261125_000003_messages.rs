@@ -8,7 +8,7 @@ use crate::m20261125_000002_communities::{Channel, Member};
 pub struct Migration;
 
 #[derive(DeriveIden)]
-enum Message {
+pub enum Message {
     Table,
     Id,
     Content,
@@ -34,7 +34,7 @@ enum Conversation {
 }
 
 #[derive(DeriveIden)]
-enum DirectMessage {
+pub enum DirectMessage {
     Table,
     Id,
     Content,

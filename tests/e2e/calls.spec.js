@@ -199,7 +199,7 @@ test('in a video channel the camera of one plays in the other browser', async ({
   await hangUp(pages);
 });
 
-test('a direct call rings on any page, can be declined, and once accepted carries video beside the chat', async ({ browser }) => {
+test('a direct call rings on any page, can be declined, and once accepted carries video beside the chat; the conversation keeps a line for each', async ({ browser }) => {
   const mia = await caller(browser, 'Mia Direct');
   const noah = await caller(browser, 'Noah Direct');
   const server = await api(mia, 'create_server', { name: 'Direct Club' });
@@ -229,6 +229,7 @@ test('a direct call rings on any page, can be declined, and once accepted carrie
   await ringing.getByRole('button', { name: 'Decline' }).click();
   await expect(ringing).toHaveCount(0);
   await expect(miaCall.getByRole('status')).toHaveText('The call was declined.');
+  await expect(messages(miaPage).filter({ hasText: 'Missed video call' })).toHaveCount(1);
 
   // Accepted from another page: the conversation opens and the call connects.
   await miaCall.getByRole('button', { name: 'Start a video call' }).click();
@@ -248,10 +249,15 @@ test('a direct call rings on any page, can be declined, and once accepted carrie
   await say(noahPage, 'Can you hear me?');
   await expect(messages(miaPage).filter({ hasText: 'Can you hear me?' })).toHaveCount(1);
 
-  // Hung up: the other side is alone again.
+  // Hung up: the other side is alone again; when both are out, the call's length is written.
   await noahCall.getByRole('button', { name: 'Leave call' }).click();
   await expect(miaCall.getByRole('listitem', { name: 'Noah Direct' })).toHaveCount(0);
   await expect(miaCall.getByRole('status')).toHaveText('Connected: waiting for others to join');
+  await miaCall.getByRole('button', { name: 'Leave call' }).click();
+  for (const page of pages) {
+    await expect(messages(page).filter({ hasText: 'Call — under a minute' })).toHaveCount(1);
+    await expect(messages(page).filter({ hasText: 'Missed video call' })).toHaveCount(1);
+  }
   for (const page of pages) expect(page.problems).toEqual([]);
   await hangUp(pages);
 });

@@ -27,6 +27,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 fn message(n: u128, seq: i64, content: &str) -> Message {
     Message {
         nonce: Uuid::from_u128(n),
+        call: None,
         id: MessageId(Uuid::from_u128(n)),
         seq,
         content: content.into(),

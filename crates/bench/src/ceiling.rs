@@ -70,6 +70,7 @@ async fn send(
             role: Role::Guest,
         },
         nonce: Uuid::new_v4(),
+        call: None,
     };
     let event = ServerEvent::MessageCreated {
         thread: Thread::Channel(ChannelId(Uuid::nil())),

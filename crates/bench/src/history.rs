@@ -189,6 +189,8 @@ async fn seed(
                         nonce: Set(Uuid::new_v4()),
                         created_at: Set(now),
                         updated_at: Set(now),
+                        call: Set(None),
+                        call_seconds: Set(None),
                     }
                 })
                 .collect();

@@ -18,12 +18,14 @@ use shared::calls::{
 };
 use shared::ids::{ConversationId, MemberId, ProfileId, ServerId};
 use shared::live::ServerEvent;
+use shared::messages::CallLine;
 use uuid::Uuid;
 
 use crate::Domain;
 use crate::accounts::avatar::image_url;
 use crate::communities::CommunityError;
 use crate::conversations::participant;
+use crate::direct_messages;
 use crate::messages::channel_access;
 use ringing::Ring;
 use roster::{Full, Seat};
@@ -147,6 +149,7 @@ async fn ring_or_answer(
 ) -> Result<(), CommunityError> {
     let room = CallRoom::Conversation(conversation);
     if let Some(ring) = domain.rings.stop(room, |r| r.callee == me.profile_id) {
+        domain.rings.answered(room, &ring);
         ring_ended(domain, room, ring, RingOutcome::Answered);
         return Ok(());
     }
@@ -165,9 +168,12 @@ async fn ring_or_answer(
         .await?
         .filter(|m| m.left_at.is_none())
         .ok_or(CommunityError::NotFound)?;
-    let ring = domain
-        .rings
-        .start(room, me.profile_id, ProfileId(callee.profile_id));
+    let ring = domain.rings.start(
+        room,
+        me.profile_id,
+        access.member.id,
+        ProfileId(callee.profile_id),
+    );
     domain.hub.publish(&ServerEvent::CallRinging {
         room,
         server_id: ServerId(access.server.id),
@@ -195,13 +201,33 @@ pub fn decline(domain: &Domain, me: ProfileId, room: CallRoom) -> Result<(), Com
     Ok(())
 }
 
-/// Tells both people how the ringing ended.
+/// Tells both people how the ringing ended; unless answered, the conversation gets a "Missed
+/// video call" line.
 fn ring_ended(domain: &Domain, room: CallRoom, ring: Ring, outcome: RingOutcome) {
     for to in [ring.caller, ring.callee] {
         domain
             .hub
             .publish(&ServerEvent::CallRingEnded { room, to, outcome });
     }
+    if outcome != RingOutcome::Answered {
+        write_line(domain, room, ring.caller_member, CallLine::Missed);
+    }
+}
+
+/// Writes a call line into the conversation (in the background: the call's events do not
+/// wait for the database).
+fn write_line(domain: &Domain, room: CallRoom, caller_member: Uuid, line: CallLine) {
+    let CallRoom::Conversation(conversation) = room else {
+        return;
+    };
+    let domain = domain.clone();
+    tokio::spawn(async move {
+        if let Err(e) =
+            direct_messages::post_call_line(&domain, conversation, caller_member, line).await
+        {
+            tracing::warn!(error = %e, "could not write a call line");
+        }
+    });
 }
 
 /// A call nobody answered: the caller leaves the room as well.
@@ -212,12 +238,24 @@ fn unanswered(domain: &Domain, room: CallRoom, ring: Ring, outcome: RingOutcome)
     }
 }
 
-/// A seat was given up: everyone hears of it, and a caller hanging up stops the ringing.
+/// A seat was given up: everyone hears of it, a caller hanging up stops the ringing, and the
+/// last one out of an answered direct call writes down how long it lasted.
 fn vacated(domain: &Domain, room: CallRoom, seat: &Seat) {
     domain.hub.publish(&left(room, seat));
     let caller = seat.participant.profile_id;
     if let Some(ring) = domain.rings.stop(room, |r| r.caller == caller) {
         ring_ended(domain, room, ring, RingOutcome::Cancelled);
+    }
+    if domain.calls.is_empty(room)
+        && let Some(answered) = domain.rings.over(room)
+    {
+        let seconds = u32::try_from(answered.at.elapsed().as_secs()).unwrap_or(u32::MAX);
+        write_line(
+            domain,
+            room,
+            answered.caller_member,
+            CallLine::Ended { seconds },
+        );
     }
 }
 

@@ -7,7 +7,7 @@ use entity::{conversation, direct_message};
 use sea_orm::ConnectionTrait;
 use shared::ids::{ConversationId, MessageId, ProfileId, ServerId};
 use shared::live::Thread;
-use shared::messages::{Changes, HistoryPage, Message, MessageText};
+use shared::messages::{CallLine, Changes, HistoryPage, Message, MessageText};
 use uuid::Uuid;
 
 use crate::Domain;
@@ -20,6 +20,16 @@ use crate::messages::thread_table::{self, ThreadTable, row_shape};
 use crate::uploads::Usage;
 
 /// Posts a direct message. A retry with the same nonce returns the first message.
+/// Writes a line about a call into the conversation, in the caller's name (`member`).
+pub(crate) async fn post_call_line(
+    domain: &Domain,
+    conversation: ConversationId,
+    member: Uuid,
+    line: CallLine,
+) -> Result<Message, CommunityError> {
+    thread_table::post_call_line::<Conversations>(domain, conversation.0, member, line).await
+}
+
 pub async fn send(
     domain: &Domain,
     me: ProfileId,

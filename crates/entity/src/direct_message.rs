@@ -18,6 +18,9 @@ pub struct Model {
     pub nonce: Uuid,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// A line about a call, written by the server: `missed` or `ended` (with `call_seconds`).
+    pub call: Option<String>,
+    pub call_seconds: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -69,6 +69,41 @@ pub struct Message {
     /// The key the sender's client chose for this send: it lets that client replace the row it
     /// showed as pending, whichever arrives first (the live event or the answer).
     pub nonce: Uuid,
+    /// Set on the lines the server writes about a direct call (`content` says the same words).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call: Option<CallLine>,
+}
+
+/// A line about a call in a direct conversation, written by the server in the caller's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum CallLine {
+    /// Declined, unanswered, or hung up before an answer.
+    Missed,
+    /// Answered; how long it lasted.
+    Ended { seconds: u32 },
+}
+
+impl CallLine {
+    pub fn words(self) -> String {
+        match self {
+            CallLine::Missed => "Missed video call".into(),
+            CallLine::Ended { seconds } => format!("Call — {}", length(seconds)),
+        }
+    }
+}
+
+/// "under a minute", "4 min", "1 h 5 min" (whole minutes, rounded to the nearest).
+fn length(seconds: u32) -> String {
+    if seconds < 60 {
+        return "under a minute".into();
+    }
+    let minutes = (seconds + 30) / 60;
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
@@ -134,6 +169,21 @@ mod tests {
     }
 
     #[test]
+    fn call_lines_say_what_happened_and_how_long() {
+        assert_eq!(CallLine::Missed.words(), "Missed video call");
+        assert_eq!(
+            CallLine::Ended { seconds: 5 }.words(),
+            "Call — under a minute"
+        );
+        assert_eq!(CallLine::Ended { seconds: 250 }.words(), "Call — 4 min");
+        assert_eq!(CallLine::Ended { seconds: 3600 }.words(), "Call — 1 h");
+        assert_eq!(
+            CallLine::Ended { seconds: 3900 }.words(),
+            "Call — 1 h 5 min"
+        );
+    }
+
+    #[test]
     fn usual_fields_are_left_out_of_the_wire_form_and_come_back() {
         let plain = Message {
             id: MessageId(Uuid::now_v7()),
@@ -151,9 +201,10 @@ mod tests {
                 role: Role::Guest,
             },
             nonce: Uuid::new_v4(),
+            call: None,
         };
         let json = serde_json::to_string(&plain).unwrap();
-        for absent in ["file_url", "deleted", "edited"] {
+        for absent in ["file_url", "deleted", "edited", "call"] {
             assert!(!json.contains(absent), "{json}");
         }
         assert_eq!(serde_json::from_str::<Message>(&json).unwrap(), plain);
@@ -161,6 +212,7 @@ mod tests {
             file_url: Some("/files/a.png".into()),
             deleted: true,
             edited: true,
+            call: Some(CallLine::Ended { seconds: 250 }),
             ..plain
         };
         let json = serde_json::to_string(&revised).unwrap();

@@ -22,6 +22,7 @@ fn author() -> Author {
 fn message(n: u128, seq: i64, content: &str) -> Message {
     Message {
         nonce: Uuid::from_u128(n),
+        call: None,
         id: MessageId(Uuid::from_u128(n)),
         seq,
         content: content.into(),

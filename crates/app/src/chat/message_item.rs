@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use shared::ids::MessageId;
 use shared::live::Thread;
-use shared::messages::{DELETED_TEXT, Message};
+use shared::messages::{CallLine, DELETED_TEXT, Message};
 use shared::permissions::{Action, can};
 
 use super::cache::{MessageCache, Pending};
@@ -27,6 +27,9 @@ pub fn MessageItem(
     editing: RwSignal<Option<MessageId>>,
     deleting: RwSignal<Option<Message>>,
 ) -> impl IntoView {
+    if let Some(line) = message.call {
+        return view! { <CallLineItem message line /> }.into_any();
+    }
     let id = message.id;
     let deleted = message.deleted;
     let author = message.author.clone();
@@ -117,6 +120,25 @@ pub fn MessageItem(
                     }
                 </Show>
             </div>
+        </li>
+    }
+    .into_any()
+}
+
+/// A line the server wrote about a direct call: who called, what became of it, when.
+#[component]
+fn CallLineItem(message: Message, line: CallLine) -> impl IntoView {
+    let missed = line == CallLine::Missed;
+    view! {
+        <li class="message call-line" class:missed=missed data-testid="message">
+            <span class="call-line-icon" aria-hidden="true"><Icon glyph=Glyph::Camera /></span>
+            <p class="message-text">
+                {line.words()}
+                <span class="call-line-by">{format!(" — {} called", message.author.name)}</span>
+            </p>
+            <time datetime=message.created_at.to_rfc3339() title=local_date_time(message.created_at)>
+                {local_time(message.created_at)}
+            </time>
         </li>
     }
 }

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
 
 use shared::calls::CallRoom;
 use shared::ids::ProfileId;
@@ -13,12 +14,22 @@ pub struct Ring {
     /// Tells this ringing from a later one in the same room (for its timer).
     pub id: Uuid,
     pub caller: ProfileId,
+    /// The caller's membership: the conversation's call lines are written in its name.
+    pub caller_member: Uuid,
     pub callee: ProfileId,
+}
+
+/// A direct call that was answered: when its room empties, its length is written down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Answered {
+    pub at: Instant,
+    pub caller_member: Uuid,
 }
 
 #[derive(Debug, Default)]
 pub struct Ringing {
     rings: Mutex<HashMap<CallRoom, Ring>>,
+    answered: Mutex<HashMap<CallRoom, Answered>>,
 }
 
 impl Ringing {
@@ -27,14 +38,41 @@ impl Ringing {
     }
 
     /// Starts ringing in `room` (replacing any earlier ringing there).
-    pub fn start(&self, room: CallRoom, caller: ProfileId, callee: ProfileId) -> Ring {
+    pub fn start(
+        &self,
+        room: CallRoom,
+        caller: ProfileId,
+        caller_member: Uuid,
+        callee: ProfileId,
+    ) -> Ring {
         let ring = Ring {
             id: Uuid::new_v4(),
             caller,
+            caller_member,
             callee,
         };
         self.rings().insert(room, ring);
         ring
+    }
+
+    /// The call in `room` was answered now.
+    pub fn answered(&self, room: CallRoom, ring: &Ring) {
+        let answered = Answered {
+            at: Instant::now(),
+            caller_member: ring.caller_member,
+        };
+        self.answered
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(room, answered);
+    }
+
+    /// The answered call in `room` is over (its room is empty).
+    pub fn over(&self, room: CallRoom) -> Option<Answered> {
+        self.answered
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&room)
     }
 
     pub fn current(&self, room: CallRoom) -> Option<Ring> {
@@ -60,9 +98,10 @@ mod tests {
         let rings = Ringing::default();
         let room = CallRoom::Conversation(ConversationId(Uuid::from_u128(1)));
         let (a, b) = (ProfileId(Uuid::from_u128(2)), ProfileId(Uuid::from_u128(3)));
-        let first = rings.start(room, a, b);
+        let member = Uuid::from_u128(4);
+        let first = rings.start(room, a, member, b);
         assert_eq!(rings.stop(room, |r| r.callee == a), None);
-        let second = rings.start(room, a, b);
+        let second = rings.start(room, a, member, b);
         assert_eq!(
             rings.stop(room, |r| r.id == first.id),
             None,
@@ -70,5 +109,9 @@ mod tests {
         );
         assert_eq!(rings.stop(room, |r| r.callee == b), Some(second));
         assert_eq!(rings.stop(room, |_| true), None);
+        // Answered, then over once.
+        rings.answered(room, &second);
+        assert_eq!(rings.over(room).map(|a| a.caller_member), Some(member));
+        assert_eq!(rings.over(room), None);
     }
 }

@@ -69,6 +69,11 @@ impl Roster {
         Ok(Joined { others, moved_from })
     }
 
+    /// Nobody sits in `room`.
+    pub fn is_empty(&self, room: CallRoom) -> bool {
+        self.rooms().get(&room).is_none_or(Vec::is_empty)
+    }
+
     /// Removes the person's seat in `room`: only the one taken through `connection` when given
     /// (a socket that closed must not end the seat the person took again from another).
     pub fn leave(&self, room: CallRoom, me: ProfileId, connection: Option<Uuid>) -> Option<Seat> {

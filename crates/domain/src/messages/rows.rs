@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use entity::{direct_message, message};
 use sea_orm::ConnectionTrait;
 use shared::ids::MessageId;
-use shared::messages::{Author, Message};
+use shared::messages::{Author, CallLine, Message};
 use uuid::Uuid;
 
 use super::authors;
@@ -20,7 +20,31 @@ pub trait Row {
     fn member_id(&self) -> Uuid;
     fn deleted(&self) -> bool;
     fn file(&self) -> Option<FileKey>;
+    /// Set on a line the server wrote about a call.
+    fn call(&self) -> Option<CallLine>;
     fn into_message(self, author: Author) -> Message;
+}
+
+/// How a call line is stored: its kind, and an answered call's length.
+pub fn call_columns(line: Option<CallLine>) -> (Option<String>, Option<i64>) {
+    match line {
+        None => (None, None),
+        Some(CallLine::Missed) => (Some(MISSED.into()), None),
+        Some(CallLine::Ended { seconds }) => (Some(ENDED.into()), Some(i64::from(seconds))),
+    }
+}
+
+const MISSED: &str = "missed";
+const ENDED: &str = "ended";
+
+fn call_line(call: Option<&str>, seconds: Option<i64>) -> Option<CallLine> {
+    match call? {
+        MISSED => Some(CallLine::Missed),
+        ENDED => Some(CallLine::Ended {
+            seconds: u32::try_from(seconds.unwrap_or(0).max(0)).unwrap_or(u32::MAX),
+        }),
+        _ => None,
+    }
 }
 
 macro_rules! row {
@@ -46,7 +70,12 @@ macro_rules! row {
                 self.file_url.as_deref().and_then(FileKey::from_url)
             }
 
+            fn call(&self) -> Option<CallLine> {
+                call_line(self.call.as_deref(), self.call_seconds)
+            }
+
             fn into_message(self, author: Author) -> Message {
+                let call = self.call();
                 to_message(
                     self.id,
                     self.seq,
@@ -57,6 +86,7 @@ macro_rules! row {
                     self.created_at,
                     self.nonce,
                     author,
+                    call,
                 )
             }
         }
@@ -77,6 +107,7 @@ fn to_message(
     created_at: DateTime<Utc>,
     nonce: Uuid,
     author: Author,
+    call: Option<CallLine>,
 ) -> Message {
     Message {
         id: MessageId(id),
@@ -88,6 +119,7 @@ fn to_message(
         created_at,
         author,
         nonce,
+        call,
     }
 }
 

@@ -11,11 +11,11 @@ use sea_orm::{
 };
 use shared::ids::{MessageId, ProfileId};
 use shared::live::Thread;
-use shared::messages::{Changes, HistoryPage, Message, MessageText};
+use shared::messages::{CallLine, Changes, HistoryPage, Message, MessageText};
 use shared::permissions::Action;
 use uuid::Uuid;
 
-use super::rows::{Row, one, with_authors};
+use super::rows::{Row, call_columns, one, with_authors};
 use super::shared_steps::{Change, Revision, capped, event, page};
 use super::{CHANGES_CAP, is_unique_violation};
 use crate::Domain;
@@ -80,6 +80,8 @@ macro_rules! row_shape {
                 nonce: sea_orm::ActiveValue::Set(new.nonce),
                 created_at: sea_orm::ActiveValue::Set(new.now),
                 updated_at: sea_orm::ActiveValue::Set(new.now),
+                call: sea_orm::ActiveValue::Set(new.call.0),
+                call_seconds: sea_orm::ActiveValue::Set(new.call.1),
             }
         }
 
@@ -140,6 +142,8 @@ pub(crate) struct NewRow {
     pub file: Option<FileKey>,
     pub nonce: Uuid,
     pub now: DateTime<Utc>,
+    /// The stored form of a call line (`rows::call_columns`); none for a sent message.
+    pub call: (Option<String>, Option<i64>),
 }
 
 /// Posts a message. A retry with the same nonce returns the first message and creates nothing.
@@ -170,6 +174,7 @@ pub(crate) async fn send<T: ThreadTable>(
                     file,
                     nonce,
                     now: Utc::now(),
+                    call: (None, None),
                 })
                 .insert(txn)
                 .await
@@ -201,6 +206,39 @@ pub(crate) async fn send<T: ThreadTable>(
         }
         Err(SendError::Failed(e)) => Err(e),
     }
+}
+
+/// Writes a line about a call into `thread` in `member`'s name (the caller's), taking the next
+/// sequence number like any message; the words are stored as its text too.
+pub(crate) async fn post_call_line<T: ThreadTable>(
+    domain: &Domain,
+    thread: Uuid,
+    member: Uuid,
+    line: CallLine,
+) -> Result<Message, CommunityError> {
+    let text = MessageText::parse(&line.words(), false)?;
+    domain
+        .write(move |txn, outbox| {
+            Box::pin(async move {
+                let seq = next_seq::<T>(txn, thread).await?;
+                let row = T::new_row(NewRow {
+                    thread,
+                    member,
+                    seq,
+                    text,
+                    file: None,
+                    nonce: Uuid::new_v4(),
+                    now: Utc::now(),
+                    call: call_columns(Some(line)),
+                })
+                .insert(txn)
+                .await?;
+                let message = one(txn, row).await?;
+                outbox.publish(event(T::thread(thread), Change::Created, &message));
+                Ok::<_, CommunityError>(message)
+            })
+        })
+        .await
 }
 
 /// Why a send's write failed: the nonce clashed with a send being committed elsewhere (its
@@ -280,6 +318,11 @@ pub(crate) async fn revise<T: ThreadTable>(
                     .ok_or(CommunityError::NotFound)?;
                 let thread = T::thread_of(&row);
                 let access = T::access(txn, me, thread).await?;
+                if row.call().is_some() {
+                    return Err(CommunityError::Invalid(
+                        "Call lines cannot be edited or deleted.".into(),
+                    ));
+                }
                 let file = row.file();
                 let state = (row.member_id(), row.deleted(), file.is_some());
                 if !revision.check(&access, T::thread(thread), state)? {

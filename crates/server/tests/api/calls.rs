@@ -17,6 +17,7 @@ on_both_engines!(
     entering_hands_out_the_configured_stun_and_turn_servers,
     a_direct_call_rings_and_is_answered_declined_or_cancelled,
     an_unanswered_direct_call_ends_as_missed,
+    direct_calls_leave_lines_in_the_conversation,
 );
 
 fn room(channel: &str) -> Value {
@@ -430,4 +431,91 @@ async fn an_unanswered_direct_call_ends_as_missed(engine: Engine) {
     let entered = call_dm(&mut callee, &dm).await;
     assert_eq!(entered["data"]["others"], json!([]), "{entered}");
     assert_eq!(event(&mut caller).await["type"], "CallRinging");
+}
+
+/// The conversation's call lines, oldest first, once `n` of them are there (they are written
+/// just after the call's events).
+async fn call_lines(c: &Community, dm: &str, n: usize) -> Vec<Value> {
+    for _ in 0..50 {
+        let page = c
+            .app
+            .ok(&c.guest, "conversation_history", &[("conversation_id", dm)])
+            .await;
+        let mut lines: Vec<Value> = page["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m.get("call").is_some())
+            .cloned()
+            .collect();
+        if lines.len() >= n {
+            lines.reverse();
+            return lines;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{n} call lines did not appear");
+}
+
+async fn direct_calls_leave_lines_in_the_conversation(engine: Engine) {
+    let c = Community::new(engine).await;
+    let dm = c.open_dm(&c.moderator, &c.guest_member).await;
+    let mut caller = connect(&c.app, Some(&c.moderator)).await.unwrap();
+    let mut callee = connect(&c.app, Some(&c.guest)).await.unwrap();
+    let leave = json!({"type": "LeaveCall", "data": {"room": conversation(&dm)}});
+
+    // Declined: a missed call, in the caller's name.
+    call_dm(&mut caller, &dm).await;
+    assert_eq!(event(&mut callee).await["type"], "CallRinging");
+    send(
+        &mut callee,
+        json!({"type": "DeclineCall", "data": {"room": conversation(&dm)}}),
+    )
+    .await;
+    let missed = &call_lines(&c, &dm, 1).await[0];
+    assert_eq!(missed["call"], json!({"kind": "Missed"}));
+    assert_eq!(missed["content"], "Missed video call");
+    assert_eq!(missed["author"]["name"], "Max Moderator");
+
+    // Answered and hung up by both: how long it lasted, written once the room is empty.
+    event(&mut callee).await; // the ringing's end
+    event(&mut caller).await;
+    call_dm(&mut caller, &dm).await;
+    assert_eq!(event(&mut callee).await["type"], "CallRinging");
+    send(
+        &mut callee,
+        json!({"type": "JoinCall", "data": {"room": conversation(&dm), "media": media(true, false)}}),
+    )
+    .await;
+    events(&mut callee, 2).await;
+    send(&mut caller, leave.clone()).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        call_lines(&c, &dm, 1).await.len(),
+        1,
+        "not while one is still in it"
+    );
+    send(&mut callee, leave.clone()).await;
+    let lines = call_lines(&c, &dm, 2).await;
+    assert_eq!(lines[1]["call"]["kind"], "Ended", "{}", lines[1]);
+    assert!(lines[1]["call"]["seconds"].as_u64().unwrap() < 60);
+    assert_eq!(lines[1]["content"], "Call — under a minute");
+
+    // A line is not a message anyone edits or deletes, not even its "author".
+    let id = lines[0]["id"].as_str().unwrap();
+    for (endpoint, form) in [
+        (
+            "edit_direct_message",
+            vec![("message_id", id), ("content", "x")],
+        ),
+        ("delete_direct_message", vec![("message_id", id)]),
+    ] {
+        let (status, body) = c.app.call(&c.moderator, endpoint, &form).await;
+        assert_eq!(status, 422, "{endpoint}: {body}");
+        assert!(
+            body.to_string()
+                .contains("Call lines cannot be edited or deleted"),
+            "{body}"
+        );
+    }
 }
