@@ -2,7 +2,7 @@
 //! `/avatars/{id}.svg?v=…`, served to people who share a server with the profile (404 to
 //! anyone else) and cacheable for good; pictures stored before this are moved out of the rows.
 
-use migration::{MigrationName, Migrator, MigratorTrait};
+use migration::{Migrator, MigratorTrait};
 use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE};
 use sea_orm::{ActiveModelTrait, Database, EntityTrait, Set};
 use serde_json::Value;
