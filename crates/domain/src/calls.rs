@@ -3,32 +3,31 @@
 //! of one room. Joining checks the database; a seat then stands for that check until the person
 //! leaves, their socket goes, or they lose the server (kick, leave, deletion), which frees it.
 
+mod direct;
 pub mod ice;
 pub mod livekit;
 pub mod ringing;
 pub mod roster;
 
-use entity::{channel, member, profile};
+use entity::{channel, profile};
 use sea_orm::EntityTrait;
 use std::time::Duration;
 
 use shared::calls::{
-    CallParticipant, CallRoom, IceServer, LiveKitAccess, MediaState, P2P_ROOM_CAP, RING_SECONDS,
-    RingOutcome, Signal,
+    CallParticipant, CallRoom, IceServer, LiveKitAccess, MediaState, P2P_ROOM_CAP, Signal,
 };
-use shared::ids::{ConversationId, MemberId, ProfileId, ServerId};
+use shared::ids::{ProfileId, ServerId};
 use shared::live::ServerEvent;
-use shared::messages::CallLine;
 use uuid::Uuid;
 
 use crate::Domain;
 use crate::accounts::avatar::image_url;
 use crate::communities::CommunityError;
 use crate::conversations::participant;
-use crate::direct_messages;
 use crate::messages::channel_access;
-use ringing::Ring;
 use roster::{Full, Seat};
+
+pub use direct::decline;
 
 /// What a peer-to-peer room refuses its fifth person with.
 pub const ROOM_FULL: &str = "This room is full. Larger calls need a LiveKit server (see README).";
@@ -134,129 +133,16 @@ pub async fn join(
         participant: participant.clone(),
     });
     if let CallRoom::Conversation(id) = room {
-        ring_or_answer(domain, id, &participant, joined.others.is_empty()).await?;
+        direct::ring_or_answer(domain, id, &participant, joined.others.is_empty()).await?;
     }
     Ok(joined.others)
 }
 
-/// In a direct conversation, the first to enter calls the other (it rings on every page they
-/// have open, for `RING_SECONDS`); the other entering answers.
-async fn ring_or_answer(
-    domain: &Domain,
-    conversation: ConversationId,
-    me: &CallParticipant,
-    alone: bool,
-) -> Result<(), CommunityError> {
-    let room = CallRoom::Conversation(conversation);
-    if let Some(ring) = domain.rings.stop(room, |r| r.callee == me.profile_id) {
-        domain.rings.answered(room, &ring);
-        ring_ended(domain, room, ring, RingOutcome::Answered);
-        return Ok(());
-    }
-    // Entering again (after a reconnect) while it rings does not ring again.
-    if !alone || domain.rings.current(room).is_some() {
-        return Ok(());
-    }
-    let (row, access) = participant(&domain.db, me.profile_id, conversation).await?;
-    let other = if row.member_one_id == access.member.id {
-        row.member_two_id
-    } else {
-        row.member_one_id
-    };
-    let callee = member::Entity::find_by_id(other)
-        .one(&domain.db)
-        .await?
-        .filter(|m| m.left_at.is_none())
-        .ok_or(CommunityError::NotFound)?;
-    let ring = domain.rings.start(
-        room,
-        me.profile_id,
-        access.member.id,
-        ProfileId(callee.profile_id),
-    );
-    domain.hub.publish(&ServerEvent::CallRinging {
-        room,
-        server_id: ServerId(access.server.id),
-        callee: ring.callee,
-        caller: me.clone(),
-        caller_member: MemberId(access.member.id),
-    });
-    let domain = domain.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_secs(RING_SECONDS)).await;
-        if let Some(ring) = domain.rings.stop(room, |r| r.id == ring.id) {
-            unanswered(&domain, room, ring, RingOutcome::Missed);
-        }
-    });
-    Ok(())
-}
-
-/// Turns down the direct call ringing for `me` in `room`: the caller's call ends too.
-pub fn decline(domain: &Domain, me: ProfileId, room: CallRoom) -> Result<(), CommunityError> {
-    let ring = domain
-        .rings
-        .stop(room, |r| r.callee == me)
-        .ok_or_else(|| CommunityError::Invalid("No call is ringing for you there.".into()))?;
-    unanswered(domain, room, ring, RingOutcome::Declined);
-    Ok(())
-}
-
-/// Tells both people how the ringing ended; unless answered, the conversation gets a "Missed
-/// video call" line.
-fn ring_ended(domain: &Domain, room: CallRoom, ring: Ring, outcome: RingOutcome) {
-    for to in [ring.caller, ring.callee] {
-        domain
-            .hub
-            .publish(&ServerEvent::CallRingEnded { room, to, outcome });
-    }
-    if outcome != RingOutcome::Answered {
-        write_line(domain, room, ring.caller_member, CallLine::Missed);
-    }
-}
-
-/// Writes a call line into the conversation (in the background: the call's events do not
-/// wait for the database).
-fn write_line(domain: &Domain, room: CallRoom, caller_member: Uuid, line: CallLine) {
-    let CallRoom::Conversation(conversation) = room else {
-        return;
-    };
-    let domain = domain.clone();
-    tokio::spawn(async move {
-        if let Err(e) =
-            direct_messages::post_call_line(&domain, conversation, caller_member, line).await
-        {
-            tracing::warn!(error = %e, "could not write a call line");
-        }
-    });
-}
-
-/// A call nobody answered: the caller leaves the room as well.
-fn unanswered(domain: &Domain, room: CallRoom, ring: Ring, outcome: RingOutcome) {
-    ring_ended(domain, room, ring, outcome);
-    if let Some(seat) = domain.calls.leave(room, ring.caller, None) {
-        domain.hub.publish(&left(room, &seat));
-    }
-}
-
-/// A seat was given up: everyone hears of it, a caller hanging up stops the ringing, and the
-/// last one out of an answered direct call writes down how long it lasted.
+/// A seat was given up: everyone hears of it, and in a direct conversation the ringing or the
+/// call's record follows (`direct`).
 fn vacated(domain: &Domain, room: CallRoom, seat: &Seat) {
     domain.hub.publish(&left(room, seat));
-    let caller = seat.participant.profile_id;
-    if let Some(ring) = domain.rings.stop(room, |r| r.caller == caller) {
-        ring_ended(domain, room, ring, RingOutcome::Cancelled);
-    }
-    if domain.calls.is_empty(room)
-        && let Some(answered) = domain.rings.over(room)
-    {
-        let seconds = u32::try_from(answered.at.elapsed().as_secs()).unwrap_or(u32::MAX);
-        write_line(
-            domain,
-            room,
-            answered.caller_member,
-            CallLine::Ended { seconds },
-        );
-    }
+    direct::seat_given_up(domain, room, seat);
 }
 
 /// The STUN/TURN servers `me`'s links may use now (with fresh TURN credentials).
@@ -398,7 +284,7 @@ pub async fn livekit_token(
     })
 }
 
-fn left(room: CallRoom, seat: &Seat) -> ServerEvent {
+pub(crate) fn left(room: CallRoom, seat: &Seat) -> ServerEvent {
     ServerEvent::CallLeft {
         server_id: seat.server_id,
         room,
