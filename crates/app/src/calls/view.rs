@@ -7,12 +7,10 @@ use shared::calls::CallRoom;
 use shared::ids::ProfileId;
 use web_sys::MediaStream;
 
-use super::model::{Call, Person};
+use super::model::{Call, Device, Person, Source};
 use super::state::CallState;
 use crate::ui::{Avatar, Glyph, Icon};
 
-#[cfg(feature = "browser")]
-use super::model::Source;
 #[cfg(feature = "browser")]
 use super::session;
 
@@ -147,45 +145,49 @@ fn CallControls(state: CallState, join: &'static str) -> impl IntoView {
 fn DevicePickers(state: CallState) -> impl IntoView {
     view! {
         <div class="call-devices">
-            <label for="call-microphone">"Microphone"</label>
-            <select
-                id="call-microphone"
-                on:change=move |_ev| {
-                    #[cfg(feature = "browser")]
-                    session::choose(state, Source::Microphone, event_target_value(&_ev));
-                }
-            >
-                <For
-                    each=move || state.microphones.get()
-                    key=|d| d.id.clone()
-                    children=move |d| view! {
-                        <option value=d.id.clone() selected=move || state.microphone.get().as_deref() == Some(d.id.as_str())>
-                            {d.label.clone()}
-                        </option>
-                    }
-                />
-            </select>
+            <DevicePicker state source=Source::Microphone devices=state.microphones chosen=state.microphone />
             {state.video().then(|| view! {
-                <label for="call-camera">"Camera"</label>
-                <select
-                    id="call-camera"
-                    on:change=move |_ev| {
-                        #[cfg(feature = "browser")]
-                        session::choose(state, Source::Camera, event_target_value(&_ev));
-                    }
-                >
-                    <For
-                        each=move || state.cameras.get()
-                        key=|d| d.id.clone()
-                        children=move |d| view! {
-                            <option value=d.id.clone() selected=move || state.camera.get().as_deref() == Some(d.id.as_str())>
-                                {d.label.clone()}
-                            </option>
-                        }
-                    />
-                </select>
+                <DevicePicker state source=Source::Camera devices=state.cameras chosen=state.camera />
             })}
         </div>
+    }
+}
+
+/// A labelled list of the microphones or cameras, the chosen one selected.
+#[component]
+fn DevicePicker(
+    state: CallState,
+    source: Source,
+    devices: RwSignal<Vec<Device>>,
+    chosen: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("call-{}", source.noun());
+    let label = match source {
+        Source::Microphone => "Microphone",
+        Source::Camera | Source::Screen => "Camera",
+    };
+    view! {
+        <label for=id.clone()>{label}</label>
+        <select
+            id=id
+            on:change=move |_ev| {
+                #[cfg(feature = "browser")]
+                session::choose(state, source, event_target_value(&_ev));
+                // Pages rendered on the server never change devices.
+                #[cfg(not(feature = "browser"))]
+                let _ = (state, source);
+            }
+        >
+            <For
+                each=move || devices.get()
+                key=|d| d.id.clone()
+                children=move |d| view! {
+                    <option value=d.id.clone() selected=move || chosen.get().as_deref() == Some(d.id.as_str())>
+                        {d.label.clone()}
+                    </option>
+                }
+            />
+        </select>
     }
 }
 
