@@ -341,7 +341,7 @@ async fn run(
     offering: bool,
     mut signals: mpsc::UnboundedReceiver<Signal>,
 ) {
-    if offering && let Err(e) = offer(&mesh, to, &connection).await {
+    if offering && let Err(e) = send_description(&mesh, to, &connection, RtcSdpType::Offer).await {
         leptos::logging::warn!("call: could not offer: {e:?}");
     }
     let mut early: Vec<RtcIceCandidateInit> = Vec::new();
@@ -381,16 +381,29 @@ async fn run(
     }
 }
 
-async fn offer(
+/// Creates this side's offer or answer, makes it the local description and sends it.
+async fn send_description(
     mesh: &Weak<Mesh>,
     to: ProfileId,
     connection: &RtcPeerConnection,
+    kind: RtcSdpType,
 ) -> Result<(), JsValue> {
-    let offer = JsFuture::from(connection.create_offer()).await?;
-    let sdp = field(&offer, "sdp").as_string().unwrap_or_default();
-    describe(connection, Side::Local, RtcSdpType::Offer, &sdp).await?;
+    let offering = kind == RtcSdpType::Offer;
+    let created = if offering {
+        connection.create_offer()
+    } else {
+        connection.create_answer()
+    };
+    let description = JsFuture::from(created).await?;
+    let sdp = field(&description, "sdp").as_string().unwrap_or_default();
+    describe(connection, Side::Local, kind, &sdp).await?;
     if let Some(mesh) = mesh.upgrade() {
-        mesh.send(to, Signal::Offer { sdp });
+        let signal = if offering {
+            Signal::Offer { sdp }
+        } else {
+            Signal::Answer { sdp }
+        };
+        mesh.send(to, signal);
     }
     Ok(())
 }
@@ -412,13 +425,7 @@ async fn answer(
         mine.attach(&line, *source);
     }
     drop(mine);
-    let answer = JsFuture::from(connection.create_answer()).await?;
-    let sdp = field(&answer, "sdp").as_string().unwrap_or_default();
-    describe(connection, Side::Local, RtcSdpType::Answer, &sdp).await?;
-    if let Some(mesh) = mesh.upgrade() {
-        mesh.send(to, Signal::Answer { sdp });
-    }
-    Ok(())
+    send_description(mesh, to, connection, RtcSdpType::Answer).await
 }
 
 /// Sets the remote (`Answer`/`Offer` from the other side) or local description.
