@@ -17,23 +17,28 @@ use super::mesh::Mesh;
 use super::model::{Call, Phase, Source};
 use super::state::CallState;
 use super::transport::CallTransport;
-use crate::chat::store::{CallNotice, Chat};
+use crate::chat::store::CallNotice;
 
 /// Joins the call: the microphone first (a refusal is explained and the person joins muted),
 /// then the room through the socket; the socket's call events are handled until leaving.
 pub fn join(state: CallState) {
-    let chat = state.chat;
     spawn_local(async move {
         let Some(user) = state.me.user().await else {
             return;
         };
         state.note.set(None);
         state.call.set(Some(Call::new(state.room, user.id)));
-        let mesh = Mesh::new(state.room, state.sources, chat, state.call, state.remote);
+        let mesh = Mesh::new(
+            state.room,
+            state.sources,
+            state.chat,
+            state.call,
+            state.remote,
+        );
         let transport: Rc<dyn CallTransport> = mesh;
         state.transport.set_value(Some(transport.clone()));
         let (inbox, mut notices) = mpsc::unbounded();
-        chat.attach_call(inbox);
+        state.chat.attach_call(inbox);
         let microphone = state.microphone.get_untracked();
         match media::open(Source::Microphone, microphone.as_deref()).await {
             Ok(track) => {
@@ -50,31 +55,28 @@ pub fn join(state: CallState) {
         }
         list_devices(state).await;
         transport.spawn_meter();
-        enter(state, chat);
+        enter(state);
         while let Some(notice) = notices.next().await {
-            handle(state, chat, &*transport, notice);
+            handle(state, &*transport, notice);
         }
     });
 }
 
 /// Asks the server for a seat (again after a reconnect); without a socket the call waits
 /// for `Reconnected`.
-fn enter(state: CallState, chat: Chat) {
-    chat.command(ClientCommand::JoinCall {
+fn enter(state: CallState) {
+    state.chat.command(ClientCommand::JoinCall {
         room: state.room,
         media: state.media.get_untracked(),
     });
 }
 
-fn handle(state: CallState, chat: Chat, transport: &dyn CallTransport, notice: CallNotice) {
+fn handle(state: CallState, transport: &dyn CallTransport, notice: CallNotice) {
     let room = state.room;
     let event = match notice {
         CallNotice::Reconnected => {
-            if state
-                .call
-                .with_untracked(|c| c.as_ref().is_some_and(Call::active))
-            {
-                enter(state, chat);
+            if state.active_untracked() {
+                enter(state);
             }
             return;
         }
@@ -131,27 +133,24 @@ fn handle(state: CallState, chat: Chat, transport: &dyn CallTransport, notice: C
     });
     transport.apply(actions.flatten().unwrap_or_default());
     if ended {
-        stop(state, chat);
+        stop(state);
     }
 }
 
 /// Leaves the call: the server is told, every link closes, every device is released.
 pub fn leave(state: CallState) {
-    let chat = state.chat;
-    let active = state
-        .call
-        .try_with_untracked(|c| c.as_ref().is_some_and(Call::active))
-        .unwrap_or(false);
-    if active {
-        chat.command(ClientCommand::LeaveCall { room: state.room });
+    if state.active_untracked() {
+        state
+            .chat
+            .command(ClientCommand::LeaveCall { room: state.room });
     }
-    stop(state, chat);
+    stop(state);
     let _ = state.call.try_set(None);
 }
 
 /// Releases what this browser holds for the call (the view keeps saying why it ended).
-fn stop(state: CallState, chat: Chat) {
-    chat.detach_call();
+fn stop(state: CallState) {
+    state.chat.detach_call();
     if let Some(transport) = state.transport.try_update_value(Option::take).flatten() {
         transport.leave();
     }

@@ -66,4 +66,12 @@ impl CallState {
     pub fn active(self) -> bool {
         self.call.with(|c| c.as_ref().is_some_and(Call::active))
     }
+
+    /// The same, read without subscribing (and false once the view is gone).
+    #[cfg(feature = "browser")]
+    pub fn active_untracked(self) -> bool {
+        self.call
+            .try_with_untracked(|c| c.as_ref().is_some_and(Call::active))
+            .unwrap_or(false)
+    }
 }

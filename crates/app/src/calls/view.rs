@@ -52,10 +52,7 @@ fn CallBody(room: CallRoom, video: bool, join: &'static str) -> impl IntoView {
     Effect::new(move |_| {
         if state.chat.accepted.get() == Some(room) {
             state.chat.accepted.set(None);
-            if !state
-                .call
-                .with_untracked(|c| c.as_ref().is_some_and(Call::active))
-            {
+            if !state.active_untracked() {
                 session::join(state);
             }
         }
@@ -87,7 +84,6 @@ fn CallBody(room: CallRoom, video: bool, join: &'static str) -> impl IntoView {
 
 #[component]
 fn CallControls(state: CallState, join: &'static str) -> impl IntoView {
-    let media = state.media;
     view! {
         <div class="call-controls">
             <Show
@@ -99,37 +95,10 @@ fn CallControls(state: CallState, join: &'static str) -> impl IntoView {
                     }>{join}</button>
                 }
             >
-                <button
-                    type="button"
-                    aria-pressed=move || (!media.get().microphone).to_string()
-                    on:click=move |_| {
-                        #[cfg(feature = "browser")]
-                        session::toggle(state, Source::Microphone);
-                    }
-                >
-                    {move || if media.get().microphone { "Mute" } else { "Unmute" }}
-                </button>
+                <SourceToggle state source=Source::Microphone />
                 {state.video().then(|| view! {
-                    <button
-                        type="button"
-                        aria-pressed=move || media.get().camera.to_string()
-                        on:click=move |_| {
-                            #[cfg(feature = "browser")]
-                            session::toggle(state, Source::Camera);
-                        }
-                    >
-                        {move || if media.get().camera { "Turn camera off" } else { "Turn camera on" }}
-                    </button>
-                    <button
-                        type="button"
-                        aria-pressed=move || media.get().screen.to_string()
-                        on:click=move |_| {
-                            #[cfg(feature = "browser")]
-                            session::toggle(state, Source::Screen);
-                        }
-                    >
-                        {move || if media.get().screen { "Stop sharing" } else { "Share screen" }}
-                    </button>
+                    <SourceToggle state source=Source::Camera />
+                    <SourceToggle state source=Source::Screen />
                 })}
                 <button type="button" class="danger" on:click=move |_| {
                     #[cfg(feature = "browser")]
@@ -138,6 +107,30 @@ fn CallControls(state: CallState, join: &'static str) -> impl IntoView {
                 <DevicePickers state />
             </Show>
         </div>
+    }
+}
+
+/// Turns one source on or off; pressed while muted, or while the camera or screen is sent.
+#[component]
+fn SourceToggle(state: CallState, source: Source) -> impl IntoView {
+    let on = move || source.is_on(state.media.get());
+    let (stop, start) = match source {
+        Source::Microphone => ("Mute", "Unmute"),
+        Source::Camera => ("Turn camera off", "Turn camera on"),
+        Source::Screen => ("Stop sharing", "Share screen"),
+    };
+    let pressed = move || (on() != (source == Source::Microphone)).to_string();
+    view! {
+        <button
+            type="button"
+            aria-pressed=pressed
+            on:click=move |_| {
+                #[cfg(feature = "browser")]
+                session::toggle(state, source);
+            }
+        >
+            {move || if on() { stop } else { start }}
+        </button>
     }
 }
 
