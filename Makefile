@@ -42,7 +42,7 @@ setup-test:
 ## those are made again.
 build:
 	cargo leptos build --release --precompress
-	for f in $(CHATTERHUB_SITE_ROOT)/pkg/*.{js,wasm,css}; do gzip -9 -n -c "$$f" > "$$f.gz"; done
+	for f in $(CHATTERHUB_SITE_ROOT)/pkg/*.{js,wasm,css} $(CHATTERHUB_SITE_ROOT)/vendor/*.js; do gzip -9 -n -c "$$f" > "$$f.gz"; done
 
 lint:
 	cargo fmt --all --check

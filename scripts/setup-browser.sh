@@ -12,8 +12,10 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
-if [ ! -d tests/node_modules/@playwright/test ] || ! cmp -s tests/package-lock.json tests/node_modules/.package-lock.json; then
+# The lock file is copied beside the packages once they are in: a changed lock installs again.
+if ! cmp -s tests/package-lock.json tests/node_modules/.installed-lock.json; then
   say "installing the end-to-end test packages"
   (cd tests && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >/dev/null)
+  cp tests/package-lock.json tests/node_modules/.installed-lock.json
 fi
 say "browser tools ready"

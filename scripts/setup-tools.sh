@@ -47,4 +47,16 @@ if [ "${1:-}" = "--with-trunk" ] && ! has_version trunk "$TRUNK_VERSION"; then
   say "installing trunk $TRUNK_VERSION (about 6 minutes)"
   cargo install --locked trunk --version "$TRUNK_VERSION"
 fi
+# The LiveKit browser client (used only when the server has LiveKit): pinned in vendor/, copied
+# into the site's assets as one self-contained script.
+# The lock file is copied beside the packages once they are in: a changed lock installs again.
+if ! cmp -s vendor/package-lock.json vendor/node_modules/.installed-lock.json; then
+  say "installing the browser packages (vendor/package.json)"
+  (cd vendor && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  cp vendor/package-lock.json vendor/node_modules/.installed-lock.json
+fi
+mkdir -p public/vendor
+if ! cmp -s vendor/node_modules/livekit-client/dist/livekit-client.umd.js public/vendor/livekit-client.js; then
+  cp vendor/node_modules/livekit-client/dist/livekit-client.umd.js public/vendor/livekit-client.js
+fi
 say "build tools ready"

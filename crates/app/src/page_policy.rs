@@ -35,19 +35,19 @@ impl PageNonce {
     }
 }
 
-/// The policy for a page whose inline scripts carry `nonce`. `dev_reload` lets cargo-leptos's
-/// reload socket (another port on this machine) through during `make dev`.
-pub fn content_security_policy(nonce: &PageNonce, dev_reload: bool) -> String {
-    let reload = if dev_reload {
-        " ws://127.0.0.1:* ws://localhost:*"
+/// The policy for a page whose inline scripts carry `nonce`, which may connect to this site and
+/// to `connect` (space-separated sources: a LiveKit server, cargo-leptos's reload socket).
+pub fn content_security_policy(nonce: &PageNonce, connect: &str) -> String {
+    let connect = if connect.is_empty() {
+        String::new()
     } else {
-        ""
+        format!(" {connect}")
     };
     let nonce = nonce.as_str();
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; \
-         connect-src 'self'{reload}; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         connect-src 'self'{connect}; object-src 'none'; base-uri 'none'; form-action 'self'; \
          frame-ancestors 'none'"
     )
 }
@@ -61,7 +61,7 @@ mod tests {
         let nonce = PageNonce::generate();
         assert_eq!(nonce.as_str().len(), 32);
         assert_ne!(nonce, PageNonce::generate());
-        let policy = content_security_policy(&nonce, false);
+        let policy = content_security_policy(&nonce, "");
         let allowed = format!(
             "script-src 'self' 'nonce-{}' 'wasm-unsafe-eval'",
             nonce.as_str()
@@ -70,6 +70,8 @@ mod tests {
         assert!(policy.contains("frame-ancestors 'none'"));
         assert!(!policy.contains("unsafe-inline"));
         assert!(!policy.contains("ws://"));
-        assert!(content_security_policy(&nonce, true).contains("ws://localhost:*"));
+        assert!(policy.contains("connect-src 'self';"));
+        let livekit = content_security_policy(&nonce, "https://lk.example wss://lk.example");
+        assert!(livekit.contains("connect-src 'self' https://lk.example wss://lk.example;"));
     }
 }

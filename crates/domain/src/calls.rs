@@ -14,7 +14,8 @@ use sea_orm::EntityTrait;
 use std::time::Duration;
 
 use shared::calls::{
-    CallParticipant, CallRoom, IceServer, LiveKitAccess, MediaState, P2P_ROOM_CAP, Signal,
+    CallParticipant, CallRoom, IceServer, LIVEKIT_ROOM_CAP, LiveKitAccess, MediaState, P2P_ROOM_CAP,
+    Signal,
 };
 use shared::ids::{ProfileId, ServerId};
 use shared::live::ServerEvent;
@@ -31,6 +32,28 @@ pub use direct::decline;
 
 /// What a peer-to-peer room refuses its fifth person with.
 pub const ROOM_FULL: &str = "This room is full. Larger calls need a LiveKit server (see README).";
+
+/// Whether calls' media goes through the configured LiveKit server (else peer to peer).
+pub fn through_livekit(domain: &Domain) -> bool {
+    domain.livekit.is_some()
+}
+
+/// How many people one room holds: a peer-to-peer mesh few, a LiveKit room many.
+fn room_cap(domain: &Domain) -> usize {
+    if through_livekit(domain) {
+        LIVEKIT_ROOM_CAP
+    } else {
+        P2P_ROOM_CAP
+    }
+}
+
+fn room_full(domain: &Domain) -> String {
+    if through_livekit(domain) {
+        "This room is full.".into()
+    } else {
+        ROOM_FULL.into()
+    }
+}
 
 /// What kind of call a room holds, which decides what may be sent in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,8 +145,8 @@ pub async fn join(
     };
     let joined = domain
         .calls
-        .join(room, seat, P2P_ROOM_CAP)
-        .map_err(|Full| CommunityError::Conflict(ROOM_FULL.into()))?;
+        .join(room, seat, room_cap(domain))
+        .map_err(|Full| CommunityError::Conflict(room_full(domain)))?;
     if let Some((from, seat)) = joined.moved_from {
         vacated(domain, from, &seat);
     }
@@ -145,8 +168,12 @@ fn vacated(domain: &Domain, room: CallRoom, seat: &Seat) {
     direct::seat_given_up(domain, room, seat);
 }
 
-/// The STUN/TURN servers `me`'s links may use now (with fresh TURN credentials).
+/// The STUN/TURN servers `me`'s links may use now (with fresh TURN credentials); none when the
+/// media goes through LiveKit.
 pub fn ice_servers(domain: &Domain, me: ProfileId) -> Vec<IceServer> {
+    if through_livekit(domain) {
+        return Vec::new();
+    }
     domain.ice.servers(me, chrono::Utc::now())
 }
 

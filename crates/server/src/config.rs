@@ -199,6 +199,11 @@ impl Settings {
                 "LiveKit needs all three of --livekit-url, --livekit-api-key and --livekit-api-secret"
             );
         }
+        if let Some(url) = &self.livekit_url
+            && (!matches!(url.scheme(), "ws" | "wss") || url.host().is_none())
+        {
+            bail!("--livekit-url must be ws://HOST or wss://HOST (got {url})");
+        }
         if let Some(url) = &self.public_url
             && !matches!(url.scheme(), "http" | "https")
         {
@@ -245,6 +250,23 @@ impl Settings {
             self.livekit_api_key.clone()?,
             self.livekit_api_secret.clone()?,
         ))
+    }
+
+    /// Where pages may open connections besides this site: the LiveKit server (its socket, and
+    /// the same origin over http(s), which its client asks when a socket fails), and during
+    /// `make dev` cargo-leptos's reload socket.
+    pub fn connect_sources(&self) -> String {
+        let mut sources = Vec::new();
+        if let Some(url) = &self.livekit_url {
+            let socket = url.origin().ascii_serialization();
+            sources.push(socket.replacen("ws", "http", 1));
+            sources.push(socket);
+        }
+        if self.dev_reload() {
+            sources.push("ws://127.0.0.1:*".into());
+            sources.push("ws://localhost:*".into());
+        }
+        sources.join(" ")
     }
 
     /// The STUN/TURN servers of `--ice-servers` and `--turn-secret`.
@@ -305,6 +327,18 @@ mod tests {
             parse(&["--livekit-url", "wss://127.0.0.1"])
                 .unwrap_err()
                 .contains("LiveKit")
+        );
+        let livekit = ["--livekit-api-key", "devkey", "--livekit-api-secret", "secret"];
+        assert!(
+            parse(&[&["--livekit-url", "https://127.0.0.1"][..], &livekit].concat())
+                .unwrap_err()
+                .contains("ws://HOST")
+        );
+        let s = parse(&[&["--livekit-url", "wss://lk.example:7880/x"][..], &livekit].concat())
+            .unwrap();
+        assert_eq!(
+            s.connect_sources(),
+            "https://lk.example:7880 wss://lk.example:7880"
         );
         assert!(
             parse(&["--ice-servers", "turn:127.0.0.1:3478"])

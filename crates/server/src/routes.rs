@@ -116,6 +116,7 @@ pub fn router(
     // and no browser hydrated that page).
     Router::new()
         .route("/pkg/{file}", get(site_files::serve))
+        .route("/vendor/{file}", get(site_files::serve_vendor))
         .route_service(
             "/favicon.svg",
             ServeFile::new(settings.site_root.join("favicon.svg")),
@@ -143,7 +144,7 @@ pub fn router(
         .layer(middleware::from_fn_with_state(
             HeaderPolicy {
                 https: settings.secure_cookies(),
-                dev_reload: settings.dev_reload(),
+                connect: settings.connect_sources().into(),
             },
             security_headers::add,
         ))

@@ -4,6 +4,8 @@
 //! carry it (`app::page_policy`); any other response without a policy of its own gets one that
 //! allows nothing.
 
+use std::sync::Arc;
+
 use app::page_policy::{PageNonce, content_security_policy};
 use axum::extract::{Request, State};
 use axum::http::header::{
@@ -22,11 +24,11 @@ const NOTHING_ALLOWED: &str = "default-src 'none'; frame-ancestors 'none'";
 const HSTS: &str = "max-age=31536000";
 
 /// Whether the site is served over https (then browsers are told to keep it that way), and
-/// whether cargo-leptos's reload socket must be let through (`make dev`).
-#[derive(Clone, Copy, Debug)]
+/// where else pages may connect (`Settings::connect_sources`).
+#[derive(Clone, Debug)]
 pub struct HeaderPolicy {
     pub https: bool,
-    pub dev_reload: bool,
+    pub connect: Arc<str>,
 }
 
 pub async fn add(State(policy): State<HeaderPolicy>, mut req: Request, next: Next) -> Response {
@@ -39,7 +41,7 @@ pub async fn add(State(policy): State<HeaderPolicy>, mut req: Request, next: Nex
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
     if html {
-        let page = content_security_policy(&nonce, policy.dev_reload);
+        let page = content_security_policy(&nonce, &policy.connect);
         if let Ok(value) = HeaderValue::from_str(&page) {
             headers.insert(CONTENT_SECURITY_POLICY, value);
         }

@@ -214,6 +214,7 @@ impl Gate for DomainGate {
                         room,
                         others,
                         ice_servers: calls::ice_servers(domain, me),
+                        livekit: calls::through_livekit(domain),
                     },
                     Err(e) => ServerEvent::CallRefused {
                         room,

@@ -65,6 +65,9 @@ impl RingOutcome {
 /// At most this many people share a room on the peer-to-peer path: each sends its media to
 /// every other, so the cost grows with the square of the room (a fifth needs LiveKit).
 pub const P2P_ROOM_CAP: usize = 4;
+/// How many a room holds when its media goes through a LiveKit server (which may set a lower
+/// limit of its own).
+pub const LIVEKIT_ROOM_CAP: usize = 100;
 
 /// What a participant sends.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -150,14 +150,17 @@ pub enum ServerEvent {
         /// The session's stored id (the token's hash, never the token).
         session: String,
     },
-    /// The answer to `JoinCall`: this connection is in `room`, with `others` (to each of whom
-    /// it sends an offer), and the STUN/TURN servers its links may use (none when the server
-    /// has none configured).
+    /// The answer to `JoinCall`: this connection is in `room`, with `others`. Peer to peer, it
+    /// sends each of them an offer and its links may use `ice_servers` (none when the server has
+    /// none configured); with `livekit`, the media goes through the LiveKit server instead (the
+    /// browser asks for a token and connects there).
     CallEntered {
         room: CallRoom,
         others: Vec<CallParticipant>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         ice_servers: Vec<IceServer>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        livekit: bool,
     },
     /// The answer to a `JoinCall` that could not be carried out (the room is full, or the person
     /// may not enter it): said to the person, who is not in the call.

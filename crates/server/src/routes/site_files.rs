@@ -3,6 +3,7 @@
 //! after a release; served precompressed (brotli or gzip, as `Accept-Encoding` allows) when the
 //! build left `.br`/`.gz` files beside them. The plain names stay reachable and are revalidated on
 //! every use (a dev server rebuilds them in place, and its pages name them so).
+//! `GET /vendor/{file}`: scripts loaded only when needed (the LiveKit client), revalidated.
 
 use std::collections::HashMap;
 use std::io;
@@ -20,6 +21,8 @@ use tower_http::services::ServeFile;
 const OUTPUT_NAME: &str = "chatterhub";
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
 const REVALIDATE: HeaderValue = HeaderValue::from_static("no-cache");
+/// How the files of `site_root/vendor` (scripts loaded only when needed) are named here.
+const VENDOR: &str = "vendor/";
 
 /// The site's files by the names pages use for them.
 #[derive(Debug, Default)]
@@ -36,8 +39,9 @@ struct SiteFile {
 }
 
 impl SiteFiles {
-    /// Reads `site_root/pkg` once. With `plain_names` (a dev server whose files are rebuilt under
-    /// it) pages name the files as they are on disk. A site without `pkg/` serves nothing.
+    /// Reads `site_root/pkg` and `site_root/vendor` once. With `plain_names` (a dev server whose
+    /// files are rebuilt under it) pages name the files as they are on disk. A site without
+    /// `pkg/` serves nothing from it.
     pub fn load(site_root: &FsPath, plain_names: bool) -> io::Result<Self> {
         let pkg = site_root.join("pkg");
         let mut files = Self {
@@ -45,9 +49,19 @@ impl SiteFiles {
             output_name: OUTPUT_NAME.to_owned(),
             stylesheet: format!("/pkg/{OUTPUT_NAME}.css"),
         };
-        let entries = match std::fs::read_dir(&pkg) {
+        files.add_folder(&pkg, "")?;
+        files.add_folder(&site_root.join("vendor"), VENDOR)?;
+        if !plain_names {
+            files.version(&pkg)?;
+        }
+        Ok(files)
+    }
+
+    /// Every file of `folder` (but the compressed copies) under its own name after `prefix`.
+    fn add_folder(&mut self, folder: &FsPath, prefix: &str) -> io::Result<()> {
+        let entries = match std::fs::read_dir(folder) {
             Ok(entries) => entries,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(files),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return Err(e),
         };
         for entry in entries {
@@ -56,13 +70,10 @@ impl SiteFiles {
                 continue;
             };
             if entry.file_type()?.is_file() && !name.ends_with(".br") && !name.ends_with(".gz") {
-                files.add(name, entry.path(), false);
+                self.add(format!("{prefix}{name}"), entry.path(), false);
             }
         }
-        if !plain_names {
-            files.version(&pkg)?;
-        }
-        Ok(files)
+        Ok(())
     }
 
     /// What `HydrationScripts` loads: `{output_name}.js` and `{output_name}.wasm`.
@@ -120,6 +131,16 @@ fn content_hash(paths: &[&FsPath]) -> io::Result<String> {
         .take(8)
         .map(|b| format!("{b:02x}"))
         .collect())
+}
+
+/// `GET /vendor/{file}`: a script the app loads only when it needs it (the LiveKit client),
+/// revalidated on every use.
+pub async fn serve_vendor(
+    State(files): State<Arc<SiteFiles>>,
+    Path(name): Path<String>,
+    request: Request,
+) -> Response {
+    serve(State(files), Path(format!("{VENDOR}{name}")), request).await
 }
 
 pub async fn serve(
@@ -216,5 +237,17 @@ mod tests {
         let none = SiteFiles::load(FsPath::new("/nonexistent/site"), false).unwrap();
         assert_eq!(none.output_name(), "chatterhub");
         assert!(none.by_name.is_empty());
+    }
+
+    #[test]
+    fn vendor_scripts_keep_their_names() {
+        let dir = site(&[("chatterhub.js", "js"), ("chatterhub.wasm", "w")]);
+        std::fs::create_dir_all(dir.path().join("vendor")).unwrap();
+        std::fs::write(dir.path().join("vendor/livekit-client.js"), "lk").unwrap();
+        std::fs::write(dir.path().join("vendor/livekit-client.js.gz"), "gz").unwrap();
+        let files = SiteFiles::load(dir.path(), false).unwrap();
+        assert!(!files.by_name["vendor/livekit-client.js"].versioned);
+        assert!(!files.by_name.contains_key("livekit-client.js"));
+        assert!(!files.by_name.contains_key("vendor/livekit-client.js.gz"));
     }
 }

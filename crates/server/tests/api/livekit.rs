@@ -7,11 +7,13 @@ use serde_json::{Value, json};
 
 use crate::communities::Community;
 use crate::helpers::{Engine, Session, spawn_app, spawn_app_configured};
+use crate::live::{connect, event, send};
 use crate::on_both_engines;
 
 on_both_engines!(
     tokens_grant_what_each_room_carries_to_those_who_may_be_in_it,
     without_livekit_there_are_no_tokens,
+    with_livekit_rooms_hold_more_than_a_mesh_and_need_no_ice_servers,
 );
 
 const KEY: &str = "test-key";
@@ -138,4 +140,44 @@ async fn without_livekit_there_are_no_tokens(engine: Engine) {
     let (status, answer) = token(&c, &c.owner, "channel_id", &voice).await;
     assert_eq!(status, 422);
     assert!(answer.to_string().contains("no LiveKit"), "{answer}");
+}
+
+async fn with_livekit_rooms_hold_more_than_a_mesh_and_need_no_ice_servers(engine: Engine) {
+    let c = livekit_community(engine).await;
+    let voice = c.new_channel(&c.owner, "Lounge", "AUDIO").await;
+    let code = c.details(&c.owner).await["invite_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut people = vec![c.owner.clone(), c.moderator.clone(), c.guest.clone()];
+    for name in ["Fay Fourth", "Fin Fifth", "Sid Sixth"] {
+        let (_, s) = c.app.new_user(name).await;
+        c.app.ok(&s, "join_server", &[("code", &code)]).await;
+        people.push(s);
+    }
+    let room = json!({"kind": "Channel", "id": voice});
+    let mut sockets = Vec::new();
+    for (i, who) in people.iter().enumerate() {
+        let mut socket = connect(&c.app, Some(who)).await.unwrap();
+        let media = json!({"microphone": true, "camera": false, "screen": false});
+        send(
+            &mut socket,
+            json!({"type": "JoinCall", "data": {"room": room, "media": media}}),
+        )
+        .await;
+        let entered = event(&mut socket).await;
+        assert_eq!(entered["type"], "CallEntered", "{entered}");
+        assert_eq!(entered["data"]["livekit"], true);
+        assert!(entered["data"].get("ice_servers").is_none(), "{entered}");
+        assert_eq!(entered["data"]["others"].as_array().unwrap().len(), i);
+        sockets.push(socket);
+    }
+    // An outsider is still refused, before any token.
+    let mut outsider = connect(&c.app, Some(&c.outsider)).await.unwrap();
+    send(
+        &mut outsider,
+        json!({"type": "JoinCall", "data": {"room": room, "media": {"microphone": true, "camera": false, "screen": false}}}),
+    )
+    .await;
+    assert_eq!(event(&mut outsider).await["type"], "CallRefused");
 }
