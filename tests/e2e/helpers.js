@@ -90,10 +90,9 @@ export async function acceptInvite(page) {
 }
 
 /** Calls a server function from `context` (a browser context, with its cookies) and returns
- *  its JSON answer; fails on an error status. */
-export async function api(context, name, form) {
-  const baseURL = process.env.CHATTERHUB_E2E_URL;
-  const response = await context.request.post(`/api/${name}`, {
+ *  its JSON answer; fails on an error status. `baseURL` names another server than the suite's. */
+export async function api(context, name, form, baseURL = process.env.CHATTERHUB_E2E_URL) {
+  const response = await context.request.post(`${baseURL}/api/${name}`, {
     form,
     headers: { origin: baseURL, referer: `${baseURL}/` },
   });
@@ -102,10 +101,12 @@ export async function api(context, name, form) {
   return text ? JSON.parse(text) : null;
 }
 
-/** A new browser context signed in as a new account made through the API. */
-export async function signUpByApi(browser, name) {
-  const context = await browser.newContext();
-  await api(context, 'sign_up', { name, email: freshEmail(name), password: 'correct horse battery' });
+/** A new browser context signed in as a new account made through the API (of the server at
+ *  `baseURL`, the suite's by default). */
+export async function signUpByApi(browser, name, baseURL = process.env.CHATTERHUB_E2E_URL) {
+  const context = await browser.newContext({ baseURL });
+  const form = { name, email: freshEmail(name), password: 'correct horse battery' };
+  await api(context, 'sign_up', form, baseURL);
   return context;
 }
 

@@ -14,8 +14,8 @@ use sea_orm::EntityTrait;
 use std::time::Duration;
 
 use shared::calls::{
-    CallParticipant, CallRoom, IceServer, LIVEKIT_ROOM_CAP, LiveKitAccess, MediaState, P2P_ROOM_CAP,
-    Signal,
+    CallParticipant, CallRoom, IceServer, LIVEKIT_ROOM_CAP, LiveKitAccess, MediaState,
+    P2P_ROOM_CAP, Signal,
 };
 use shared::ids::{ProfileId, ServerId};
 use shared::live::ServerEvent;

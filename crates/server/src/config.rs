@@ -328,14 +328,19 @@ mod tests {
                 .unwrap_err()
                 .contains("LiveKit")
         );
-        let livekit = ["--livekit-api-key", "devkey", "--livekit-api-secret", "secret"];
+        let livekit = [
+            "--livekit-api-key",
+            "devkey",
+            "--livekit-api-secret",
+            "secret",
+        ];
         assert!(
             parse(&[&["--livekit-url", "https://127.0.0.1"][..], &livekit].concat())
                 .unwrap_err()
                 .contains("ws://HOST")
         );
-        let s = parse(&[&["--livekit-url", "wss://lk.example:7880/x"][..], &livekit].concat())
-            .unwrap();
+        let s =
+            parse(&[&["--livekit-url", "wss://lk.example:7880/x"][..], &livekit].concat()).unwrap();
         assert_eq!(
             s.connect_sources(),
             "https://lk.example:7880 wss://lk.example:7880"

@@ -27,7 +27,7 @@ use web_sys::{
 
 use super::model::Source;
 use super::model::{Action, Call, Link};
-use super::transport::{CallTransport, Remote};
+use super::transport::{CallTransport, Remote, quietly, sleep_ms};
 use crate::chat::store::Chat;
 
 /// An audio level (0–1, from the receiver's statistics) above which a person is speaking.
@@ -460,24 +460,6 @@ async fn add_candidate(
     Ok(())
 }
 
-/// Waits for `promise` in the background; a failure is logged, not left unhandled.
-fn quietly(promise: js_sys::Promise) {
-    spawn_local(async move {
-        if let Err(e) = JsFuture::from(promise).await {
-            leptos::logging::warn!("call: {e:?}");
-        }
-    });
-}
-
 fn field(object: &JsValue, name: &str) -> JsValue {
     js_sys::Reflect::get(object, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
-}
-
-async fn sleep_ms(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
 }

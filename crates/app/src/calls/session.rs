@@ -12,6 +12,7 @@ use shared::live::{ClientCommand, ServerEvent};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
+use super::livekit::LiveKitCall;
 use super::media;
 use super::mesh::Mesh;
 use super::model::{Call, Phase, Source};
@@ -20,7 +21,8 @@ use super::transport::CallTransport;
 use crate::chat::store::CallNotice;
 
 /// Joins the call: the microphone first (a refusal is explained and the person joins muted),
-/// then the room through the socket; the socket's call events are handled until leaving.
+/// then the room through the socket; the socket's call events are handled until leaving. The
+/// server's entry says how the media travels: the transport is made then.
 pub fn join(state: CallState) {
     spawn_local(async move {
         let Some(user) = state.me.user().await else {
@@ -28,36 +30,35 @@ pub fn join(state: CallState) {
         };
         state.note.set(None);
         state.call.set(Some(Call::new(state.room, user.id)));
-        let mesh = Mesh::new(
-            state.room,
-            state.sources,
-            state.chat,
-            state.call,
-            state.remote,
-        );
-        let transport: Rc<dyn CallTransport> = mesh;
-        state.transport.set_value(Some(transport.clone()));
         let (inbox, mut notices) = mpsc::unbounded();
         state.chat.attach_call(inbox);
         let microphone = state.microphone.get_untracked();
-        match media::open(Source::Microphone, microphone.as_deref()).await {
-            Ok(track) => {
-                transport.publish(Source::Microphone, Some(track));
-                state.media.set(MediaState {
-                    microphone: true,
-                    ..MediaState::default()
-                });
-            }
+        let mut microphone = match media::open(Source::Microphone, microphone.as_deref()).await {
+            Ok(track) => Some(track),
             Err(words) => {
                 state.note.set(Some(words));
-                state.media.set(MediaState::default());
+                None
             }
-        }
+        };
+        state.media.set(MediaState {
+            microphone: microphone.is_some(),
+            ..MediaState::default()
+        });
         list_devices(state).await;
-        transport.spawn_meter();
         enter(state);
         while let Some(notice) = notices.next().await {
-            handle(state, &*transport, notice);
+            if let Some(livekit) = first_entry(state, &notice) {
+                let Some(transport) = open_transport(state, livekit).await else {
+                    break;
+                };
+                transport.publish(Source::Microphone, microphone.take());
+                transport.spawn_meter();
+                let _ = state.transport.try_set_value(Some(transport));
+            }
+            handle(state, notice);
+        }
+        if let Some(track) = microphone {
+            track.stop();
         }
     });
 }
@@ -71,7 +72,54 @@ fn enter(state: CallState) {
     });
 }
 
-fn handle(state: CallState, transport: &dyn CallTransport, notice: CallNotice) {
+/// Whether `notice` lets this browser into the call for the first time (no transport yet),
+/// and if so whether the media goes through LiveKit.
+fn first_entry(state: CallState, notice: &CallNotice) -> Option<bool> {
+    match notice {
+        CallNotice::Event(event) => match &**event {
+            ServerEvent::CallEntered { room, livekit, .. }
+                if *room == state.room
+                    && state.transport.try_with_value(Option::is_none) == Some(true) =>
+            {
+                Some(*livekit)
+            }
+            _ => None,
+        },
+        CallNotice::Reconnected => None,
+    }
+}
+
+/// The transport the server's entry asked for; a LiveKit server that cannot be reached ends
+/// the call here, saying so.
+async fn open_transport(state: CallState, livekit: bool) -> Option<Rc<dyn CallTransport>> {
+    if !livekit {
+        return Some(Mesh::new(
+            state.room,
+            state.sources,
+            state.chat,
+            state.call,
+            state.remote,
+        ));
+    }
+    match LiveKitCall::connect(state.room, state.call, state.remote).await {
+        Ok(transport) => Some(transport),
+        Err(words) => {
+            state
+                .chat
+                .command(ClientCommand::LeaveCall { room: state.room });
+            let _ = state
+                .call
+                .try_update(|c| c.as_mut().map(|c| c.refused(words)));
+            stop(state);
+            None
+        }
+    }
+}
+
+/// One notice for the call; the transport (none before the first entry, or after LiveKit could
+/// not be reached) carries out what it asks of the media.
+fn handle(state: CallState, notice: CallNotice) {
+    let transport = state.transport.try_get_value().flatten();
     let room = state.room;
     let event = match notice {
         CallNotice::Reconnected => {
@@ -90,8 +138,11 @@ fn handle(state: CallState, transport: &dyn CallTransport, notice: CallNotice) {
                 room: r,
                 others,
                 ice_servers,
+                ..
             } if r == room => {
-                transport.use_ice_servers(ice_servers);
+                if let Some(transport) = &transport {
+                    transport.use_ice_servers(ice_servers);
+                }
                 call.entered(others)
             }
             ServerEvent::CallRefused { room: r, message } if r == room => call.refused(message),
@@ -123,7 +174,9 @@ fn handle(state: CallState, transport: &dyn CallTransport, notice: CallNotice) {
                 signal,
                 ..
             } if r == room => {
-                transport.signal(from, signal);
+                if let Some(transport) = &transport {
+                    transport.signal(from, signal);
+                }
                 Vec::new()
             }
             _ => Vec::new(),
@@ -131,7 +184,9 @@ fn handle(state: CallState, transport: &dyn CallTransport, notice: CallNotice) {
         ended = matches!(call.phase, Phase::Refused(_) | Phase::Ended(_));
         Some(actions)
     });
-    transport.apply(actions.flatten().unwrap_or_default());
+    if let Some(transport) = &transport {
+        transport.apply(actions.flatten().unwrap_or_default());
+    }
     if ended {
         stop(state);
     }

@@ -1,5 +1,5 @@
-//! What the call view asks of a media transport, whichever carries the call (peer to peer
-//! today; the LiveKit client is the second implementation, not built yet).
+//! What the call view asks of a media transport, whichever carries the call: peer to peer
+//! (`mesh`) or through a LiveKit server (`livekit`).
 
 use shared::calls::{IceServer, Signal};
 use shared::ids::ProfileId;
@@ -30,4 +30,24 @@ pub trait CallTransport {
     fn spawn_meter(&self);
     /// Closes every link and stops every local track.
     fn leave(&self);
+}
+
+/// Waits for `promise` in the background; a failure is logged, not left unhandled.
+#[cfg(feature = "browser")]
+pub fn quietly(promise: js_sys::Promise) {
+    leptos::task::spawn_local(async move {
+        if let Err(e) = wasm_bindgen_futures::JsFuture::from(promise).await {
+            leptos::logging::warn!("call: {e:?}");
+        }
+    });
+}
+
+#[cfg(feature = "browser")]
+pub async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

@@ -113,7 +113,10 @@ async fn a_peer_to_peer_room_holds_four(engine: Engine) {
         let mut socket = connect(&c.app, Some(who)).await.unwrap();
         let entered = join(&mut socket, &voice, false).await;
         assert_eq!(entered["type"], "CallEntered", "{entered}");
-        assert!(entered["data"].get("livekit").is_none(), "peer to peer: {entered}");
+        assert!(
+            entered["data"].get("livekit").is_none(),
+            "peer to peer: {entered}"
+        );
         assert_eq!(entered["data"]["others"].as_array().unwrap().len(), i);
         sockets.push(socket);
     }
