@@ -1,13 +1,15 @@
 //! Calls in audio and video channels and direct conversations: who may join which room, who is
-//! in it (the roster, on this node), and the WebRTC signalling relayed between the participants
-//! of one room. Joining checks the database; a seat then stands for that check until the person
+//! in it (`store`: this node's memory, or Redis shared by several nodes), and the WebRTC
+//! signalling relayed between the participants of one room. Joining checks the database; a seat then stands for that check until the person
 //! leaves, their socket goes, or they lose the server (kick, leave, deletion), which frees it.
 
 mod direct;
 pub mod ice;
 pub mod livekit;
+pub mod redis_calls;
 pub mod ringing;
 pub mod roster;
+pub mod store;
 
 use entity::{channel, profile};
 use sea_orm::EntityTrait;
@@ -146,9 +148,10 @@ pub async fn join(
     let joined = domain
         .calls
         .join(room, seat, room_cap(domain))
+        .await?
         .map_err(|Full| CommunityError::Conflict(room_full(domain)))?;
     if let Some((from, seat)) = joined.moved_from {
-        vacated(domain, from, &seat);
+        vacated(domain, from, &seat).await;
     }
     domain.hub.publish(&ServerEvent::CallJoined {
         server_id,
@@ -163,9 +166,11 @@ pub async fn join(
 
 /// A seat was given up: everyone hears of it, and in a direct conversation the ringing or the
 /// call's record follows (`direct`).
-fn vacated(domain: &Domain, room: CallRoom, seat: &Seat) {
+async fn vacated(domain: &Domain, room: CallRoom, seat: &Seat) {
     domain.hub.publish(&left(room, seat));
-    direct::seat_given_up(domain, room, seat);
+    if let Err(e) = direct::seat_given_up(domain, room, seat).await {
+        tracing::warn!(error = %e, "a direct call's end was not recorded");
+    }
 }
 
 /// The STUN/TURN servers `me`'s links may use now (with fresh TURN credentials); none when the
@@ -178,10 +183,16 @@ pub fn ice_servers(domain: &Domain, me: ProfileId) -> Vec<IceServer> {
 }
 
 /// Takes `me` out of `room`, if they sit there through `connection`.
-pub fn leave(domain: &Domain, me: ProfileId, connection: Uuid, room: CallRoom) {
-    if let Some(seat) = domain.calls.leave(room, me, Some(connection)) {
-        vacated(domain, room, &seat);
+pub async fn leave(
+    domain: &Domain,
+    me: ProfileId,
+    connection: Uuid,
+    room: CallRoom,
+) -> Result<(), CommunityError> {
+    if let Some(seat) = domain.calls.leave(room, me, Some(connection)).await? {
+        vacated(domain, room, &seat).await;
     }
+    Ok(())
 }
 
 /// Changes what `me` sends in `room` (as far as the room's kind allows).
@@ -196,6 +207,7 @@ pub async fn set_media(
     let seat = domain
         .calls
         .set_media(room, me, connection, kind.allow(media))
+        .await?
         .ok_or_else(not_in_call)?;
     domain.hub.publish(&ServerEvent::CallMediaChanged {
         server_id,
@@ -208,7 +220,7 @@ pub async fn set_media(
 
 /// Relays `signal` from `me` (in `room` through `connection`) to `to`, in the same room: it
 /// reaches `to`'s socket in the call and nothing else.
-pub fn relay(
+pub async fn relay(
     domain: &Domain,
     me: ProfileId,
     connection: Uuid,
@@ -221,13 +233,14 @@ pub fn relay(
             "That signalling message is too long.".into(),
         ));
     }
-    let mine = domain.calls.seat(room, me).ok_or_else(not_in_call)?;
+    let mine = domain.calls.seat(room, me).await?.ok_or_else(not_in_call)?;
     if mine.connection != connection {
         return Err(not_in_call());
     }
     let theirs = domain
         .calls
         .seat(room, to)
+        .await?
         .filter(|_| to != me)
         .ok_or(CommunityError::NotFound)?;
     domain.hub.publish(&ServerEvent::CallSignal {
@@ -244,55 +257,94 @@ pub fn relay(
 /// back instead of leaving and rejoining the call.
 pub const SEAT_GRACE: Duration = Duration::from_secs(15);
 
-/// The socket `connection` has closed: whatever seat it held is freed once `SEAT_GRACE` has
+/// `me`'s socket `connection` has closed: whatever seat it held is freed once `SEAT_GRACE` has
 /// passed, unless its person took the seat again through another socket meanwhile.
-pub fn socket_closed(domain: &Domain, connection: Uuid) {
+pub fn socket_closed(domain: &Domain, me: ProfileId, connection: Uuid) {
     let domain = domain.clone();
     tokio::spawn(async move {
         tokio::time::sleep(SEAT_GRACE).await;
-        disconnect(&domain, connection);
+        if let Err(e) = disconnect(&domain, me, connection).await {
+            tracing::warn!(error = %e, "a closed socket's call seat was not freed");
+        }
     });
 }
 
-/// Frees whatever seat the socket `connection` held.
-fn disconnect(domain: &Domain, connection: Uuid) {
-    for (room, seat) in domain.calls.of_connection(connection) {
-        if let Some(seat) =
-            domain
-                .calls
-                .leave(room, seat.participant.profile_id, Some(seat.connection))
-        {
-            vacated(domain, room, &seat);
-        }
+/// Frees whatever seat `me` held through the socket `connection`.
+async fn disconnect(domain: &Domain, me: ProfileId, connection: Uuid) -> anyhow::Result<()> {
+    if let Some((room, seat)) = domain.calls.of_person(me).await?
+        && seat.connection == connection
+        && let Some(seat) = domain.calls.leave(room, me, Some(connection)).await?
+    {
+        vacated(domain, room, &seat).await;
     }
+    Ok(())
 }
 
-/// Frees `me`'s seats in the rooms of a server they no longer belong to.
-pub fn lose_server(domain: &Domain, me: ProfileId, server_id: ServerId) {
-    for room in domain.calls.of_person_in_server(me, server_id) {
-        if let Some(seat) = domain.calls.leave(room, me, None) {
-            vacated(domain, room, &seat);
+/// Frees `me`'s seat in a room of a server they no longer belong to.
+pub async fn lose_server(domain: &Domain, me: ProfileId, server_id: ServerId) {
+    let freed = async {
+        if let Some((room, seat)) = domain.calls.of_person(me).await?
+            && seat.server_id == server_id
+            && let Some(seat) = domain.calls.leave(room, me, None).await?
+        {
+            vacated(domain, room, &seat).await;
         }
+        anyhow::Ok(())
+    };
+    if let Err(e) = freed.await {
+        tracing::warn!(error = %e, "a departed member's call seat was not freed");
     }
 }
 
 /// Ends every call in `room` (its channel was deleted), or in every room of `server_id` when
 /// `room` is `None` (the server was deleted).
-pub fn end(domain: &Domain, server_id: ServerId, room: Option<CallRoom>) {
-    let rooms = match room {
-        Some(room) => vec![room],
-        None => domain
-            .calls
-            .of_server(server_id)
-            .into_iter()
-            .map(|(r, _)| r)
-            .collect(),
-    };
-    for room in rooms {
-        for seat in domain.calls.clear(room) {
-            vacated(domain, room, &seat);
+pub async fn end(domain: &Domain, server_id: ServerId, room: Option<CallRoom>) {
+    let ended = async {
+        let rooms = match room {
+            Some(room) => vec![room],
+            None => domain
+                .calls
+                .of_server(server_id)
+                .await?
+                .into_iter()
+                .map(|(r, _)| r)
+                .collect(),
+        };
+        for room in rooms {
+            for seat in domain.calls.clear(room).await? {
+                vacated(domain, room, &seat).await;
+            }
         }
+        anyhow::Ok(())
+    };
+    if let Err(e) = ended.await {
+        tracing::warn!(error = %e, "calls of a deleted channel or server were not ended");
     }
+}
+
+/// Takes out the seats of nodes that are gone (several nodes: see `redis_calls`), every
+/// `HEARTBEAT`, and keeps this node's own seats alive.
+pub fn spawn_presence(domain: &Domain) {
+    let domain = domain.clone();
+    tokio::spawn(async move {
+        let store::CallStore::Shared(redis) = &*domain.calls else {
+            return;
+        };
+        let mut beat = tokio::time::interval(redis_calls::HEARTBEAT);
+        loop {
+            beat.tick().await;
+            let swept = async {
+                redis.heartbeat().await?;
+                for (room, seat) in redis.sweep().await? {
+                    vacated(&domain, room, &seat).await;
+                }
+                anyhow::Ok(())
+            };
+            if let Err(e) = swept.await {
+                tracing::warn!(error = %e, "call presence in Redis not renewed");
+            }
+        }
+    });
 }
 
 /// A LiveKit token for `me` in `room`, after the same checks as a join, with the server's URL.

@@ -35,10 +35,9 @@ pub struct Domain {
     pub files: FileStore,
     pub hub: Arc<dyn Hub>,
     pub limits: Arc<Limits>,
-    /// Who is in which call, on this node.
-    pub calls: Arc<calls::roster::Roster>,
-    /// Direct calls ringing, on this node.
-    pub rings: Arc<calls::ringing::Ringing>,
+    /// Who is in which call and which direct calls ring: in this node's memory, or in Redis
+    /// when several nodes run (`with_shared_calls`).
+    pub calls: Arc<calls::store::CallStore>,
     /// The LiveKit server calls may use, when one is configured.
     pub livekit: Option<Arc<calls::livekit::LiveKit>>,
     /// The STUN/TURN servers peer-to-peer call links may use (none by default).
@@ -64,7 +63,6 @@ impl Domain {
             hub,
             limits: Arc::new(Limits::new(limits)),
             calls: Arc::default(),
-            rings: Arc::default(),
             livekit: None,
             ice: Arc::default(),
             password_work: Arc::new(tokio::sync::Semaphore::new(cores)),
@@ -75,6 +73,13 @@ impl Domain {
     pub fn with_livekit(mut self, livekit: calls::livekit::LiveKit) -> Self {
         self.livekit = Some(Arc::new(livekit));
         self
+    }
+
+    /// Keeps call state in Redis at `url`, shared with the other nodes (see `calls::redis_calls`).
+    pub fn with_shared_calls(mut self, url: &str) -> anyhow::Result<Self> {
+        let redis = calls::redis_calls::RedisCalls::new(url)?;
+        self.calls = Arc::new(calls::store::CallStore::Shared(Box::new(redis)));
+        Ok(self)
     }
 
     /// Lets peer-to-peer call links use these STUN/TURN servers.

@@ -56,6 +56,12 @@ impl Application {
             domain = domain.with_livekit(livekit);
         }
         domain = domain.with_ice(settings.ice()?);
+        if let Some(url) = &settings.redis_url {
+            domain = domain
+                .with_shared_calls(url.as_str())
+                .context("cannot use --redis-url")?;
+        }
+        domain::calls::spawn_presence(&domain);
         spawn_limit_pruning(&domain);
         spawn_upload_sweep(&domain);
         let site_files = SiteFiles::load(&settings.site_root, settings.dev_reload())

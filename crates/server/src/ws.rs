@@ -223,24 +223,25 @@ impl Gate for DomainGate {
                 };
                 Ok(Some(event))
             }
-            CallCommand::Leave { room } => {
-                calls::leave(domain, me, connection, room);
-                Ok(None)
-            }
+            CallCommand::Leave { room } => calls::leave(domain, me, connection, room)
+                .await
+                .map(|()| None),
             CallCommand::SetMedia { room, media } => {
                 calls::set_media(domain, me, connection, room, media)
                     .await
                     .map(|()| None)
             }
             CallCommand::Signal { room, to, signal } => {
-                calls::relay(domain, me, connection, room, to, signal).map(|()| None)
+                calls::relay(domain, me, connection, room, to, signal)
+                    .await
+                    .map(|()| None)
             }
-            CallCommand::Decline { room } => calls::decline(domain, me, room).map(|()| None),
+            CallCommand::Decline { room } => calls::decline(domain, me, room).await.map(|()| None),
         };
         done.map_err(|e| shared::AppError::from(e).to_string())
     }
 
     fn gone(&self) {
-        domain::calls::socket_closed(&self.domain, self.connection);
+        domain::calls::socket_closed(&self.domain, self.me, self.connection);
     }
 }

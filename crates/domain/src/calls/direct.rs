@@ -13,7 +13,7 @@ use shared::messages::CallLine;
 use uuid::Uuid;
 
 use super::left;
-use super::ringing::Ring;
+use super::ringing::{Ring, Which};
 use super::roster::Seat;
 use crate::Domain;
 use crate::communities::CommunityError;
@@ -29,13 +29,17 @@ pub(super) async fn ring_or_answer(
     alone: bool,
 ) -> Result<(), CommunityError> {
     let room = CallRoom::Conversation(conversation);
-    if let Some(ring) = domain.rings.stop(room, |r| r.callee == me.profile_id) {
-        domain.rings.answered(room, &ring);
+    let calls = &domain.calls;
+    if let Some(ring) = calls
+        .stop_ringing(room, Which::Callee(me.profile_id))
+        .await?
+    {
+        calls.answered(room, &ring).await?;
         ring_ended(domain, room, ring, RingOutcome::Answered);
         return Ok(());
     }
     // Entering again (after a reconnect) while it rings does not ring again.
-    if !alone || domain.rings.current(room).is_some() {
+    if !alone || calls.ringing(room).await?.is_some() {
         return Ok(());
     }
     let (row, access) = participant(&domain.db, me.profile_id, conversation).await?;
@@ -49,12 +53,14 @@ pub(super) async fn ring_or_answer(
         .await?
         .filter(|m| m.left_at.is_none())
         .ok_or(CommunityError::NotFound)?;
-    let ring = domain.rings.start(
-        room,
-        me.profile_id,
-        access.member.id,
-        ProfileId(callee.profile_id),
-    );
+    let ring = calls
+        .ring(
+            room,
+            me.profile_id,
+            access.member.id,
+            ProfileId(callee.profile_id),
+        )
+        .await?;
     domain.hub.publish(&ServerEvent::CallRinging {
         room,
         server_id: ServerId(access.server.id),
@@ -65,20 +71,31 @@ pub(super) async fn ring_or_answer(
     let domain = domain.clone();
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_secs(RING_SECONDS)).await;
-        if let Some(ring) = domain.rings.stop(room, |r| r.id == ring.id) {
-            unanswered(&domain, room, ring, RingOutcome::Missed);
+        let missed = async {
+            if let Some(ring) = domain.calls.stop_ringing(room, Which::Id(ring.id)).await? {
+                unanswered(&domain, room, ring, RingOutcome::Missed).await?;
+            }
+            anyhow::Ok(())
+        };
+        if let Err(e) = missed.await {
+            tracing::warn!(error = %e, "an unanswered call was not ended");
         }
     });
     Ok(())
 }
 
 /// Turns down the direct call ringing for `me` in `room`: the caller's call ends too.
-pub fn decline(domain: &Domain, me: ProfileId, room: CallRoom) -> Result<(), CommunityError> {
+pub async fn decline(
+    domain: &Domain,
+    me: ProfileId,
+    room: CallRoom,
+) -> Result<(), CommunityError> {
     let ring = domain
-        .rings
-        .stop(room, |r| r.callee == me)
+        .calls
+        .stop_ringing(room, Which::Callee(me))
+        .await?
         .ok_or_else(|| CommunityError::Invalid("No call is ringing for you there.".into()))?;
-    unanswered(domain, room, ring, RingOutcome::Declined);
+    unanswered(domain, room, ring, RingOutcome::Declined).await?;
     Ok(())
 }
 
@@ -112,24 +129,38 @@ fn write_line(domain: &Domain, room: CallRoom, caller_member: Uuid, line: CallLi
 }
 
 /// A call nobody answered: the caller leaves the room as well.
-fn unanswered(domain: &Domain, room: CallRoom, ring: Ring, outcome: RingOutcome) {
+async fn unanswered(
+    domain: &Domain,
+    room: CallRoom,
+    ring: Ring,
+    outcome: RingOutcome,
+) -> anyhow::Result<()> {
     ring_ended(domain, room, ring, outcome);
-    if let Some(seat) = domain.calls.leave(room, ring.caller, None) {
+    if let Some(seat) = domain.calls.leave(room, ring.caller, None).await? {
         domain.hub.publish(&left(room, &seat));
     }
+    Ok(())
 }
 
 /// A seat in `room` was given up: a caller hanging up stops the ringing, and the last one out
 /// of an answered direct call writes down how long it lasted.
-pub(super) fn seat_given_up(domain: &Domain, room: CallRoom, seat: &Seat) {
+pub(super) async fn seat_given_up(
+    domain: &Domain,
+    room: CallRoom,
+    seat: &Seat,
+) -> anyhow::Result<()> {
+    if !matches!(room, CallRoom::Conversation(_)) {
+        return Ok(());
+    }
+    let calls = &domain.calls;
     let caller = seat.participant.profile_id;
-    if let Some(ring) = domain.rings.stop(room, |r| r.caller == caller) {
+    if let Some(ring) = calls.stop_ringing(room, Which::Caller(caller)).await? {
         ring_ended(domain, room, ring, RingOutcome::Cancelled);
     }
-    if domain.calls.is_empty(room)
-        && let Some(answered) = domain.rings.over(room)
+    if calls.is_empty(room).await?
+        && let Some(answered) = calls.over(room).await?
     {
-        let seconds = u32::try_from(answered.at.elapsed().as_secs()).unwrap_or(u32::MAX);
+        let seconds = answered.seconds();
         write_line(
             domain,
             room,
@@ -137,4 +168,5 @@ pub(super) fn seat_given_up(domain: &Domain, room: CallRoom, seat: &Seat) {
             CallLine::Ended { seconds },
         );
     }
+    Ok(())
 }

@@ -1,5 +1,6 @@
-//! Who sits in which call room, on this node. A person is in one room at a time, through one
-//! connection (a socket): joining elsewhere, or from another tab, moves them.
+//! Who sits in which call room, in this node's memory (one node; several share `RedisCalls`).
+//! A person is in one room at a time, through one connection (a socket): joining elsewhere, or
+//! from another tab, moves them.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -120,27 +121,14 @@ impl Roster {
         self.rooms().remove(&room).unwrap_or_default()
     }
 
-    /// The seats taken through `connection` (at most one).
-    pub fn of_connection(&self, connection: Uuid) -> Vec<(CallRoom, Seat)> {
-        self.rooms()
-            .iter()
-            .flat_map(|(room, seats)| seats.iter().map(move |s| (*room, s)))
-            .filter(|(_, s)| s.connection == connection)
-            .map(|(room, s)| (room, s.clone()))
-            .collect()
-    }
-
-    /// The person's seats in rooms of `server_id`.
-    pub fn of_person_in_server(&self, me: ProfileId, server_id: ServerId) -> Vec<CallRoom> {
-        self.rooms()
-            .iter()
-            .filter(|(_, seats)| {
-                seats
-                    .iter()
-                    .any(|s| s.participant.profile_id == me && s.server_id == server_id)
-            })
-            .map(|(room, _)| *room)
-            .collect()
+    /// The one seat the person holds, and where.
+    pub fn of_person(&self, me: ProfileId) -> Option<(CallRoom, Seat)> {
+        self.rooms().iter().find_map(|(room, seats)| {
+            seats
+                .iter()
+                .find(|s| s.participant.profile_id == me)
+                .map(|s| (*room, s.clone()))
+        })
     }
 }
 
@@ -223,7 +211,7 @@ mod tests {
         assert!(roster.of_server(server).iter().all(|(r, _)| *r == dm));
 
         assert_eq!(roster.leave(dm, me, Some(ann.connection)), None);
-        assert_eq!(roster.of_connection(moved.connection).len(), 1);
+        assert_eq!(roster.of_person(me), Some((dm, moved.clone())));
         let media = MediaState {
             microphone: true,
             ..MediaState::default()
@@ -231,7 +219,6 @@ mod tests {
         assert_eq!(roster.set_media(dm, me, ann.connection, media), None);
         let changed = roster.set_media(dm, me, moved.connection, media).unwrap();
         assert!(changed.participant.media.microphone);
-        assert_eq!(roster.of_person_in_server(me, server), vec![dm]);
         assert_eq!(roster.leave(dm, me, Some(moved.connection)), Some(changed));
         assert!(roster.of_server(server).is_empty(), "an empty room is gone");
     }

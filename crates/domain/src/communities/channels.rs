@@ -111,7 +111,7 @@ pub async fn delete(
         })
         .await?;
     let room = shared::calls::CallRoom::Channel(channel_id);
-    crate::calls::end(domain, server_id, Some(room));
+    crate::calls::end(domain, server_id, Some(room)).await;
     Ok(server_id)
 }
 

@@ -75,7 +75,7 @@ pub async fn kick(
             })
         })
         .await?;
-    crate::calls::lose_server(domain, kicked, server_id);
+    crate::calls::lose_server(domain, kicked, server_id).await;
     Ok(())
 }
 

@@ -143,9 +143,15 @@ pub async fn details(
         .require(Action::ManageInvite)
         .is_ok()
         .then(|| access.server.invite_code.clone());
+    // Who is in which call is shown when known: Redis being away does not fail the page.
     let calls = domain
         .calls
         .of_server(server_id)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "who is in the server's calls is unknown");
+            Vec::new()
+        })
         .into_iter()
         .filter_map(|(room, participants)| match room {
             CallRoom::Channel(channel_id) => Some(ChannelCall {
@@ -250,7 +256,7 @@ pub async fn delete(
             })
         })
         .await?;
-    crate::calls::end(domain, server_id, None);
+    crate::calls::end(domain, server_id, None).await;
     uploads::remove(domain, files).await;
     Ok(())
 }
@@ -399,7 +405,7 @@ pub async fn leave(
             })
         })
         .await?;
-    crate::calls::lose_server(domain, me, server_id);
+    crate::calls::lose_server(domain, me, server_id).await;
     Ok(())
 }
 
