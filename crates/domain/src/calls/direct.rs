@@ -85,11 +85,7 @@ pub(super) async fn ring_or_answer(
 }
 
 /// Turns down the direct call ringing for `me` in `room`: the caller's call ends too.
-pub async fn decline(
-    domain: &Domain,
-    me: ProfileId,
-    room: CallRoom,
-) -> Result<(), CommunityError> {
+pub async fn decline(domain: &Domain, me: ProfileId, room: CallRoom) -> Result<(), CommunityError> {
     let ring = domain
         .calls
         .stop_ringing(room, Which::Callee(me))

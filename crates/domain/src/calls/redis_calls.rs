@@ -428,8 +428,7 @@ impl RedisCalls {
     }
 
     pub async fn of_person(&self, me: ProfileId) -> anyhow::Result<Option<(CallRoom, Seat)>> {
-        let found: Option<Vec<String>> =
-            self.run(&self.scripts.person, &[&me.to_string()]).await?;
+        let found: Option<Vec<String>> = self.run(&self.scripts.person, &[&me.to_string()]).await?;
         match found.as_deref() {
             Some([room, seat]) => Ok(Some((parse_room(room)?, stored_seat(seat)?.seat()))),
             _ => Ok(None),

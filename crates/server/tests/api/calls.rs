@@ -6,9 +6,9 @@ use serde_json::{Value, json};
 use crate::communities::Community;
 use crate::helpers::{Engine, Session, spawn_app_configured};
 use crate::live::{Socket, connect, event, send, subscribe};
-use crate::on_both_engines;
+use crate::on_every_setup;
 
-on_both_engines!(
+on_every_setup!(
     members_join_audio_and_video_rooms_and_nobody_else_does,
     a_peer_to_peer_room_holds_four,
     signals_reach_only_the_other_participant_in_the_room,
@@ -20,15 +20,15 @@ on_both_engines!(
     direct_calls_leave_lines_in_the_conversation,
 );
 
-fn room(channel: &str) -> Value {
+pub(crate) fn room(channel: &str) -> Value {
     json!({"kind": "Channel", "id": channel})
 }
 
-fn media(microphone: bool, camera: bool) -> Value {
+pub(crate) fn media(microphone: bool, camera: bool) -> Value {
     json!({"microphone": microphone, "camera": camera, "screen": false})
 }
 
-async fn join(socket: &mut Socket, channel: &str, camera: bool) -> Value {
+pub(crate) async fn join(socket: &mut Socket, channel: &str, camera: bool) -> Value {
     send(
         socket,
         json!({"type": "JoinCall", "data": {"room": room(channel), "media": media(true, camera)}}),
@@ -37,12 +37,12 @@ async fn join(socket: &mut Socket, channel: &str, camera: bool) -> Value {
     event(socket).await
 }
 
-async fn profile_id(c: &Community, who: &Session) -> String {
+pub(crate) async fn profile_id(c: &Community, who: &Session) -> String {
     c.app.me(Some(who)).await["id"].as_str().unwrap().to_owned()
 }
 
 /// A socket following the server's topic (where calls in its channels are announced).
-async fn watching(c: &Community, who: &Session) -> Socket {
+pub(crate) async fn watching(c: &Community, who: &Session) -> Socket {
     let mut socket = connect(&c.app, Some(who)).await.unwrap();
     let topic = json!({"kind": "Server", "id": c.server});
     assert_eq!(subscribe(&mut socket, topic).await["type"], "Subscribed");
@@ -146,7 +146,7 @@ async fn a_peer_to_peer_room_holds_four(engine: Engine) {
     assert_eq!(entered["data"]["others"].as_array().unwrap().len(), 3);
 }
 
-fn offer(channel: &str, to: &str) -> Value {
+pub(crate) fn offer(channel: &str, to: &str) -> Value {
     json!({"type": "CallSignal", "data": {
         "room": room(channel), "to": to, "signal": {"kind": "Offer", "sdp": "v=0 test offer"}
     }})
@@ -321,11 +321,11 @@ async fn entering_hands_out_the_configured_stun_and_turn_servers(engine: Engine)
     assert_eq!(servers[1]["credential"], expected.as_str());
 }
 
-fn conversation(id: &str) -> Value {
+pub(crate) fn conversation(id: &str) -> Value {
     json!({"kind": "Conversation", "id": id})
 }
 
-async fn call_dm(socket: &mut Socket, id: &str) -> Value {
+pub(crate) async fn call_dm(socket: &mut Socket, id: &str) -> Value {
     send(
         socket,
         json!({"type": "JoinCall", "data": {"room": conversation(id), "media": media(true, true)}}),
@@ -335,7 +335,7 @@ async fn call_dm(socket: &mut Socket, id: &str) -> Value {
 }
 
 /// The next `n` events, sorted by type (their order across topics is not fixed).
-async fn events(socket: &mut Socket, n: usize) -> Vec<Value> {
+pub(crate) async fn events(socket: &mut Socket, n: usize) -> Vec<Value> {
     let mut got = Vec::new();
     for _ in 0..n {
         got.push(event(socket).await);

@@ -10,11 +10,18 @@ use server::startup::Application;
 use tempfile::TempDir;
 use uuid::Uuid;
 
-/// Which database a test runs on.
+/// Which database a test runs on (and, for `Shared`, the Redis its live events and call state
+/// go through, as when several nodes run).
 #[derive(Debug, Clone)]
 pub enum Engine {
     Sqlite,
-    Postgres { admin_url: String },
+    Postgres {
+        admin_url: String,
+    },
+    Shared {
+        admin_url: String,
+        redis_url: String,
+    },
 }
 
 impl Engine {
@@ -34,11 +41,33 @@ impl Engine {
         }
     }
 
+    /// PostgreSQL with Redis, when TEST_DATABASE_URL and TEST_REDIS_URL are set (required on
+    /// CI).
+    pub fn shared() -> Option<Engine> {
+        let Some(Engine::Postgres { admin_url }) = Engine::postgres() else {
+            return None;
+        };
+        match std::env::var("TEST_REDIS_URL") {
+            Ok(redis_url) if !redis_url.is_empty() => Some(Engine::Shared {
+                admin_url,
+                redis_url,
+            }),
+            _ => {
+                assert!(
+                    std::env::var("CI").is_err(),
+                    "TEST_REDIS_URL must be set on CI"
+                );
+                eprintln!("TEST_REDIS_URL not set: Redis variant not run");
+                None
+            }
+        }
+    }
+
     /// A URL of a brand-new, empty database of this engine.
     pub async fn fresh_database(&self, dir: &TempDir) -> String {
         match self {
             Engine::Sqlite => format!("sqlite://{}/test.db?mode=rwc", dir.path().display()),
-            Engine::Postgres { admin_url } => {
+            Engine::Postgres { admin_url } | Engine::Shared { admin_url, .. } => {
                 let name = format!("chatterhub_test_{}", Uuid::new_v4().simple());
                 let admin = Database::connect(admin_url).await.unwrap();
                 admin
@@ -79,6 +108,24 @@ macro_rules! on_both_engines {
     };
 }
 
+/// `on_both_engines!`, and a third run, `shared::$name`, on PostgreSQL with Redis.
+#[macro_export]
+macro_rules! on_every_setup {
+    ($($name:ident),* $(,)?) => {
+        $crate::on_both_engines!($($name),*);
+        mod shared {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    if let Some(engine) = $crate::helpers::Engine::shared() {
+                        super::$name(engine).await
+                    }
+                }
+            )*
+        }
+    };
+}
+
 pub struct TestApp {
     pub address: String,
     /// A client that does not follow redirects or keep cookies: tests see exactly what was sent.
@@ -98,7 +145,9 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
 /// An app whose live events go through Redis at `redis_url`.
 pub async fn spawn_app_with(engine: Engine, redis_url: Option<&str>) -> TestApp {
     spawn_app_configured(engine, |s| {
-        s.redis_url = redis_url.map(|u| u.parse().unwrap())
+        if let Some(url) = redis_url {
+            s.redis_url = Some(url.parse().unwrap());
+        }
     })
     .await
 }
@@ -110,6 +159,10 @@ pub async fn spawn_app_configured(
 ) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let database_url = engine.fresh_database(&dir).await;
+    let redis_url = match &engine {
+        Engine::Shared { redis_url, .. } => Some(redis_url.parse().unwrap()),
+        _ => None,
+    };
     let mut settings = Settings {
         db: DatabaseSettings {
             database_url: Some(database_url.clone()),
@@ -118,7 +171,7 @@ pub async fn spawn_app_configured(
         },
         bind: "127.0.0.1:0".parse().unwrap(),
         storage_url: None,
-        redis_url: None,
+        redis_url,
         livekit_url: None,
         livekit_api_key: None,
         livekit_api_secret: None,
@@ -147,24 +200,71 @@ async fn start(settings: Settings, dir: std::sync::Arc<TempDir>) -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     let app_db = app.database().clone();
     tokio::spawn(app.run_until_stopped());
-    // Sent by browsers with every form post, fetch and socket upgrade; the server refuses
-    // state-changing requests without it (tests of that build requests of their own).
-    let mut from_the_site = HeaderMap::new();
-    from_the_site.insert(ORIGIN, address.parse().unwrap());
-    let http = reqwest::Client::builder()
-        .default_headers(from_the_site)
-        .redirect(Policy::none())
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap();
-    let db = Database::connect(&settings.db.url()).await.unwrap();
-    TestApp {
-        address,
-        http,
-        db,
-        app_db,
-        settings,
-        _dir: dir,
+    TestApp::at(address, app_db, settings, dir).await
+}
+
+/// A node on a runtime of its own, which `kill` stops dead, as when its machine fails: no
+/// goodbye, its sockets drop and its tasks stop.
+pub struct MortalNode {
+    pub app: TestApp,
+    kill: std::sync::mpsc::Sender<()>,
+}
+
+impl MortalNode {
+    pub fn kill(self) {
+        let _ = self.kill.send(());
+    }
+}
+
+impl TestApp {
+    async fn at(
+        address: String,
+        app_db: DatabaseConnection,
+        settings: Settings,
+        dir: std::sync::Arc<TempDir>,
+    ) -> TestApp {
+        // Sent by browsers with every form post, fetch and socket upgrade; the server refuses
+        // state-changing requests without it (tests of that build requests of their own).
+        let mut from_the_site = HeaderMap::new();
+        from_the_site.insert(ORIGIN, address.parse().unwrap());
+        let http = reqwest::Client::builder()
+            .default_headers(from_the_site)
+            .redirect(Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap();
+        let db = Database::connect(&settings.db.url()).await.unwrap();
+        TestApp {
+            address,
+            http,
+            db,
+            app_db,
+            settings,
+            _dir: dir,
+        }
+    }
+
+    /// Another node of the same deployment that can be killed (`MortalNode`).
+    pub async fn mortal_node(&self) -> MortalNode {
+        let settings = self.settings.clone();
+        let (ready, address) = tokio::sync::oneshot::channel();
+        let (kill, killed) = std::sync::mpsc::channel::<()>();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Runtime::new().unwrap();
+            let address = runtime.block_on(async move {
+                let app = Application::build(settings).await.unwrap();
+                let address = format!("http://127.0.0.1:{}", app.port());
+                tokio::spawn(app.run_until_stopped());
+                address
+            });
+            let _ = ready.send(address);
+            let _ = killed.recv();
+            runtime.shutdown_background();
+        });
+        let address = address.await.unwrap();
+        let db = Database::connect(&self.settings.db.url()).await.unwrap();
+        let app = TestApp::at(address, db, self.settings.clone(), self._dir.clone()).await;
+        MortalNode { app, kill }
     }
 }
 

@@ -8,9 +8,9 @@ use serde_json::{Value, json};
 use crate::communities::Community;
 use crate::helpers::{Engine, Session, spawn_app, spawn_app_configured};
 use crate::live::{connect, event, send};
-use crate::on_both_engines;
+use crate::on_every_setup;
 
-on_both_engines!(
+on_every_setup!(
     tokens_grant_what_each_room_carries_to_those_who_may_be_in_it,
     without_livekit_there_are_no_tokens,
     with_livekit_rooms_hold_more_than_a_mesh_and_need_no_ice_servers,

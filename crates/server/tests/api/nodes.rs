@@ -1,12 +1,17 @@
 //! Several nodes behind one database and one Redis: a follower on node B gets, in order and
 //! exactly once, what is posted through node A; a client that was away catches up by sequence;
-//! a node whose Redis is unreachable still serves its own clients.
+//! a node whose Redis is unreachable still serves its own clients; a call spans nodes, and a
+//! node that dies takes its participants with it.
 
-use serde_json::json;
+use std::time::Duration;
 
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::calls::{call_dm, conversation, events, join, media, offer, profile_id, watching};
 use crate::communities::Community;
 use crate::helpers::{Engine, spawn_app_with};
-use crate::live::{channel, connect, event, post, send, subscribe};
+use crate::live::{Socket, channel, connect, event, post, send, subscribe};
 
 /// TEST_REDIS_URL; required on CI so this never silently skips there.
 fn redis_url() -> Option<String> {
@@ -101,4 +106,157 @@ async fn a_node_keeps_serving_its_own_clients_when_redis_is_unreachable() {
     let sent = post(&c, &c.owner, &c.general, "still here").await;
     let got = event(&mut socket).await;
     assert_eq!(got["data"]["message"]["id"], sent["id"]);
+}
+
+/// Waits until `node`'s follower `socket` (subscribed to the general channel) hears what node A
+/// publishes (Redis subscriptions are asynchronous), then skips what is still in flight.
+async fn until_heard(c: &Community, socket: &mut Socket) {
+    let mut warmup = 0;
+    loop {
+        post(c, &c.owner, &c.general, &format!("warm-up {warmup}")).await;
+        match tokio::time::timeout(Duration::from_millis(500), event(socket)).await {
+            Ok(e) if e["type"] == "MessageCreated" => break,
+            _ => warmup += 1,
+        }
+        assert!(warmup < 20, "the node never heard node A");
+    }
+    send(socket, json!({"type": "Ping"})).await;
+    while event(socket).await["type"] != "Pong" {}
+}
+
+/// The next event of `socket` that `wanted` accepts, within `limit` (however long the quiet
+/// before it).
+async fn next_such(socket: &mut Socket, limit: Duration, wanted: impl Fn(&Value) -> bool) -> Value {
+    use futures_util::StreamExt;
+    tokio::time::timeout(limit, async {
+        loop {
+            let message = socket.next().await.expect("the socket is open").unwrap();
+            if let Message::Text(text) = message {
+                let e: Value = serde_json::from_str(&text).unwrap();
+                if wanted(&e) {
+                    return e;
+                }
+            }
+        }
+    })
+    .await
+    .expect("the awaited event did not come")
+}
+
+#[tokio::test]
+async fn a_call_spans_nodes_and_a_dead_node_takes_its_participants_with_it() {
+    let Some(engine) = Engine::shared() else {
+        return;
+    };
+    let c = Community::new(engine).await;
+    let voice = c.new_channel(&c.owner, "Lounge", "AUDIO").await;
+    let node_b = c.app.another_node().await;
+    let mut on_b = connect(&node_b, Some(&c.moderator)).await.unwrap();
+    subscribe(&mut on_b, channel(&c.general)).await;
+    until_heard(&c, &mut on_b).await;
+    let mut watcher = watching(&c, &c.owner).await;
+    let (guest_id, moderator_id) = (
+        profile_id(&c, &c.guest).await,
+        profile_id(&c, &c.moderator).await,
+    );
+
+    // The guest enters through node A, the moderator through node B: each learns of the other.
+    let mut guest = connect(&c.app, Some(&c.guest)).await.unwrap();
+    assert_eq!(
+        join(&mut guest, &voice, false).await["data"]["others"],
+        json!([])
+    );
+    let mut moderator = connect(&node_b, Some(&c.moderator)).await.unwrap();
+    let entered = join(&mut moderator, &voice, false).await;
+    assert_eq!(entered["type"], "CallEntered", "{entered}");
+    assert_eq!(entered["data"]["others"][0]["name"], "Gus Guest");
+    // Signalling crosses nodes, both ways, to the socket in the call.
+    send(&mut moderator, offer(&voice, &guest_id)).await;
+    let got = event(&mut guest).await;
+    assert_eq!(got["type"], "CallSignal", "{got}");
+    assert_eq!(got["data"]["from"], moderator_id.as_str());
+    send(&mut guest, offer(&voice, &moderator_id)).await;
+    let got = event(&mut moderator).await;
+    assert_eq!(got["type"], "CallSignal", "{got}");
+    assert_eq!(got["data"]["from"], guest_id.as_str());
+    // Either node's server view lists both.
+    let people = |details: Value| {
+        details["calls"][0]["participants"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let on_node_b = node_b
+        .ok(&c.owner, "load_server", &[("server_id", &c.server)])
+        .await;
+    assert_eq!(people(on_node_b), 2);
+
+    // Someone enters through a third node, which then dies: once its presence lapses, the
+    // others are told and the seat is free; the room's cap counts every node's seats.
+    let code = c.details(&c.owner).await["invite_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut newcomers = Vec::new();
+    for name in ["Fay Fourth", "Fin Fifth"] {
+        let (_, s) = c.app.new_user(name).await;
+        c.app.ok(&s, "join_server", &[("code", &code)]).await;
+        newcomers.push(s);
+    }
+    let mut owner = connect(&node_b, Some(&c.owner)).await.unwrap();
+    assert_eq!(join(&mut owner, &voice, false).await["type"], "CallEntered");
+    let doomed = c.app.mortal_node().await;
+    let mut fay = connect(&doomed.app, Some(&newcomers[0])).await.unwrap();
+    assert_eq!(
+        join(&mut fay, &voice, false).await["data"]["others"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    let mut fin = connect(&c.app, Some(&newcomers[1])).await.unwrap();
+    assert_eq!(
+        join(&mut fin, &voice, false).await["type"],
+        "CallRefused",
+        "four across nodes"
+    );
+    let fay_id = profile_id(&c, &newcomers[0]).await;
+    doomed.kill();
+    let left = next_such(&mut watcher, Duration::from_secs(40), |e| {
+        e["type"] == "CallLeft" && e["data"]["profile_id"] == fay_id.as_str()
+    })
+    .await;
+    assert_eq!(left["data"]["room"]["id"], voice.as_str());
+    assert_eq!(join(&mut fin, &voice, false).await["type"], "CallEntered");
+    assert_eq!(people(c.details(&c.owner).await), 4);
+}
+
+#[tokio::test]
+async fn a_direct_call_rings_and_is_answered_across_nodes() {
+    let Some(engine) = Engine::shared() else {
+        return;
+    };
+    let c = Community::new(engine).await;
+    let dm = c.open_dm(&c.moderator, &c.guest_member).await;
+    let node_b = c.app.another_node().await;
+    let mut callee = connect(&node_b, Some(&c.guest)).await.unwrap();
+    subscribe(&mut callee, channel(&c.general)).await;
+    until_heard(&c, &mut callee).await;
+
+    let mut caller = connect(&c.app, Some(&c.moderator)).await.unwrap();
+    assert_eq!(call_dm(&mut caller, &dm).await["type"], "CallEntered");
+    let ringing = event(&mut callee).await;
+    assert_eq!(ringing["type"], "CallRinging", "{ringing}");
+    assert_eq!(ringing["data"]["caller"]["name"], "Max Moderator");
+    // Answered on node B: the ringing started on node A ends there, once, as answered.
+    send(
+        &mut callee,
+        json!({"type": "JoinCall", "data": {"room": conversation(&dm), "media": media(true, false)}}),
+    )
+    .await;
+    let got = events(&mut callee, 2).await;
+    assert_eq!(got[0]["type"], "CallEntered", "{got:?}");
+    assert_eq!(got[0]["data"]["others"][0]["name"], "Max Moderator");
+    assert_eq!(got[1]["data"]["outcome"], "Answered");
+    assert_eq!(event(&mut caller).await["data"]["outcome"], "Answered");
 }
