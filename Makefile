@@ -37,9 +37,9 @@ setup-test:
 	scripts/setup-tools.sh --with-trunk
 	scripts/setup-browser.sh
 
-## The release build. The site's files get brotli and gzip copies, served by `Accept-Encoding`;
-## cargo-leptos's own gzip is weaker than `gzip -9` (732 KB against 622 KB for the WASM), so
-## those are made again.
+## The release build. The site's files (and the vendor scripts) get brotli and gzip copies,
+## served by `Accept-Encoding`; cargo-leptos's own gzip is weaker than `gzip -9` (732 KB against
+## 622 KB for the WASM), so those are made again.
 build:
 	cargo leptos build --release --precompress
 	for f in $(CHATTERHUB_SITE_ROOT)/pkg/*.{js,wasm,css} $(CHATTERHUB_SITE_ROOT)/vendor/*.js; do gzip -9 -n -c "$$f" > "$$f.gz"; done

@@ -108,6 +108,25 @@ async function flowing(page, kind, count) {
   }, { timeout: 10_000 }).toBe(count);
 }
 
+/** Resolves once the tile `name` in `page`'s call is marked speaking (the fake microphone beeps:
+ *  the mark follows the measured audio level, so it comes and goes). */
+async function speaks(page, name) {
+  await call(page).getByRole('listitem', { name }).waitFor();
+  await page.evaluate((name) => new Promise((resolve, reject) => {
+    const tile = [...document.querySelectorAll('li.call-tile')]
+      .find((t) => t.getAttribute('aria-label') === name);
+    if (tile.dataset.speaking === 'true') return resolve();
+    const watch = new MutationObserver(() => {
+      if (tile.dataset.speaking === 'true') {
+        watch.disconnect();
+        resolve();
+      }
+    });
+    watch.observe(tile, { attributes: true, attributeFilter: ['data-speaking'] });
+    setTimeout(() => reject(new Error(`${name} never showed as speaking`)), 15_000);
+  }), name);
+}
+
 /** Sets up a server with an owner and `names.length` members, all signed in. */
 async function club(browser, names, kind) {
   const people = [];
@@ -159,6 +178,9 @@ test('three people in a voice channel hear each other; mute and leave show every
     await flowing(page, 'audio', 2);
     await expect(page.getByRole('list', { name: 'In Room' }).getByText(names[1])).toBeVisible();
   }
+  // Who speaks is marked, from the sound itself: the others' as received, one's own as sent.
+  await speaks(pages[0], 'Ben Bass');
+  await speaks(pages[0], 'You');
 
   const [ada, ben, cleo] = pages;
   await call(ben).getByRole('button', { name: 'Mute' }).click();
@@ -175,6 +197,32 @@ test('three people in a voice channel hear each other; mute and leave show every
   await expect(inRoom.getByText('Cleo Chord')).toHaveCount(0);
   for (const page of pages) expect(page.problems).toEqual([]);
   await hangUp(pages);
+});
+
+test('a refused microphone is explained, and the person is in the call muted, hearing the others', async ({ browser }) => {
+  const [rae, sol] = await club(browser, ['Rae Refused', 'Sol Sound'], 'AUDIO');
+  await rae.context().addInitScript(() => {
+    const ask = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = (constraints) => (constraints.audio
+      ? Promise.reject(new DOMException('Permission denied', 'NotAllowedError'))
+      : ask(constraints));
+  });
+  await rae.reload();
+  await hydrated(rae);
+  await call(sol).getByRole('button', { name: 'Join call' }).click();
+  await call(rae).getByRole('button', { name: 'Join call' }).click();
+  const refused = 'The browser refused the microphone: allow it for this site (the icon by the address) and try again.';
+  await expect(call(rae).getByRole('alert')).toHaveText(refused);
+  await expect(call(rae).getByRole('listitem', { name: 'You' }).getByRole('img', { name: 'Muted' })).toBeVisible();
+  await expect(call(sol).getByRole('listitem', { name: 'Rae Refused' }).getByRole('img', { name: 'Muted' }))
+    .toBeVisible();
+  await flowing(rae, 'audio', 1);
+  // Asking again is refused again, and said again.
+  await call(rae).getByRole('button', { name: 'Unmute' }).click();
+  await expect(call(rae).getByRole('alert')).toHaveText(refused);
+  await expect(call(rae).getByRole('button', { name: 'Unmute' })).toBeVisible();
+  for (const page of [rae, sol]) expect(page.problems).toEqual([]);
+  await hangUp([rae, sol]);
 });
 
 test('in a video channel the camera of one plays in the other browser', async ({ browser }) => {

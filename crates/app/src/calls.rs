@@ -5,6 +5,8 @@
 pub mod api;
 mod incoming;
 #[cfg(feature = "browser")]
+mod level;
+#[cfg(feature = "browser")]
 mod livekit;
 #[cfg(feature = "browser")]
 mod media;

@@ -12,12 +12,13 @@ use shared::live::{ClientCommand, ServerEvent};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
+use super::level::LevelMeter;
 use super::livekit::LiveKitCall;
 use super::media;
 use super::mesh::Mesh;
 use super::model::{Call, Phase, Source};
 use super::state::CallState;
-use super::transport::CallTransport;
+use super::transport::{CallTransport, sleep_ms};
 use crate::chat::store::CallNotice;
 
 /// Joins the call: the microphone first (a refusal is explained and the person joins muted),
@@ -51,9 +52,12 @@ pub fn join(state: CallState) {
                 let Some(transport) = open_transport(state, livekit).await else {
                     break;
                 };
-                transport.publish(Source::Microphone, microphone.take());
+                let microphone = microphone.take();
+                let _ = state.microphone_track.try_set_value(microphone.clone());
+                transport.publish(Source::Microphone, microphone);
                 transport.spawn_meter();
                 let _ = state.transport.try_set_value(Some(transport));
+                spawn_own_meter(state);
             }
             handle(state, notice);
         }
@@ -210,7 +214,30 @@ fn stop(state: CallState) {
         transport.leave();
     }
     let _ = state.preview.try_set(None);
+    let _ = state.microphone_track.try_set_value(None);
+    let _ = state.speaking.try_set(false);
     let _ = state.media.try_set(MediaState::default());
+}
+
+/// Marks this browser's own tile while its microphone hears speech, for as long as the call
+/// has a transport (following the microphone as it is switched or muted).
+fn spawn_own_meter(state: CallState) {
+    spawn_local(async move {
+        let mut meter: Option<LevelMeter> = None;
+        while state.transport.try_with_value(Option::is_some) == Some(true) {
+            let track = state.microphone_track.try_get_value().flatten();
+            meter = match (meter, &track) {
+                (Some(m), Some(t)) if m.hears(t) => Some(m),
+                (_, Some(t)) => LevelMeter::new(t),
+                (_, None) => None,
+            };
+            let speaking = meter.as_mut().is_some_and(LevelMeter::speaking);
+            if state.speaking.try_get_untracked() != Some(speaking) {
+                let _ = state.speaking.try_set(speaking);
+            }
+            sleep_ms(200).await;
+        }
+    });
 }
 
 /// Turns a source on (the chosen device, or a screen the person picks) or off (releasing the
@@ -279,6 +306,9 @@ fn switch(state: CallState, source: Source, track: Option<web_sys::MediaStreamTr
             .as_ref()
             .and_then(|t| web_sys::MediaStream::new_with_tracks(&js_sys::Array::of1(t)).ok());
         state.preview.set(preview);
+    }
+    if source == Source::Microphone {
+        let _ = state.microphone_track.try_set_value(track.clone());
     }
     transport.publish(source, track);
     state.note.set(None);

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use shared::calls::{CallRoom, MediaState};
 use shared::ids::ProfileId;
-use web_sys::MediaStream;
+use web_sys::{MediaStream, MediaStreamTrack};
 
 use super::model::{Call, Device, Source, sources};
 use super::transport::{CallTransport, Remote};
@@ -29,6 +29,10 @@ pub struct CallState {
     pub media: RwSignal<MediaState>,
     /// This browser's own camera, shown in its tile.
     pub preview: RwSignal<Option<MediaStream>, LocalStorage>,
+    /// The microphone this browser sends, if any (its level makes the own tile's ring).
+    pub microphone_track: StoredValue<Option<MediaStreamTrack>, LocalStorage>,
+    /// Whether this browser's own microphone hears speech.
+    pub speaking: RwSignal<bool>,
     /// A refusal or failure to explain (a device refused, no connection).
     pub note: RwSignal<Option<String>>,
     pub microphones: RwSignal<Vec<Device>>,
@@ -49,6 +53,8 @@ impl CallState {
             remote: RwSignal::new_local(HashMap::new()),
             media: RwSignal::new(MediaState::default()),
             preview: RwSignal::new_local(None),
+            microphone_track: StoredValue::new_local(None),
+            speaking: RwSignal::new(false),
             note: RwSignal::new(None),
             microphones: RwSignal::new(Vec::new()),
             cameras: RwSignal::new(Vec::new()),

@@ -191,7 +191,12 @@ fn SelfTile(state: CallState) -> impl IntoView {
     let user = Resource::new(|| (), move |_| async move { me.user().await });
     let muted = move || !state.media.get().microphone;
     view! {
-        <li class="call-tile self" aria-label="You">
+        <li
+            class="call-tile self"
+            class:speaking=move || state.speaking.get()
+            data-speaking=move || state.speaking.get().to_string()
+            aria-label="You"
+        >
             <Show
                 when=move || state.preview.with(Option::is_some)
                 fallback=move || view! {
