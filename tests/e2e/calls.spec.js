@@ -77,8 +77,22 @@ async function caller(browser, name) {
       return connection;
     };
     window.RTCPeerConnection.prototype = Native.prototype;
+    // Every camera and microphone track the app opens, to check it releases them.
+    window.capturedTracks = [];
+    const ask = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      const stream = await ask(constraints);
+      window.capturedTracks.push(...stream.getTracks());
+      return stream;
+    };
   });
   return context;
+}
+
+/** How many of the microphone and camera tracks `page` opened are still capturing. */
+function capturing(page, kind) {
+  return page.evaluate((kind) => window.capturedTracks
+    .filter((t) => t.kind === kind && t.readyState === 'live').length, kind);
 }
 
 /** Bytes of `kind` received so far on each open link of `page`, one number per link. */
@@ -183,8 +197,11 @@ test('three people in a voice channel hear each other; mute and leave show every
   await speaks(pages[0], 'You');
 
   const [ada, ben, cleo] = pages;
+  expect(await capturing(ben, 'audio')).toBe(1);
   await call(ben).getByRole('button', { name: 'Mute' }).click();
   await expect(call(ben).getByRole('button', { name: 'Unmute' })).toBeVisible();
+  // Muting releases the microphone (the browser's recording mark goes out).
+  await expect.poll(() => capturing(ben, 'audio')).toBe(0);
   await expect(call(ada).getByRole('listitem', { name: 'Ben Bass' }).getByRole('img', { name: 'Muted' }))
     .toBeVisible();
   const inRoom = ada.getByRole('list', { name: 'In Room' });
@@ -192,6 +209,7 @@ test('three people in a voice channel hear each other; mute and leave show every
 
   await call(cleo).getByRole('button', { name: 'Leave call' }).click();
   await expect(call(cleo).getByRole('button', { name: 'Join call' })).toBeVisible();
+  await expect.poll(() => capturing(cleo, 'audio'), { message: 'leaving releases the microphone' }).toBe(0);
   await expect(call(ada).getByRole('listitem', { name: 'Cleo Chord' })).toHaveCount(0);
   await expect(call(ben).getByRole('listitem', { name: 'Cleo Chord' })).toHaveCount(0);
   await expect(inRoom.getByText('Cleo Chord')).toHaveCount(0);

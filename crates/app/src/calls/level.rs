@@ -20,19 +20,21 @@ impl LevelMeter {
         let stream = MediaStream::new_with_tracks(&js_sys::Array::of1(track)).ok()?;
         let source = context.create_media_stream_source(&stream).ok()?;
         let analyser = context.create_analyser().ok()?;
-        analyser.set_fft_size(512);
+        // About 43 ms of sound at 48 kHz per reading.
+        analyser.set_fft_size(2048);
         source.connect_with_audio_node(&analyser).ok()?;
         Some(Self {
-            track: track.clone(),
+            // `Clone::clone`: the track's own `clone()` would start a second capture.
+            track: Clone::clone(track),
             samples: vec![0.0; analyser.fft_size() as usize],
             context,
             analyser,
         })
     }
 
-    /// Whether this meter listens to `track`.
+    /// Whether this meter listens to `track` (the same track: its id is unique).
     pub fn hears(&self, track: &MediaStreamTrack) -> bool {
-        &self.track == track
+        self.track.id() == track.id()
     }
 
     /// Whether the latest samples are loud enough to be speech.

@@ -155,7 +155,8 @@ impl CallTransport for LiveKitCall {
 
     fn publish(&self, source: Source, track: Option<MediaStreamTrack>) {
         let old = match &track {
-            Some(track) => self.local.borrow_mut().insert(source, track.clone()),
+            // `Clone::clone`: the track's own `clone()` would start a second capture.
+            Some(track) => self.local.borrow_mut().insert(source, Clone::clone(track)),
             None => self.local.borrow_mut().remove(&source),
         };
         let old = old.filter(|old| Some(old) != track.as_ref());

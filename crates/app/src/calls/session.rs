@@ -219,11 +219,16 @@ fn stop(state: CallState) {
     let _ = state.media.try_set(MediaState::default());
 }
 
-/// Marks this browser's own tile while its microphone hears speech, for as long as the call
-/// has a transport (following the microphone as it is switched or muted).
+/// Marks this browser's own tile while its microphone hears speech (and a little after, so the
+/// ring does not flicker between words), for as long as the call has a transport, following the
+/// microphone as it is switched or muted.
 fn spawn_own_meter(state: CallState) {
+    /// Readings a second, and how many quiet ones in a row end the mark.
+    const EVERY_MS: i32 = 100;
+    const HOLD: u32 = 4;
     spawn_local(async move {
         let mut meter: Option<LevelMeter> = None;
+        let mut quiet = HOLD;
         while state.transport.try_with_value(Option::is_some) == Some(true) {
             let track = state.microphone_track.try_get_value().flatten();
             meter = match (meter, &track) {
@@ -231,11 +236,15 @@ fn spawn_own_meter(state: CallState) {
                 (_, Some(t)) => LevelMeter::new(t),
                 (_, None) => None,
             };
-            let speaking = meter.as_mut().is_some_and(LevelMeter::speaking);
+            quiet = match meter.as_mut().is_some_and(LevelMeter::speaking) {
+                true => 0,
+                false => quiet.saturating_add(1),
+            };
+            let speaking = quiet < HOLD;
             if state.speaking.try_get_untracked() != Some(speaking) {
                 let _ = state.speaking.try_set(speaking);
             }
-            sleep_ms(200).await;
+            sleep_ms(EVERY_MS).await;
         }
     });
 }
