@@ -10,6 +10,7 @@ mod m20261127_000001_bans;
 mod m20261127_000002_uploads;
 mod m20261127_000003_default_avatars;
 mod m20261127_000004_call_lines;
+mod m20261127_000005_read_state;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_uploads::Migration),
             Box::new(m20261127_000003_default_avatars::Migration),
             Box::new(m20261127_000004_call_lines::Migration),
+            Box::new(m20261127_000005_read_state::Migration),
         ]
     }
 }

@@ -24,7 +24,7 @@ pub enum Message {
 }
 
 #[derive(DeriveIden)]
-enum Conversation {
+pub enum Conversation {
     Table,
     Id,
     MemberOneId,

@@ -18,5 +18,6 @@ mod root;
 mod route_param;
 mod shell;
 mod ui;
+pub mod unread;
 
 pub use root::{App, shell};

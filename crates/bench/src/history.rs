@@ -186,6 +186,7 @@ async fn seed(
                         member_id: Set(author),
                         channel_id: Set(channel),
                         seq: Set(seq),
+                        created_seq: Set(seq),
                         nonce: Set(Uuid::new_v4()),
                         created_at: Set(now),
                         updated_at: Set(now),

@@ -13,6 +13,7 @@ pub mod hub;
 pub mod limits;
 pub mod live;
 pub mod messages;
+pub mod read_state;
 pub mod uploads;
 pub mod writer;
 #[cfg(test)]

@@ -15,6 +15,9 @@ pub struct Model {
     pub member_id: Uuid,
     pub conversation_id: Uuid,
     pub seq: i64,
+    /// The sequence number it was created with (unread messages are those created after what
+    /// a person has read; `seq` moves on with each edit or deletion).
+    pub created_seq: i64,
     pub nonce: Uuid,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -3,7 +3,9 @@
 pub mod account;
 pub mod ban;
 pub mod channel;
+pub mod channel_read;
 pub mod conversation;
+pub mod conversation_read;
 pub mod direct_message;
 pub mod member;
 pub mod message;

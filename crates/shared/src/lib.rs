@@ -10,5 +10,6 @@ pub mod ids;
 pub mod live;
 pub mod messages;
 pub mod permissions;
+pub mod unread;
 
 pub use error::AppError;

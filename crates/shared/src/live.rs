@@ -39,6 +39,20 @@ pub enum Thread {
 }
 
 impl Thread {
+    /// The thread a request names by a channel or a conversation: exactly one of the two.
+    pub fn one_of(
+        channel: Option<ChannelId>,
+        conversation: Option<ConversationId>,
+    ) -> Result<Self, crate::AppError> {
+        match (channel, conversation) {
+            (Some(id), None) => Ok(Thread::Channel(id)),
+            (None, Some(id)) => Ok(Thread::Conversation(id)),
+            _ => Err(crate::AppError::Validation(
+                "Name one channel or one conversation.".into(),
+            )),
+        }
+    }
+
     pub fn topic(self) -> Topic {
         match self {
             Thread::Channel(id) => Topic::Channel(id),
@@ -184,6 +198,13 @@ pub enum ServerEvent {
         profile_id: ProfileId,
         media: MediaState,
     },
+    /// `profile_id` has now read `thread` up to `last_read_seq` (on their own topic: their other
+    /// pages and devices clear or set its badge).
+    ReadUpTo {
+        profile_id: ProfileId,
+        thread: Thread,
+        last_read_seq: i64,
+    },
     /// A direct call rings for `callee` (on their own topic: every page they have open).
     CallRinging {
         room: CallRoom,
@@ -232,7 +253,9 @@ impl ServerEvent {
             | MemberKicked { server_id, .. }
             | ServerDeleted { server_id } => Some(Topic::Server(*server_id)),
             ServerUpdated { server } => Some(Topic::Server(server.id)),
-            SessionEnded { profile_id, .. } => Some(Topic::Account(*profile_id)),
+            SessionEnded { profile_id, .. } | ReadUpTo { profile_id, .. } => {
+                Some(Topic::Account(*profile_id))
+            }
             CallJoined {
                 server_id, room, ..
             }

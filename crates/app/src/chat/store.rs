@@ -233,7 +233,8 @@ impl Chat {
             | ServerEvent::ServerUpdated { .. }
             | ServerEvent::ServerDeleted { .. }
             | ServerEvent::Unsubscribed { .. } => self.refresh.bump(),
-            ServerEvent::SessionEnded { .. } => {}
+            // Read state is shown by nothing yet (unread badges are still to build).
+            ServerEvent::SessionEnded { .. } | ServerEvent::ReadUpTo { .. } => {}
             // Who is in which call shows in the server view, reloaded like its member list, and
             // in the open call view.
             ServerEvent::CallJoined { .. }

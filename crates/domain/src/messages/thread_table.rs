@@ -77,6 +77,7 @@ macro_rules! row_shape {
                 member_id: sea_orm::ActiveValue::Set(new.member),
                 $thread: sea_orm::ActiveValue::Set(new.thread),
                 seq: sea_orm::ActiveValue::Set(new.seq),
+                created_seq: sea_orm::ActiveValue::Set(new.seq),
                 nonce: sea_orm::ActiveValue::Set(new.nonce),
                 created_at: sea_orm::ActiveValue::Set(new.now),
                 updated_at: sea_orm::ActiveValue::Set(new.now),

@@ -333,8 +333,8 @@ impl<S: Sink<Outbound> + Unpin> Out<S> {
 enum AccountFrame {
     /// This socket's session ended.
     SessionEnded,
-    /// Call signalling addressed to this socket, or a direct call ringing for (or no longer
-    /// ringing for) the person: it goes to the client.
+    /// Call signalling addressed to this socket, a direct call ringing for (or no longer
+    /// ringing for) the person, or what they have read elsewhere: it goes to the client.
     ForClient,
 }
 
@@ -346,9 +346,9 @@ fn for_this_socket(frame: &[u8], identity: &Identity) -> Option<AccountFrame> {
         ServerEvent::CallSignal { connection, .. } if connection == identity.connection => {
             Some(AccountFrame::ForClient)
         }
-        ServerEvent::CallRinging { .. } | ServerEvent::CallRingEnded { .. } => {
-            Some(AccountFrame::ForClient)
-        }
+        ServerEvent::CallRinging { .. }
+        | ServerEvent::CallRingEnded { .. }
+        | ServerEvent::ReadUpTo { .. } => Some(AccountFrame::ForClient),
         _ => None,
     }
 }

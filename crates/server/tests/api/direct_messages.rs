@@ -22,7 +22,7 @@ impl Community {
         c["id"].as_str().unwrap().to_owned()
     }
 
-    async fn dm(&self, who: &Session, conversation: &str, text: &str) -> Value {
+    pub async fn dm(&self, who: &Session, conversation: &str, text: &str) -> Value {
         let nonce = Uuid::new_v4().to_string();
         self.app
             .ok(

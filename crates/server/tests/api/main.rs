@@ -23,4 +23,5 @@ mod messages;
 mod migrations;
 mod nodes;
 mod pages;
+mod read_state;
 mod site;

@@ -1,0 +1,297 @@
+//! What each person has read, per channel and direct conversation: the sequence number up to
+//! which every message created is read. Marking read only moves it forward (a late request
+//! from another device never un-reads); "mark as unread" from a message moves it back to just
+//! before that message. Each change is told to the person's other sockets (`ReadUpTo`), so
+//! reading on one device clears the badge on the others. Unread counts are computed from it.
+
+use chrono::Utc;
+use entity::{channel_read, conversation_read};
+use sea_orm::{
+    ActiveValue::Set, ConnectionTrait, DatabaseBackend, EntityTrait, QueryResult, Statement,
+    sea_query::OnConflict,
+};
+use shared::ids::{ChannelId, ConversationId, MessageId, ProfileId, ServerId};
+use shared::live::{ServerEvent, Thread};
+use shared::unread::{ThreadUnread, UNREAD_CAP, Unread};
+use uuid::Uuid;
+
+use crate::Domain;
+use crate::communities::CommunityError;
+use crate::conversations::participant;
+use crate::messages::channel_access;
+
+/// How far `me` may mark `thread` read: its latest sequence number, once access is checked
+/// (a member of the channel's server, or one of the conversation's two people).
+async fn thread_end(
+    db: &impl ConnectionTrait,
+    me: ProfileId,
+    thread: Thread,
+) -> Result<i64, CommunityError> {
+    Ok(match thread {
+        Thread::Channel(id) => channel_access(db, me, id).await?.0.last_seq,
+        Thread::Conversation(id) => participant(db, me, id).await?.0.last_seq,
+    })
+}
+
+/// Where `me` has read `thread` up to (0: nothing read).
+async fn read_up_to(
+    db: &impl ConnectionTrait,
+    me: ProfileId,
+    thread: Thread,
+) -> Result<i64, CommunityError> {
+    let seq = match thread {
+        Thread::Channel(id) => channel_read::Entity::find_by_id((me.0, id.0))
+            .one(db)
+            .await?
+            .map(|r| r.last_read_seq),
+        Thread::Conversation(id) => conversation_read::Entity::find_by_id((me.0, id.0))
+            .one(db)
+            .await?
+            .map(|r| r.last_read_seq),
+    };
+    Ok(seq.unwrap_or(0))
+}
+
+async fn store(
+    db: &impl ConnectionTrait,
+    me: ProfileId,
+    thread: Thread,
+    seq: i64,
+) -> Result<(), CommunityError> {
+    let now = Utc::now();
+    match thread {
+        Thread::Channel(id) => {
+            let row = channel_read::ActiveModel {
+                profile_id: Set(me.0),
+                channel_id: Set(id.0),
+                last_read_seq: Set(seq),
+                updated_at: Set(now),
+            };
+            channel_read::Entity::insert(row)
+                .on_conflict(
+                    OnConflict::columns([
+                        channel_read::Column::ProfileId,
+                        channel_read::Column::ChannelId,
+                    ])
+                    .update_columns([
+                        channel_read::Column::LastReadSeq,
+                        channel_read::Column::UpdatedAt,
+                    ])
+                    .to_owned(),
+                )
+                .exec(db)
+                .await?;
+        }
+        Thread::Conversation(id) => {
+            let row = conversation_read::ActiveModel {
+                profile_id: Set(me.0),
+                conversation_id: Set(id.0),
+                last_read_seq: Set(seq),
+                updated_at: Set(now),
+            };
+            conversation_read::Entity::insert(row)
+                .on_conflict(
+                    OnConflict::columns([
+                        conversation_read::Column::ProfileId,
+                        conversation_read::Column::ConversationId,
+                    ])
+                    .update_columns([
+                        conversation_read::Column::LastReadSeq,
+                        conversation_read::Column::UpdatedAt,
+                    ])
+                    .to_owned(),
+                )
+                .exec(db)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Marks `thread` read by `me` up to `seq` (at most its latest sequence number; never back).
+/// Where it now stands.
+pub async fn mark_read(
+    domain: &Domain,
+    me: ProfileId,
+    thread: Thread,
+    seq: i64,
+) -> Result<i64, CommunityError> {
+    domain
+        .write(move |txn, outbox| {
+            Box::pin(async move {
+                let end = thread_end(txn, me, thread).await?;
+                let before = read_up_to(txn, me, thread).await?;
+                let after = seq.clamp(0, end).max(before);
+                if after != before {
+                    store(txn, me, thread, after).await?;
+                    outbox.publish(ServerEvent::ReadUpTo {
+                        profile_id: me,
+                        thread,
+                        last_read_seq: after,
+                    });
+                }
+                Ok::<_, CommunityError>(after)
+            })
+        })
+        .await
+}
+
+/// Marks `thread` unread for `me` from `message` on: read up to just before it was created.
+pub async fn mark_unread(
+    domain: &Domain,
+    me: ProfileId,
+    thread: Thread,
+    message: MessageId,
+) -> Result<i64, CommunityError> {
+    domain
+        .write(move |txn, outbox| {
+            Box::pin(async move {
+                thread_end(txn, me, thread).await?;
+                let created = created_seq(txn, thread, message)
+                    .await?
+                    .ok_or(CommunityError::NotFound)?;
+                let after = (created - 1).max(0);
+                store(txn, me, thread, after).await?;
+                outbox.publish(ServerEvent::ReadUpTo {
+                    profile_id: me,
+                    thread,
+                    last_read_seq: after,
+                });
+                Ok::<_, CommunityError>(after)
+            })
+        })
+        .await
+}
+
+/// The sequence number `message` of `thread` was created with.
+async fn created_seq(
+    db: &impl ConnectionTrait,
+    thread: Thread,
+    message: MessageId,
+) -> Result<Option<i64>, CommunityError> {
+    use entity::{direct_message, message as channel_message};
+    Ok(match thread {
+        Thread::Channel(id) => channel_message::Entity::find_by_id(message.0)
+            .one(db)
+            .await?
+            .filter(|m| m.channel_id == id.0)
+            .map(|m| m.created_seq),
+        Thread::Conversation(id) => direct_message::Entity::find_by_id(message.0)
+            .one(db)
+            .await?
+            .filter(|m| m.conversation_id == id.0)
+            .map(|m| m.created_seq),
+    })
+}
+
+/// Marks every channel of `server_id` read by `me` (a member).
+pub async fn mark_server_read(
+    domain: &Domain,
+    me: ProfileId,
+    server_id: ServerId,
+) -> Result<(), CommunityError> {
+    use entity::channel;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    domain
+        .write(move |txn, outbox| {
+            Box::pin(async move {
+                crate::communities::access::membership(txn, me, server_id).await?;
+                let channels = channel::Entity::find()
+                    .filter(channel::Column::ServerId.eq(server_id.0))
+                    .all(txn)
+                    .await?;
+                for channel in channels {
+                    let thread = Thread::Channel(ChannelId(channel.id));
+                    if read_up_to(txn, me, thread).await? < channel.last_seq {
+                        store(txn, me, thread, channel.last_seq).await?;
+                        outbox.publish(ServerEvent::ReadUpTo {
+                            profile_id: me,
+                            thread,
+                            last_read_seq: channel.last_seq,
+                        });
+                    }
+                }
+                Ok::<_, CommunityError>(())
+            })
+        })
+        .await
+}
+
+/// Everything `me` has not read, in every server they belong to: each channel and
+/// conversation with messages by others created after the point read (two queries, whatever
+/// the number of threads; each count stops at `UNREAD_CAP`).
+pub async fn unread(domain: &Domain, me: ProfileId) -> Result<Unread, CommunityError> {
+    let db = &domain.db;
+    let backend = db.get_database_backend();
+    let mut threads = Vec::new();
+    let channel: fn(Uuid) -> Thread = |id| Thread::Channel(ChannelId(id));
+    let conversation: fn(Uuid) -> Thread = |id| Thread::Conversation(ConversationId(id));
+    for (sql, thread) in [(CHANNELS, channel), (CONVERSATIONS, conversation)] {
+        let rows = db.query_all_raw(statement(backend, sql, me)).await?;
+        for row in rows {
+            if let Some(unread) = unread_row(&row, thread)? {
+                threads.push(unread);
+            }
+        }
+    }
+    Ok(Unread { threads })
+}
+
+/// `(thread id, server id, last read, unread)` for every channel of the person's servers.
+const CHANNELS: &str = "
+SELECT c.id AS thread_id, c.server_id AS server_id,
+       COALESCE(r.last_read_seq, 0) AS last_read_seq,
+       (SELECT COUNT(*) FROM (
+            SELECT 1 FROM message m
+            WHERE m.channel_id = c.id
+              AND m.created_seq > COALESCE(r.last_read_seq, 0)
+              AND m.deleted = FALSE
+              AND m.member_id <> me.id
+            LIMIT {cap}) AS counted) AS unread
+FROM member me
+JOIN channel c ON c.server_id = me.server_id
+LEFT JOIN channel_read r ON r.channel_id = c.id AND r.profile_id = me.profile_id
+WHERE me.profile_id = {me} AND me.left_at IS NULL";
+
+/// The same for every conversation of the person's memberships.
+const CONVERSATIONS: &str = "
+SELECT v.id AS thread_id, me.server_id AS server_id,
+       COALESCE(r.last_read_seq, 0) AS last_read_seq,
+       (SELECT COUNT(*) FROM (
+            SELECT 1 FROM direct_message d
+            WHERE d.conversation_id = v.id
+              AND d.created_seq > COALESCE(r.last_read_seq, 0)
+              AND d.deleted = FALSE
+              AND d.member_id <> me.id
+            LIMIT {cap}) AS counted) AS unread
+FROM member me
+JOIN conversation v ON v.member_one_id = me.id OR v.member_two_id = me.id
+LEFT JOIN conversation_read r ON r.conversation_id = v.id AND r.profile_id = me.profile_id
+WHERE me.profile_id = {me} AND me.left_at IS NULL";
+
+fn statement(backend: DatabaseBackend, sql: &str, me: ProfileId) -> Statement {
+    let placeholder = match backend {
+        DatabaseBackend::Postgres => "$1",
+        _ => "?",
+    };
+    let sql = sql
+        .replace("{cap}", &UNREAD_CAP.to_string())
+        .replace("{me}", placeholder);
+    Statement::from_sql_and_values(backend, sql, [me.0.into()])
+}
+
+fn unread_row(
+    row: &QueryResult,
+    thread: fn(Uuid) -> Thread,
+) -> Result<Option<ThreadUnread>, CommunityError> {
+    let unread: i64 = row.try_get("", "unread")?;
+    if unread == 0 {
+        return Ok(None);
+    }
+    Ok(Some(ThreadUnread {
+        thread: thread(row.try_get("", "thread_id")?),
+        server_id: ServerId(row.try_get("", "server_id")?),
+        last_read_seq: row.try_get("", "last_read_seq")?,
+        unread: u32::try_from(unread).unwrap_or(UNREAD_CAP),
+    }))
+}

@@ -1,0 +1,248 @@
+//! What each person has read: unread counts exact across sends, edits and deletes, in channels
+//! and direct conversations, across leaving and coming back; marking read only forward, and
+//! "mark as unread" back to a message; read state private, and told to the person's other
+//! sockets at once.
+
+use serde_json::{Value, json};
+
+use crate::communities::Community;
+use crate::helpers::{Engine, Session};
+use crate::live::{connect, event, post, send};
+use crate::on_both_engines;
+
+on_both_engines!(
+    unread_counts_follow_sends_edits_deletes_and_reading,
+    direct_messages_are_unread_for_the_other_person_only,
+    read_state_is_private_and_reaches_the_persons_other_sockets,
+    leaving_and_coming_back_keeps_the_place_read,
+    a_whole_server_is_marked_read_at_once,
+);
+
+/// `who`'s unread count in the thread `id` (0 when it is not listed).
+async fn unread_in(c: &Community, who: &Session, id: &str) -> u64 {
+    let all = c.app.ok(who, "load_unread", &[]).await;
+    all["threads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["thread"]["id"] == id)
+        .map_or(0, |t| t["unread"].as_u64().unwrap())
+}
+
+async fn mark_read(c: &Community, who: &Session, field: &str, id: &str, seq: i64) -> (u16, Value) {
+    c.app
+        .call(who, "mark_read", &[(field, id), ("seq", &seq.to_string())])
+        .await
+}
+
+fn seq(message: &Value) -> i64 {
+    message["seq"].as_i64().unwrap()
+}
+
+async fn unread_counts_follow_sends_edits_deletes_and_reading(engine: Engine) {
+    let c = Community::new(engine).await;
+    let general = c.general.clone();
+    let sent = [
+        post(&c, &c.owner, &general, "one").await,
+        post(&c, &c.owner, &general, "two").await,
+        post(&c, &c.owner, &general, "three").await,
+    ];
+    assert_eq!(unread_in(&c, &c.guest, &general).await, 3);
+    assert_eq!(unread_in(&c, &c.owner, &general).await, 0, "one's own");
+    let listed = c.app.ok(&c.guest, "load_unread", &[]).await;
+    assert_eq!(listed["threads"][0]["server_id"], c.server.as_str());
+    assert_eq!(listed["threads"][0]["thread"]["kind"], "Channel");
+
+    // An edit moves nothing; a deleted unread message stops counting.
+    let id = sent[0]["id"].as_str().unwrap();
+    c.app
+        .ok(
+            &c.owner,
+            "edit_message",
+            &[("message_id", id), ("content", "one, edited")],
+        )
+        .await;
+    assert_eq!(unread_in(&c, &c.guest, &general).await, 3);
+    let id = sent[1]["id"].as_str().unwrap();
+    let deleted = c
+        .app
+        .ok(&c.owner, "delete_message", &[("message_id", id)])
+        .await;
+    assert_eq!(unread_in(&c, &c.guest, &general).await, 2);
+
+    // Read up to the latest: nothing unread; a new message makes one.
+    let (status, at) = mark_read(&c, &c.guest, "channel_id", &general, seq(&deleted)).await;
+    assert_eq!(status, 200, "{at}");
+    assert_eq!(at, seq(&deleted));
+    assert_eq!(unread_in(&c, &c.guest, &general).await, 0);
+    let four = post(&c, &c.owner, &general, "four").await;
+    assert_eq!(unread_in(&c, &c.guest, &general).await, 1);
+
+    // Never back (a late request from another device), never past the end.
+    let (_, at) = mark_read(&c, &c.guest, "channel_id", &general, 1).await;
+    assert_eq!(at, seq(&deleted));
+    let (_, at) = mark_read(&c, &c.guest, "channel_id", &general, 1_000_000).await;
+    assert_eq!(at, seq(&four));
+    assert_eq!(unread_in(&c, &c.guest, &general).await, 0);
+
+    // Unread from the third message on: it and the fourth (the deleted one stays out).
+    let third = sent[2]["id"].as_str().unwrap();
+    let (status, at) = c
+        .app
+        .call(
+            &c.guest,
+            "mark_unread",
+            &[("channel_id", &general), ("message_id", third)],
+        )
+        .await;
+    assert_eq!(status, 200, "{at}");
+    assert_eq!(at, seq(&sent[2]) - 1);
+    assert_eq!(unread_in(&c, &c.guest, &general).await, 2);
+
+    // Bad input changes nothing: both or neither thread, a negative point.
+    let both = [
+        ("channel_id", general.as_str()),
+        ("conversation_id", general.as_str()),
+        ("seq", "1"),
+    ];
+    assert_eq!(c.app.call(&c.guest, "mark_read", &both).await.0, 422);
+    assert_eq!(
+        c.app.call(&c.guest, "mark_read", &[("seq", "1")]).await.0,
+        422
+    );
+    let (_, at) = mark_read(&c, &c.guest, "channel_id", &general, -5).await;
+    assert_eq!(at, seq(&sent[2]) - 1, "a point behind changes nothing");
+}
+
+async fn direct_messages_are_unread_for_the_other_person_only(engine: Engine) {
+    let c = Community::new(engine).await;
+    let dm = c.open_dm(&c.moderator, &c.guest_member).await;
+    c.dm(&c.moderator, &dm, "hello").await;
+    let last = c.dm(&c.moderator, &dm, "are you there?").await;
+    assert_eq!(unread_in(&c, &c.guest, &dm).await, 2);
+    assert_eq!(unread_in(&c, &c.moderator, &dm).await, 0);
+    let listed = c.app.ok(&c.guest, "load_unread", &[]).await;
+    let entry = listed["threads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["thread"]["id"] == dm.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(entry["thread"]["kind"], "Conversation");
+    assert_eq!(entry["server_id"], c.server.as_str());
+
+    // Someone else's conversation cannot be marked (nor learnt of).
+    assert_eq!(
+        mark_read(&c, &c.owner, "conversation_id", &dm, seq(&last))
+            .await
+            .0,
+        404
+    );
+    assert_eq!(
+        mark_read(&c, &c.outsider, "conversation_id", &dm, seq(&last))
+            .await
+            .0,
+        404
+    );
+    let (status, _) = mark_read(&c, &c.guest, "conversation_id", &dm, seq(&last)).await;
+    assert_eq!(status, 200);
+    assert_eq!(unread_in(&c, &c.guest, &dm).await, 0);
+}
+
+async fn read_state_is_private_and_reaches_the_persons_other_sockets(engine: Engine) {
+    let c = Community::new(engine).await;
+    let general = c.general.clone();
+    let last = post(&c, &c.owner, &general, "news").await;
+    let mut guest_elsewhere = connect(&c.app, Some(&c.guest)).await.unwrap();
+    let mut moderator = connect(&c.app, Some(&c.moderator)).await.unwrap();
+
+    let (status, _) = mark_read(&c, &c.guest, "channel_id", &general, seq(&last)).await;
+    assert_eq!(status, 200);
+    let told = event(&mut guest_elsewhere).await;
+    assert_eq!(told["type"], "ReadUpTo", "{told}");
+    assert_eq!(told["data"]["thread"]["id"], general.as_str());
+    assert_eq!(told["data"]["last_read_seq"], seq(&last));
+    // The moderator's socket heard nothing, and their own count is theirs.
+    send(&mut moderator, json!({"type": "Ping"})).await;
+    assert_eq!(event(&mut moderator).await["type"], "Pong");
+    assert_eq!(unread_in(&c, &c.moderator, &general).await, 1);
+    // Marking again where it stands tells nobody anything new.
+    mark_read(&c, &c.guest, "channel_id", &general, seq(&last)).await;
+    send(&mut guest_elsewhere, json!({"type": "Ping"})).await;
+    assert_eq!(event(&mut guest_elsewhere).await["type"], "Pong");
+
+    // Outsiders and anonymous callers are refused; a message of another thread is not found.
+    assert_eq!(
+        mark_read(&c, &c.outsider, "channel_id", &general, 1)
+            .await
+            .0,
+        404
+    );
+    let anonymous = c
+        .app
+        .call_anonymously("mark_read", &[("channel_id", &general), ("seq", "1")])
+        .await;
+    assert_eq!(anonymous.0, 401);
+    let elsewhere = c.new_channel(&c.owner, "random", "TEXT").await;
+    let other = post(&c, &c.owner, &elsewhere, "elsewhere").await;
+    let (status, _) = c
+        .app
+        .call(
+            &c.guest,
+            "mark_unread",
+            &[
+                ("channel_id", &general),
+                ("message_id", other["id"].as_str().unwrap()),
+            ],
+        )
+        .await;
+    assert_eq!(status, 404);
+}
+
+async fn leaving_and_coming_back_keeps_the_place_read(engine: Engine) {
+    let c = Community::new(engine).await;
+    let general = c.general.clone();
+    let read = post(&c, &c.owner, &general, "before").await;
+    mark_read(&c, &c.guest, "channel_id", &general, seq(&read)).await;
+    c.app
+        .ok(&c.guest, "leave_server", &[("server_id", &c.server)])
+        .await;
+    post(&c, &c.owner, &general, "while away").await;
+    let all = c.app.ok(&c.guest, "load_unread", &[]).await;
+    assert_eq!(all["threads"], json!([]), "a former member counts nothing");
+    let code = c.details(&c.owner).await["invite_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    c.app.ok(&c.guest, "join_server", &[("code", &code)]).await;
+    post(&c, &c.owner, &general, "after").await;
+    assert_eq!(
+        unread_in(&c, &c.guest, &general).await,
+        2,
+        "what came after the point read"
+    );
+}
+
+async fn a_whole_server_is_marked_read_at_once(engine: Engine) {
+    let c = Community::new(engine).await;
+    let random = c.new_channel(&c.owner, "random", "TEXT").await;
+    post(&c, &c.owner, &c.general, "one").await;
+    post(&c, &c.owner, &random, "two").await;
+    assert_eq!(unread_in(&c, &c.guest, &random).await, 1);
+    assert_eq!(
+        c.app
+            .call(&c.outsider, "mark_server_read", &[("server_id", &c.server)])
+            .await
+            .0,
+        404
+    );
+    c.app
+        .ok(&c.guest, "mark_server_read", &[("server_id", &c.server)])
+        .await;
+    assert_eq!(
+        c.app.ok(&c.guest, "load_unread", &[]).await["threads"],
+        json!([])
+    );
+    assert_eq!(unread_in(&c, &c.moderator, &random).await, 1, "the guest's only");
+}
