@@ -3,10 +3,10 @@
 //! only by the conversation's two members. The steps are shared (`messages::thread_table`); this
 //! module is the conversation side.
 
-use entity::{conversation, direct_message};
-use sea_orm::ConnectionTrait;
+use entity::{conversation, direct_message, member};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use shared::ids::{ConversationId, MessageId, ProfileId, ServerId};
-use shared::live::Thread;
+use shared::live::{ServerEvent, Thread};
 use shared::messages::{CallLine, Changes, HistoryPage, Message, MessageText};
 use uuid::Uuid;
 
@@ -16,7 +16,7 @@ use crate::communities::access::Membership;
 use crate::conversations::participant;
 use crate::files::FileKey;
 use crate::messages::shared_steps::Revision;
-use crate::messages::thread_table::{self, ThreadTable, row_shape};
+use crate::messages::thread_table::{self, Author, ThreadTable, row_shape};
 use crate::uploads::Usage;
 
 /// Posts a direct message. A retry with the same nonce returns the first message.
@@ -124,6 +124,35 @@ impl ThreadTable for Conversations {
         thread: Uuid,
     ) -> Result<Membership, CommunityError> {
         Ok(participant(db, me, ConversationId(thread)).await?.1)
+    }
+
+    /// Goes to the other person of the conversation.
+    async fn activity<C: ConnectionTrait + Sync>(
+        db: &C,
+        author: &Author,
+        thread: Uuid,
+        created_seq: i64,
+    ) -> Result<ServerEvent, CommunityError> {
+        let row = conversation::Entity::find_by_id(thread)
+            .one(db)
+            .await?
+            .ok_or(CommunityError::NotFound)?;
+        let other = if row.member_one_id == author.member {
+            row.member_two_id
+        } else {
+            row.member_one_id
+        };
+        let to = member::Entity::find_by_id(other)
+            .one(db)
+            .await?
+            .ok_or(CommunityError::NotFound)?;
+        Ok(ServerEvent::DirectActivity {
+            to: ProfileId(to.profile_id),
+            server_id: author.server,
+            conversation_id: ConversationId(thread),
+            created_seq,
+            author: author.profile,
+        })
     }
 
     row_shape!(direct_message, conversation_id);

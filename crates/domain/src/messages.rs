@@ -11,7 +11,7 @@ pub(crate) mod thread_table;
 use entity::{channel, member, message, server};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use shared::ids::{ChannelId, MessageId, ProfileId, ServerId};
-use shared::live::Thread;
+use shared::live::{ServerEvent, Thread};
 use shared::messages::{Changes, HistoryPage, Message, MessageText};
 use uuid::Uuid;
 
@@ -21,7 +21,7 @@ use crate::communities::access::Membership;
 use crate::files::FileKey;
 use crate::uploads::Usage;
 use shared_steps::Revision;
-use thread_table::{ThreadTable, row_shape};
+use thread_table::{Author, ThreadTable, row_shape};
 
 /// The most changes one `changes_since` answer carries.
 pub const CHANGES_CAP: u64 = 500;
@@ -141,6 +141,20 @@ impl ThreadTable for Channels {
         thread: Uuid,
     ) -> Result<Membership, CommunityError> {
         Ok(channel_access(db, me, ChannelId(thread)).await?.1)
+    }
+
+    async fn activity<C: ConnectionTrait + Sync>(
+        _db: &C,
+        author: &Author,
+        thread: Uuid,
+        created_seq: i64,
+    ) -> Result<ServerEvent, CommunityError> {
+        Ok(ServerEvent::ChannelActivity {
+            server_id: author.server,
+            channel_id: ChannelId(thread),
+            created_seq,
+            author: author.profile,
+        })
     }
 
     row_shape!(message, channel_id);

@@ -198,6 +198,22 @@ pub enum ServerEvent {
         profile_id: ProfileId,
         media: MediaState,
     },
+    /// A message was created in a channel of `server_id` (on the server's topic, for the unread
+    /// marks of members who do not follow the channel itself).
+    ChannelActivity {
+        server_id: ServerId,
+        channel_id: ChannelId,
+        created_seq: i64,
+        author: ProfileId,
+    },
+    /// A direct message was written to `to` (on their own topic: every page they have open).
+    DirectActivity {
+        to: ProfileId,
+        server_id: ServerId,
+        conversation_id: ConversationId,
+        created_seq: i64,
+        author: ProfileId,
+    },
     /// `profile_id` has now read `thread` up to `last_read_seq` (on their own topic: their other
     /// pages and devices clear or set its badge).
     ReadUpTo {
@@ -251,11 +267,12 @@ impl ServerEvent {
             | MemberLeft { server_id, .. }
             | MemberRoleChanged { server_id, .. }
             | MemberKicked { server_id, .. }
+            | ChannelActivity { server_id, .. }
             | ServerDeleted { server_id } => Some(Topic::Server(*server_id)),
             ServerUpdated { server } => Some(Topic::Server(server.id)),
-            SessionEnded { profile_id, .. } | ReadUpTo { profile_id, .. } => {
-                Some(Topic::Account(*profile_id))
-            }
+            SessionEnded { profile_id, .. }
+            | ReadUpTo { profile_id, .. }
+            | DirectActivity { to: profile_id, .. } => Some(Topic::Account(*profile_id)),
             CallJoined {
                 server_id, room, ..
             }

@@ -233,8 +233,11 @@ impl Chat {
             | ServerEvent::ServerUpdated { .. }
             | ServerEvent::ServerDeleted { .. }
             | ServerEvent::Unsubscribed { .. } => self.refresh.bump(),
-            // Read state is shown by nothing yet (unread badges are still to build).
-            ServerEvent::SessionEnded { .. } | ServerEvent::ReadUpTo { .. } => {}
+            // Read state and activity are shown by nothing yet (unread badges are still to build).
+            ServerEvent::SessionEnded { .. }
+            | ServerEvent::ReadUpTo { .. }
+            | ServerEvent::ChannelActivity { .. }
+            | ServerEvent::DirectActivity { .. } => {}
             // Who is in which call shows in the server view, reloaded like its member list, and
             // in the open call view.
             ServerEvent::CallJoined { .. }

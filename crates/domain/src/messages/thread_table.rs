@@ -9,8 +9,8 @@ use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     FromQueryResult, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
 };
-use shared::ids::{MessageId, ProfileId};
-use shared::live::Thread;
+use shared::ids::{MessageId, ProfileId, ServerId};
+use shared::live::{ServerEvent, Thread};
 use shared::messages::{CallLine, Changes, HistoryPage, Message, MessageText};
 use shared::permissions::Action;
 use uuid::Uuid;
@@ -56,6 +56,15 @@ pub(crate) trait ThreadTable: Send + Sync + 'static {
         me: ProfileId,
         thread: Uuid,
     ) -> impl Future<Output = Result<Membership, CommunityError>> + Send;
+
+    /// The event that tells those who can read `thread` but may not follow it (unread marks)
+    /// of a message `author` created there with `created_seq`.
+    fn activity<C: ConnectionTrait + Sync>(
+        db: &C,
+        author: &Author,
+        thread: Uuid,
+        created_seq: i64,
+    ) -> impl Future<Output = Result<ServerEvent, CommunityError>> + Send;
 
     /// Written by `row_shape!`: both tables name their columns alike but for the thread's.
     fn new_row(new: NewRow) -> Self::Active;
@@ -111,6 +120,23 @@ macro_rules! row_shape {
     };
 }
 pub(crate) use row_shape;
+
+/// Who wrote a message, as the activity events name them.
+pub(crate) struct Author {
+    pub member: Uuid,
+    pub profile: ProfileId,
+    pub server: ServerId,
+}
+
+impl Author {
+    fn of(access: &Membership) -> Self {
+        Self {
+            member: access.member.id,
+            profile: ProfileId(access.member.profile_id),
+            server: ServerId(access.server.id),
+        }
+    }
+}
 
 /// Takes the thread's next sequence number inside the caller's transaction. The UPDATE locks
 /// the thread's row (PostgreSQL) or the database (SQLite) until the transaction ends, so a
@@ -192,6 +218,7 @@ pub(crate) async fn send<T: ThreadTable>(
                 }
                 let message = one(txn, row).await?;
                 outbox.publish(event(T::thread(thread), Change::Created, &message));
+                outbox.publish(T::activity(txn, &Author::of(&access), thread, seq).await?);
                 Ok(message)
             })
         })
@@ -236,6 +263,16 @@ pub(crate) async fn post_call_line<T: ThreadTable>(
                 .await?;
                 let message = one(txn, row).await?;
                 outbox.publish(event(T::thread(thread), Change::Created, &message));
+                let author = entity::member::Entity::find_by_id(member)
+                    .one(txn)
+                    .await?
+                    .ok_or(CommunityError::NotFound)?;
+                let author = Author {
+                    member,
+                    profile: ProfileId(author.profile_id),
+                    server: ServerId(author.server_id),
+                };
+                outbox.publish(T::activity(txn, &author, thread, seq).await?);
                 Ok::<_, CommunityError>(message)
             })
         })

@@ -334,7 +334,8 @@ enum AccountFrame {
     /// This socket's session ended.
     SessionEnded,
     /// Call signalling addressed to this socket, a direct call ringing for (or no longer
-    /// ringing for) the person, or what they have read elsewhere: it goes to the client.
+    /// ringing for) the person, what they have read elsewhere, or a direct message to them: it
+    /// goes to the client.
     ForClient,
 }
 
@@ -348,7 +349,8 @@ fn for_this_socket(frame: &[u8], identity: &Identity) -> Option<AccountFrame> {
         }
         ServerEvent::CallRinging { .. }
         | ServerEvent::CallRingEnded { .. }
-        | ServerEvent::ReadUpTo { .. } => Some(AccountFrame::ForClient),
+        | ServerEvent::ReadUpTo { .. }
+        | ServerEvent::DirectActivity { .. } => Some(AccountFrame::ForClient),
         _ => None,
     }
 }

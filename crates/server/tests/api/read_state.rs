@@ -5,6 +5,7 @@
 
 use serde_json::{Value, json};
 
+use crate::calls::watching;
 use crate::communities::Community;
 use crate::helpers::{Engine, Session};
 use crate::live::{connect, event, post, send};
@@ -16,6 +17,7 @@ on_both_engines!(
     read_state_is_private_and_reaches_the_persons_other_sockets,
     leaving_and_coming_back_keeps_the_place_read,
     a_whole_server_is_marked_read_at_once,
+    new_messages_are_announced_to_those_who_can_read_them,
 );
 
 /// `who`'s unread count in the thread `id` (0 when it is not listed).
@@ -244,5 +246,42 @@ async fn a_whole_server_is_marked_read_at_once(engine: Engine) {
         c.app.ok(&c.guest, "load_unread", &[]).await["threads"],
         json!([])
     );
-    assert_eq!(unread_in(&c, &c.moderator, &random).await, 1, "the guest's only");
+    assert_eq!(
+        unread_in(&c, &c.moderator, &random).await,
+        1,
+        "the guest's only"
+    );
+}
+
+/// Members hear of a new message in any channel of their server (for unread marks) without
+/// following the channel; the other person of a conversation hears of a direct message on every
+/// page they have open; nobody else hears of either.
+async fn new_messages_are_announced_to_those_who_can_read_them(engine: Engine) {
+    let c = Community::new(engine).await;
+    let random = c.new_channel(&c.owner, "random", "TEXT").await;
+    let mut guest = watching(&c, &c.guest).await;
+    let sent = post(&c, &c.owner, &random, "news").await;
+    let heard = event(&mut guest).await;
+    assert_eq!(heard["type"], "ChannelActivity", "{heard}");
+    assert_eq!(heard["data"]["channel_id"], random.as_str());
+    assert_eq!(heard["data"]["server_id"], c.server.as_str());
+    assert_eq!(heard["data"]["created_seq"], sent["seq"]);
+    assert_eq!(
+        heard["data"]["author"],
+        c.app.me(Some(&c.owner)).await["id"]
+    );
+
+    let dm = c.open_dm(&c.moderator, &c.guest_member).await;
+    let mut guest_page = connect(&c.app, Some(&c.guest)).await.unwrap();
+    let mut moderator_page = connect(&c.app, Some(&c.moderator)).await.unwrap();
+    let mut owner_page = connect(&c.app, Some(&c.owner)).await.unwrap();
+    let written = c.dm(&c.moderator, &dm, "psst").await;
+    let heard = event(&mut guest_page).await;
+    assert_eq!(heard["type"], "DirectActivity", "{heard}");
+    assert_eq!(heard["data"]["conversation_id"], dm.as_str());
+    assert_eq!(heard["data"]["created_seq"], written["seq"]);
+    for socket in [&mut moderator_page, &mut owner_page] {
+        send(socket, json!({"type": "Ping"})).await;
+        assert_eq!(event(socket).await["type"], "Pong", "nothing for them");
+    }
 }
