@@ -12,6 +12,7 @@ use crate::chat::store::Chat;
 use crate::communities::api::my_servers;
 use crate::communities::{CreateServerModal, Refresh, ServerRail};
 use crate::ui::{Avatar, NavBackdrop, NavSheet, ThemePicker};
+use crate::unread::UnreadMarks;
 
 /// The signed-in person, loaded once for the whole frame.
 #[derive(Clone, Copy)]
@@ -34,6 +35,7 @@ pub fn AppShell() -> impl IntoView {
     let me = Me(Resource::new(|| (), |_| me()));
     provide_context(me);
     Refresh::provide();
+    UnreadMarks::provide();
     Chat::provide();
     let sheet = NavSheet::provide();
     let location = use_location();

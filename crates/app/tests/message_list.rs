@@ -57,6 +57,7 @@ fn mount(
     let out = slot.clone();
     let handle = leptos::mount::mount_to(host.clone(), move || {
         Refresh::provide();
+        app::unread::UnreadMarks::provide();
         let chat = Chat::provide();
         // No server in the route: the viewer is unknown, so no message actions are offered.
         CurrentServer::provide(Memo::new(|_| None));

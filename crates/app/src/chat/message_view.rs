@@ -16,6 +16,7 @@ use super::message_item::{DeleteMessageModal, MessageItem, PendingItem};
 use super::store::Chat;
 use super::thread_api;
 use crate::communities::CurrentServer;
+use crate::unread::UnreadMarks;
 
 /// How close to the bottom (in pixels) the reader must be for new messages to scroll into view.
 const STICK_PX: i32 = 100;
@@ -89,6 +90,9 @@ pub fn MessageView(
 
     let scroller = NodeRef::<Div>::new();
     let near_bottom = StoredValue::new(true);
+    // The same, for the unread marks: read at the bottom, what arrives is read.
+    let at_bottom = RwSignal::new(true);
+    read_while_at_bottom(thread, cache, loaded, at_bottom);
     let loading_older = RwSignal::new(false);
     let older_error = RwSignal::new(None::<String>);
 
@@ -138,6 +142,9 @@ pub fn MessageView(
         };
         let from_bottom = el.scroll_height() - el.scroll_top() - el.client_height();
         near_bottom.set_value(from_bottom < STICK_PX);
+        if at_bottom.get_untracked() != (from_bottom < STICK_PX) {
+            at_bottom.set(from_bottom < STICK_PX);
+        }
         if el.scroll_top() < LOAD_OLDER_PX && has_older.get_untracked() {
             load_older();
         }
@@ -176,11 +183,65 @@ pub fn MessageView(
                 </For>
             </ol>
         </div>
-        <Composer thread cache label=composer_label on_sent=Callback::new(move |()| near_bottom.set_value(true)) />
+        <Composer thread cache label=composer_label on_sent=Callback::new(move |()| {
+            near_bottom.set_value(true);
+            at_bottom.set(true);
+        }) />
         {move || {
             deleting
                 .get()
                 .map(|message| view! { <DeleteMessageModal thread message cache deleting /> })
         }}
+    }
+}
+
+/// While the reader is at the bottom of a loaded thread, it counts as read (no unread mark) and
+/// the server is told how far, a moment after each new message.
+fn read_while_at_bottom(
+    thread: Thread,
+    cache: RwSignal<MessageCache>,
+    loaded: Memo<bool>,
+    at_bottom: RwSignal<bool>,
+) {
+    let marks = UnreadMarks::get();
+    let latest = Memo::new(move |_| cache.with(MessageCache::last_seq));
+    Effect::new(move |_| {
+        let reading = at_bottom.get() && loaded.get();
+        marks.set_viewing(reading.then_some(thread));
+        #[cfg(feature = "browser")]
+        if reading {
+            mark_read_soon(thread, latest.get());
+        }
+        #[cfg(not(feature = "browser"))]
+        let _ = latest;
+    });
+    on_cleanup(move || marks.set_viewing(None));
+}
+
+/// Tells the server `thread` is read up to `seq`, after a short pause (a burst of messages,
+/// one request).
+#[cfg(feature = "browser")]
+fn mark_read_soon(thread: Thread, seq: i64) {
+    use std::cell::Cell;
+    thread_local! {
+        static PENDING: Cell<Option<TimeoutHandle>> = const { Cell::new(None) };
+    }
+    if seq <= 0 {
+        return;
+    }
+    let mark = move || {
+        let (channel_id, conversation_id) = match thread {
+            Thread::Channel(id) => (Some(id), None),
+            Thread::Conversation(id) => (None, Some(id)),
+        };
+        spawn_local(async move {
+            let _ = crate::unread::api::mark_read(channel_id, conversation_id, seq).await;
+        });
+    };
+    if let Some(handle) = PENDING.take() {
+        handle.clear();
+    }
+    if let Ok(handle) = set_timeout_with_handle(mark, std::time::Duration::from_millis(500)) {
+        PENDING.set(Some(handle));
     }
 }

@@ -17,6 +17,7 @@ use super::cache::MessageCache;
 use super::connection::ConnectionState;
 use super::thread_api;
 use crate::communities::Refresh;
+use crate::unread::UnreadMarks;
 
 /// Hands a command to the open socket.
 pub type Outbox = Arc<dyn Fn(ClientCommand) + Send + Sync>;
@@ -52,6 +53,7 @@ pub struct Chat {
     pub ringing: RwSignal<Option<IncomingCall>>,
     /// A ringing call accepted from the banner: the call view of its room joins it.
     pub accepted: RwSignal<Option<CallRoom>>,
+    marks: UnreadMarks,
 }
 
 #[derive(Default)]
@@ -83,6 +85,7 @@ impl Chat {
             refresh: Refresh::get(),
             ringing: RwSignal::new(None),
             accepted: RwSignal::new(None),
+            marks: UnreadMarks::get(),
         };
         provide_context(chat);
         #[cfg(feature = "browser")]
@@ -221,7 +224,9 @@ impl Chat {
             ServerEvent::Subscribed { topic } => match topic {
                 Topic::Channel(id) => self.sync(Thread::Channel(id)),
                 Topic::Conversation(id) => self.sync(Thread::Conversation(id)),
-                Topic::Server(_) | Topic::Account(_) => {}
+                // Its messages' announcements arrive from now on: count what came before.
+                Topic::Server(_) => self.marks.changed(),
+                Topic::Account(_) => {}
             },
             ServerEvent::ChannelCreated { .. }
             | ServerEvent::ChannelUpdated { .. }
@@ -233,11 +238,11 @@ impl Chat {
             | ServerEvent::ServerUpdated { .. }
             | ServerEvent::ServerDeleted { .. }
             | ServerEvent::Unsubscribed { .. } => self.refresh.bump(),
-            // Read state and activity are shown by nothing yet (unread badges are still to build).
-            ServerEvent::SessionEnded { .. }
-            | ServerEvent::ReadUpTo { .. }
+            ServerEvent::SessionEnded { .. } => {}
+            // A new message anywhere this person reads, or a read on another device.
+            ServerEvent::ReadUpTo { .. }
             | ServerEvent::ChannelActivity { .. }
-            | ServerEvent::DirectActivity { .. } => {}
+            | ServerEvent::DirectActivity { .. } => self.marks.changed(),
             // Who is in which call shows in the server view, reloaded like its member list, and
             // in the open call view.
             ServerEvent::CallJoined { .. }
@@ -337,6 +342,7 @@ impl Chat {
         }
         if reconnect {
             self.refresh.bump();
+            self.marks.changed();
             self.to_call(CallNotice::Reconnected);
         }
     }

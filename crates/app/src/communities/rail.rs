@@ -8,12 +8,14 @@ use super::api::my_servers;
 use super::create_server::CreateServerModal;
 use super::state::Refresh;
 use crate::ui::Avatar;
+use crate::unread::UnreadMarks;
 
 #[component]
 pub fn ServerRail() -> impl IntoView {
     let refresh = Refresh::get();
     let servers = Resource::new(move || refresh.track(), |_| my_servers());
     let location = use_location();
+    let marks = UnreadMarks::get();
     let active = Memo::new(move |_| {
         location
             .pathname
@@ -23,6 +25,8 @@ pub fn ServerRail() -> impl IntoView {
             .map(str::to_owned)
     });
     let creating = RwSignal::new(false);
+    #[cfg(feature = "browser")]
+    follow_every_server(servers);
     view! {
         <nav class="server-rail" aria-label="Servers">
             <A href="/" attr:class="rail-home" attr:aria-label="Home">
@@ -37,6 +41,7 @@ pub fn ServerRail() -> impl IntoView {
                         .into_iter()
                         .map(|s| {
                             let id = s.id.to_string();
+                            let server_id = s.id;
                             let (label, title) = (s.name.clone(), s.name.clone());
                             let is_active = {
                                 let id = id.clone();
@@ -52,6 +57,9 @@ pub fn ServerRail() -> impl IntoView {
                                     attr:title=title
                                 >
                                     <Avatar name=s.name.clone() image_url=s.image_url.clone() class="server-icon" />
+                                    {move || marks.server_unread(server_id).then(|| view! {
+                                        <span class="rail-dot" role="img" aria-label="Unread messages"></span>
+                                    })}
                                 </A>
                             }
                         })
@@ -66,4 +74,41 @@ pub fn ServerRail() -> impl IntoView {
             </Show>
         </nav>
     }
+}
+
+/// Follows the topic of every server on the rail (its new messages mark it unread, whichever is
+/// open), following newcomers and leaving those gone as the list changes.
+#[cfg(feature = "browser")]
+fn follow_every_server(
+    servers: Resource<Result<Vec<shared::community::ServerSummary>, shared::AppError>>,
+) {
+    use std::collections::HashSet;
+
+    use shared::ids::ServerId;
+    use shared::live::Topic;
+
+    use crate::chat::store::Chat;
+
+    let chat = Chat::get();
+    let followed = StoredValue::new(HashSet::<ServerId>::new());
+    Effect::new(move |_| {
+        let Some(Ok(list)) = servers.get() else {
+            return;
+        };
+        let now: HashSet<ServerId> = list.iter().map(|s| s.id).collect();
+        followed.update_value(|before| {
+            for id in now.difference(before) {
+                chat.follow(Topic::Server(*id));
+            }
+            for id in before.difference(&now) {
+                chat.unfollow(Topic::Server(*id));
+            }
+            *before = now;
+        });
+    });
+    on_cleanup(move || {
+        for id in followed.get_value() {
+            chat.unfollow(Topic::Server(id));
+        }
+    });
 }

@@ -5,13 +5,16 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 use shared::calls::CallParticipant;
 use shared::community::{ChannelInfo, ChannelKind, ServerDetails};
+use shared::live::Thread;
 use shared::permissions::Action;
+use shared::unread::Unread;
 
 use super::conversation_page::conversation_path;
 use super::members::RoleBadge;
 use super::menu::ServerMenu;
 use super::state::{Dialog, OpenDialog};
 use crate::ui::{Avatar, Glyph, Icon};
+use crate::unread::{UnreadMarks, unread_label};
 
 #[component]
 pub fn ServerSidebar(details: ServerDetails) -> impl IntoView {
@@ -127,11 +130,20 @@ fn ChannelRow(
     let in_call = format!("In {}", channel.name);
     let edit_label = format!("Edit channel {}", channel.name);
     let delete_label = format!("Delete channel {}", channel.name);
+    let marks = UnreadMarks::get();
+    let unread = Memo::new(move |_| marks.count(Thread::Channel(id)));
+    let has_unread = Memo::new(move |_| unread.get() > 0);
     view! {
-        <li class="channel-item" class:active=move || current.get()>
+        <li class="channel-item" class:active=move || current.get() class:unread=has_unread>
             <A href=href attr:class="channel-link" attr:aria-current=move || current.get().then_some("page")>
                 <ChannelIcon kind=channel.kind />
                 <span class="channel-name">{channel.name.clone()}</span>
+                {move || {
+                    let n = unread.get();
+                    (n > 0).then(|| view! {
+                        <span class="unread-pill" role="status" aria-label=unread_label(n)>{Unread::label(n)}</span>
+                    })
+                }}
                 {general.then(|| view! {
                     <span class="lock" title="This channel cannot be changed" aria-label="locked" role="img">
                         <Icon glyph=Glyph::Lock />
