@@ -19,6 +19,7 @@ use crate::Domain;
 use crate::communities::CommunityError;
 use crate::conversations::participant;
 use crate::messages::channel_access;
+use crate::writer::Outbox;
 
 /// How far `me` may mark `thread` read: its latest sequence number, once access is checked
 /// (a member of the channel's server, or one of the conversation's two people).
@@ -52,59 +53,54 @@ async fn read_up_to(
     Ok(seq.unwrap_or(0))
 }
 
-async fn store(
+/// Inserts or moves `me`'s point in the read table `$table`, whose thread column is `$thread`.
+macro_rules! upsert {
+    ($db:expr, $table:ident, $thread:ident, $Thread:ident, $me:expr, $id:expr, $seq:expr) => {
+        $table::Entity::insert($table::ActiveModel {
+            profile_id: Set($me.0),
+            $thread: Set($id.0),
+            last_read_seq: Set($seq),
+            updated_at: Set(Utc::now()),
+        })
+        .on_conflict(
+            OnConflict::columns([$table::Column::ProfileId, $table::Column::$Thread])
+                .update_columns([$table::Column::LastReadSeq, $table::Column::UpdatedAt])
+                .to_owned(),
+        )
+        .exec($db)
+        .await
+    };
+}
+
+/// Puts `me`'s point in `thread` at `seq`, and tells their other sockets once committed.
+async fn set_point(
     db: &impl ConnectionTrait,
+    outbox: &Outbox,
     me: ProfileId,
     thread: Thread,
     seq: i64,
 ) -> Result<(), CommunityError> {
-    let now = Utc::now();
     match thread {
         Thread::Channel(id) => {
-            let row = channel_read::ActiveModel {
-                profile_id: Set(me.0),
-                channel_id: Set(id.0),
-                last_read_seq: Set(seq),
-                updated_at: Set(now),
-            };
-            channel_read::Entity::insert(row)
-                .on_conflict(
-                    OnConflict::columns([
-                        channel_read::Column::ProfileId,
-                        channel_read::Column::ChannelId,
-                    ])
-                    .update_columns([
-                        channel_read::Column::LastReadSeq,
-                        channel_read::Column::UpdatedAt,
-                    ])
-                    .to_owned(),
-                )
-                .exec(db)
-                .await?;
+            upsert!(db, channel_read, channel_id, ChannelId, me, id, seq)?;
         }
         Thread::Conversation(id) => {
-            let row = conversation_read::ActiveModel {
-                profile_id: Set(me.0),
-                conversation_id: Set(id.0),
-                last_read_seq: Set(seq),
-                updated_at: Set(now),
-            };
-            conversation_read::Entity::insert(row)
-                .on_conflict(
-                    OnConflict::columns([
-                        conversation_read::Column::ProfileId,
-                        conversation_read::Column::ConversationId,
-                    ])
-                    .update_columns([
-                        conversation_read::Column::LastReadSeq,
-                        conversation_read::Column::UpdatedAt,
-                    ])
-                    .to_owned(),
-                )
-                .exec(db)
-                .await?;
+            upsert!(
+                db,
+                conversation_read,
+                conversation_id,
+                ConversationId,
+                me,
+                id,
+                seq
+            )?;
         }
     }
+    outbox.publish(ServerEvent::ReadUpTo {
+        profile_id: me,
+        thread,
+        last_read_seq: seq,
+    });
     Ok(())
 }
 
@@ -123,12 +119,7 @@ pub async fn mark_read(
                 let before = read_up_to(txn, me, thread).await?;
                 let after = seq.clamp(0, end).max(before);
                 if after != before {
-                    store(txn, me, thread, after).await?;
-                    outbox.publish(ServerEvent::ReadUpTo {
-                        profile_id: me,
-                        thread,
-                        last_read_seq: after,
-                    });
+                    set_point(txn, outbox, me, thread, after).await?;
                 }
                 Ok::<_, CommunityError>(after)
             })
@@ -151,12 +142,7 @@ pub async fn mark_unread(
                     .await?
                     .ok_or(CommunityError::NotFound)?;
                 let after = (created - 1).max(0);
-                store(txn, me, thread, after).await?;
-                outbox.publish(ServerEvent::ReadUpTo {
-                    profile_id: me,
-                    thread,
-                    last_read_seq: after,
-                });
+                set_point(txn, outbox, me, thread, after).await?;
                 Ok::<_, CommunityError>(after)
             })
         })
@@ -203,12 +189,7 @@ pub async fn mark_server_read(
                 for channel in channels {
                     let thread = Thread::Channel(ChannelId(channel.id));
                     if read_up_to(txn, me, thread).await? < channel.last_seq {
-                        store(txn, me, thread, channel.last_seq).await?;
-                        outbox.publish(ServerEvent::ReadUpTo {
-                            profile_id: me,
-                            thread,
-                            last_read_seq: channel.last_seq,
-                        });
+                        set_point(txn, outbox, me, thread, channel.last_seq).await?;
                     }
                 }
                 Ok::<_, CommunityError>(())
