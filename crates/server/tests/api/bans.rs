@@ -15,13 +15,6 @@ on_both_engines!(
 );
 
 impl Community {
-    async fn invite_code(&self) -> String {
-        self.details(&self.owner).await["invite_code"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    }
-
     async fn ban_guest(&self) {
         self.app
             .ok(

@@ -98,15 +98,9 @@ async fn members_join_audio_and_video_rooms_and_nobody_else_does(engine: Engine)
 async fn a_peer_to_peer_room_holds_four(engine: Engine) {
     let c = Community::new(engine).await;
     let voice = c.new_channel(&c.owner, "Lounge", "AUDIO").await;
-    let code = c.details(&c.owner).await["invite_code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
     let mut people = vec![c.owner.clone(), c.moderator.clone(), c.guest.clone()];
     for name in ["Fay Fourth", "Fin Fifth"] {
-        let (_, s) = c.app.new_user(name).await;
-        c.app.ok(&s, "join_server", &[("code", &code)]).await;
-        people.push(s);
+        people.push(c.newcomer(name).await);
     }
     let mut sockets = Vec::new();
     for (i, who) in people.iter().take(4).enumerate() {

@@ -94,6 +94,24 @@ impl Community {
             .await
     }
 
+    /// The server's invite code, as its owner sees it.
+    pub async fn invite_code(&self) -> String {
+        self.details(&self.owner).await["invite_code"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// A new account, `name`, that has joined the server by its invite.
+    pub async fn newcomer(&self, name: &str) -> Session {
+        let code = self.invite_code().await;
+        let (_, session) = self.app.new_user(name).await;
+        self.app
+            .ok(&session, "join_server", &[("code", &code)])
+            .await;
+        session
+    }
+
     /// Runs a call that must be refused with `status` and leave the database as it was.
     pub async fn refused(&self, who: &Session, endpoint: &str, form: &[(&str, &str)], status: u16) {
         let before = self.app.snapshot().await;

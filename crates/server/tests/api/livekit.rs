@@ -145,15 +145,9 @@ async fn without_livekit_there_are_no_tokens(engine: Engine) {
 async fn with_livekit_rooms_hold_more_than_a_mesh_and_need_no_ice_servers(engine: Engine) {
     let c = livekit_community(engine).await;
     let voice = c.new_channel(&c.owner, "Lounge", "AUDIO").await;
-    let code = c.details(&c.owner).await["invite_code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
     let mut people = vec![c.owner.clone(), c.moderator.clone(), c.guest.clone()];
     for name in ["Fay Fourth", "Fin Fifth", "Sid Sixth"] {
-        let (_, s) = c.app.new_user(name).await;
-        c.app.ok(&s, "join_server", &[("code", &code)]).await;
-        people.push(s);
+        people.push(c.newcomer(name).await);
     }
     let room = json!({"kind": "Channel", "id": voice});
     let mut sockets = Vec::new();

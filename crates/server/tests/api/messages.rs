@@ -408,10 +408,7 @@ async fn a_departed_members_messages_stay_and_they_can_come_back(engine: Engine)
     assert_eq!(members, 2, "but the member list no longer shows them");
 
     // Following a fresh invite brings the same membership back, as a guest.
-    let code = c.details(&c.owner).await["invite_code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let code = c.invite_code().await;
     c.app.ok(&c.guest, "join_server", &[("code", &code)]).await;
     let back = c.details(&c.guest).await;
     assert_eq!(back["me"]["id"].as_str().unwrap(), c.guest_member);

@@ -13,27 +13,12 @@ use crate::communities::Community;
 use crate::helpers::{Engine, spawn_app_with};
 use crate::live::{Socket, channel, connect, event, post, send, subscribe};
 
-/// TEST_REDIS_URL; required on CI so this never silently skips there.
-fn redis_url() -> Option<String> {
-    match std::env::var("TEST_REDIS_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            assert!(
-                std::env::var("CI").is_err(),
-                "TEST_REDIS_URL must be set on CI"
-            );
-            eprintln!("TEST_REDIS_URL not set: multi-node test not run");
-            None
-        }
-    }
-}
-
 #[tokio::test]
 async fn messages_cross_nodes_in_order_exactly_once_and_missed_ones_are_caught_up() {
-    let (Some(engine), Some(redis)) = (Engine::postgres(), redis_url()) else {
+    let Some(engine) = Engine::shared() else {
         return;
     };
-    let c = Community::on(spawn_app_with(engine, Some(&redis)).await).await;
+    let c = Community::new(engine).await;
     let node_b = c.app.another_node().await;
 
     // The session made on node A works on node B (shared database).
@@ -42,19 +27,7 @@ async fn messages_cross_nodes_in_order_exactly_once_and_missed_ones_are_caught_u
         subscribe(&mut on_b, channel(&c.general)).await["type"],
         "Subscribed"
     );
-    // Redis subscriptions are asynchronous: wait until B hears A before counting.
-    let mut warmup = 0;
-    loop {
-        post(&c, &c.owner, &c.general, &format!("warm-up {warmup}")).await;
-        match tokio::time::timeout(std::time::Duration::from_millis(500), event(&mut on_b)).await {
-            Ok(e) if e["type"] == "MessageCreated" => break,
-            _ => warmup += 1,
-        }
-        assert!(warmup < 20, "node B never heard node A");
-    }
-    // Skip the rest of the warm-up still in flight; the Pong marks where it ends.
-    send(&mut on_b, json!({"type": "Ping"})).await;
-    while event(&mut on_b).await["type"] != "Pong" {}
+    until_heard(&c, &mut on_b).await;
 
     let mut sent = Vec::new();
     for i in 0..5 {
@@ -108,8 +81,9 @@ async fn a_node_keeps_serving_its_own_clients_when_redis_is_unreachable() {
     assert_eq!(got["data"]["message"]["id"], sent["id"]);
 }
 
-/// Waits until `node`'s follower `socket` (subscribed to the general channel) hears what node A
-/// publishes (Redis subscriptions are asynchronous), then skips what is still in flight.
+/// Waits until a follower `socket` of the general channel on another node hears what node A
+/// publishes (Redis subscriptions are asynchronous), then skips the warm-up still in flight (the
+/// Pong marks where it ends).
 async fn until_heard(c: &Community, socket: &mut Socket) {
     let mut warmup = 0;
     loop {
@@ -193,16 +167,10 @@ async fn a_call_spans_nodes_and_a_dead_node_takes_its_participants_with_it() {
 
     // Someone enters through a third node, which then dies: once its presence lapses, the
     // others are told and the seat is free; the room's cap counts every node's seats.
-    let code = c.details(&c.owner).await["invite_code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let mut newcomers = Vec::new();
-    for name in ["Fay Fourth", "Fin Fifth"] {
-        let (_, s) = c.app.new_user(name).await;
-        c.app.ok(&s, "join_server", &[("code", &code)]).await;
-        newcomers.push(s);
-    }
+    let newcomers = [
+        c.newcomer("Fay Fourth").await,
+        c.newcomer("Fin Fifth").await,
+    ];
     let mut owner = connect(&node_b, Some(&c.owner)).await.unwrap();
     assert_eq!(join(&mut owner, &voice, false).await["type"], "CallEntered");
     let doomed = c.app.mortal_node().await;

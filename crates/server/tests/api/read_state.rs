@@ -186,6 +186,13 @@ async fn read_state_is_private_and_reaches_the_persons_other_sockets(engine: Eng
         .call_anonymously("mark_read", &[("channel_id", &general), ("seq", "1")])
         .await;
     assert_eq!(anonymous.0, 401);
+    for (endpoint, form) in [
+        ("load_unread", vec![]),
+        ("mark_server_read", vec![("server_id", c.server.as_str())]),
+    ] {
+        let (status, _) = c.app.call_anonymously(endpoint, &form).await;
+        assert_eq!(status, 401, "{endpoint}");
+    }
     let elsewhere = c.new_channel(&c.owner, "random", "TEXT").await;
     let other = post(&c, &c.owner, &elsewhere, "elsewhere").await;
     let (status, _) = c
@@ -213,10 +220,7 @@ async fn leaving_and_coming_back_keeps_the_place_read(engine: Engine) {
     post(&c, &c.owner, &general, "while away").await;
     let all = c.app.ok(&c.guest, "load_unread", &[]).await;
     assert_eq!(all["threads"], json!([]), "a former member counts nothing");
-    let code = c.details(&c.owner).await["invite_code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let code = c.invite_code().await;
     c.app.ok(&c.guest, "join_server", &[("code", &code)]).await;
     post(&c, &c.owner, &general, "after").await;
     assert_eq!(
