@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::AppError;
 use crate::ids::{ChannelId, ConversationId, ProfileId};
+use crate::live::Thread;
 
 /// Where a call happens: an audio or video channel, or a direct conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -22,12 +23,23 @@ impl CallRoom {
         channel: Option<ChannelId>,
         conversation: Option<ConversationId>,
     ) -> Result<Self, AppError> {
-        match (channel, conversation) {
-            (Some(id), None) => Ok(CallRoom::Channel(id)),
-            (None, Some(id)) => Ok(CallRoom::Conversation(id)),
-            _ => Err(AppError::Validation(
-                "Name one channel or one conversation.".into(),
-            )),
+        Thread::one_of(channel, conversation).map(Self::from)
+    }
+
+    /// The thread whose channel or conversation holds the call.
+    pub fn thread(self) -> Thread {
+        match self {
+            CallRoom::Channel(id) => Thread::Channel(id),
+            CallRoom::Conversation(id) => Thread::Conversation(id),
+        }
+    }
+}
+
+impl From<Thread> for CallRoom {
+    fn from(thread: Thread) -> Self {
+        match thread {
+            Thread::Channel(id) => CallRoom::Channel(id),
+            Thread::Conversation(id) => CallRoom::Conversation(id),
         }
     }
 }

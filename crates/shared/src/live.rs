@@ -53,6 +53,14 @@ impl Thread {
         }
     }
 
+    /// The thread as a request names it: its channel or its conversation.
+    pub fn parts(self) -> (Option<ChannelId>, Option<ConversationId>) {
+        match self {
+            Thread::Channel(id) => (Some(id), None),
+            Thread::Conversation(id) => (None, Some(id)),
+        }
+    }
+
     pub fn topic(self) -> Topic {
         match self {
             Thread::Channel(id) => Topic::Channel(id),

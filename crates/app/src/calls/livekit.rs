@@ -46,10 +46,7 @@ impl LiveKitCall {
         call: RwSignal<Option<Call>>,
         remote: RwSignal<HashMap<ProfileId, Remote>, LocalStorage>,
     ) -> Result<Rc<Self>, String> {
-        let (channel_id, conversation_id) = match room {
-            CallRoom::Channel(id) => (Some(id), None),
-            CallRoom::Conversation(id) => (None, Some(id)),
-        };
+        let (channel_id, conversation_id) = room.thread().parts();
         let access = livekit_token(channel_id, conversation_id)
             .await
             .map_err(|e| e.to_string())?;
