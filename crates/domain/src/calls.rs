@@ -36,7 +36,7 @@ pub use direct::decline;
 pub const ROOM_FULL: &str = "This room is full. Larger calls need a LiveKit server (see README).";
 
 /// Whether calls' media goes through the configured LiveKit server (else peer to peer).
-pub fn through_livekit(domain: &Domain) -> bool {
+fn through_livekit(domain: &Domain) -> bool {
     domain.livekit.is_some()
 }
 
@@ -123,15 +123,16 @@ async fn entrant(
     Ok((server_id, kind, profile))
 }
 
-/// Seats `me` in `room` through the socket `connection` (leaving any other room); everyone else
-/// already there, to whom the joiner sends offers.
+/// Seats `me` in `room` through the socket `connection` (leaving any other room). The answer to
+/// the joiner, `CallEntered`: everyone else already there (to whom the joiner sends offers), and
+/// how the media travels (peer to peer with these ICE servers, or through LiveKit).
 pub async fn join(
     domain: &Domain,
     me: ProfileId,
     connection: Uuid,
     room: CallRoom,
     media: MediaState,
-) -> Result<Vec<CallParticipant>, CommunityError> {
+) -> Result<ServerEvent, CommunityError> {
     let (server_id, kind, profile) = entrant(domain, me, room).await?;
     let participant = CallParticipant {
         profile_id: me,
@@ -161,7 +162,12 @@ pub async fn join(
     if let CallRoom::Conversation(id) = room {
         direct::ring_or_answer(domain, id, &participant, joined.others.is_empty()).await?;
     }
-    Ok(joined.others)
+    Ok(ServerEvent::CallEntered {
+        room,
+        others: joined.others,
+        ice_servers: ice_servers(domain, me),
+        livekit: through_livekit(domain),
+    })
 }
 
 /// A seat was given up: everyone hears of it, and in a direct conversation the ringing or the
@@ -175,7 +181,7 @@ async fn vacated(domain: &Domain, room: CallRoom, seat: &Seat) {
 
 /// The STUN/TURN servers `me`'s links may use now (with fresh TURN credentials); none when the
 /// media goes through LiveKit.
-pub fn ice_servers(domain: &Domain, me: ProfileId) -> Vec<IceServer> {
+fn ice_servers(domain: &Domain, me: ProfileId) -> Vec<IceServer> {
     if through_livekit(domain) {
         return Vec::new();
     }
@@ -325,6 +331,9 @@ pub async fn end(domain: &Domain, server_id: ServerId, room: Option<CallRoom>) {
 /// Takes out the seats of nodes that are gone (several nodes: see `redis_calls`), every
 /// `HEARTBEAT`, and keeps this node's own seats alive.
 pub fn spawn_presence(domain: &Domain) {
+    if !matches!(*domain.calls, store::CallStore::Shared(_)) {
+        return;
+    }
     let domain = domain.clone();
     tokio::spawn(async move {
         let store::CallStore::Shared(redis) = &*domain.calls else {

@@ -210,12 +210,7 @@ impl Gate for DomainGate {
         let done = match command {
             CallCommand::Join { room, media } => {
                 let event = match calls::join(domain, me, connection, room, media).await {
-                    Ok(others) => ServerEvent::CallEntered {
-                        room,
-                        others,
-                        ice_servers: calls::ice_servers(domain, me),
-                        livekit: calls::through_livekit(domain),
-                    },
+                    Ok(entered) => entered,
                     Err(e) => ServerEvent::CallRefused {
                         room,
                         message: shared::AppError::from(e).to_string(),
