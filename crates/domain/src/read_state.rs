@@ -207,8 +207,8 @@ pub async fn unread(domain: &Domain, me: ProfileId) -> Result<Unread, CommunityE
     let mut threads = Vec::new();
     let channel: fn(Uuid) -> Thread = |id| Thread::Channel(ChannelId(id));
     let conversation: fn(Uuid) -> Thread = |id| Thread::Conversation(ConversationId(id));
-    for (sql, thread) in [(CHANNELS, channel), (CONVERSATIONS, conversation)] {
-        let rows = db.query_all_raw(statement(backend, sql, me)).await?;
+    for (kind, thread) in [(&CHANNELS, channel), (&CONVERSATIONS, conversation)] {
+        let rows = db.query_all_raw(statement(backend, kind, me)).await?;
         for row in rows {
             if let Some(unread) = unread_row(&row, thread)? {
                 threads.push(unread);
@@ -218,46 +218,56 @@ pub async fn unread(domain: &Domain, me: ProfileId) -> Result<Unread, CommunityE
     Ok(Unread { threads })
 }
 
-/// `(thread id, server id, last read, unread)` for every channel of the person's servers.
-const CHANNELS: &str = "
-SELECT c.id AS thread_id, c.server_id AS server_id,
+/// `(thread id, server id, last read, unread)` for every thread `{threads}` of the person's
+/// current memberships (`me`), with the person's reads `r`: its messages by others in `{messages}`
+/// created after the point read and not deleted, counted up to the cap.
+const THREADS: &str = "
+SELECT t.id AS thread_id, me.server_id AS server_id,
        COALESCE(r.last_read_seq, 0) AS last_read_seq,
        (SELECT COUNT(*) FROM (
-            SELECT 1 FROM message m
-            WHERE m.channel_id = c.id
+            SELECT 1 FROM {messages} m
+            WHERE m.{thread_column} = t.id
               AND m.created_seq > COALESCE(r.last_read_seq, 0)
               AND m.deleted = FALSE
               AND m.member_id <> me.id
             LIMIT {cap}) AS counted) AS unread
 FROM member me
-JOIN channel c ON c.server_id = me.server_id
-LEFT JOIN channel_read r ON r.channel_id = c.id AND r.profile_id = me.profile_id
+{threads}
 WHERE me.profile_id = {me} AND me.left_at IS NULL";
 
-/// The same for every conversation of the person's memberships.
-const CONVERSATIONS: &str = "
-SELECT v.id AS thread_id, me.server_id AS server_id,
-       COALESCE(r.last_read_seq, 0) AS last_read_seq,
-       (SELECT COUNT(*) FROM (
-            SELECT 1 FROM direct_message d
-            WHERE d.conversation_id = v.id
-              AND d.created_seq > COALESCE(r.last_read_seq, 0)
-              AND d.deleted = FALSE
-              AND d.member_id <> me.id
-            LIMIT {cap}) AS counted) AS unread
-FROM member me
-JOIN conversation v ON v.member_one_id = me.id OR v.member_two_id = me.id
-LEFT JOIN conversation_read r ON r.conversation_id = v.id AND r.profile_id = me.profile_id
-WHERE me.profile_id = {me} AND me.left_at IS NULL";
+/// The channels of the person's servers.
+const CHANNELS: [(&str, &str); 3] = [
+    ("{messages}", "message"),
+    ("{thread_column}", "channel_id"),
+    (
+        "{threads}",
+        "JOIN channel t ON t.server_id = me.server_id
+         LEFT JOIN channel_read r ON r.channel_id = t.id AND r.profile_id = me.profile_id",
+    ),
+];
 
-fn statement(backend: DatabaseBackend, sql: &str, me: ProfileId) -> Statement {
+/// The person's direct conversations.
+const CONVERSATIONS: [(&str, &str); 3] = [
+    ("{messages}", "direct_message"),
+    ("{thread_column}", "conversation_id"),
+    (
+        "{threads}",
+        "JOIN conversation t ON t.member_one_id = me.id OR t.member_two_id = me.id
+         LEFT JOIN conversation_read r ON r.conversation_id = t.id AND r.profile_id = me.profile_id",
+    ),
+];
+
+fn statement(backend: DatabaseBackend, kind: &[(&str, &str)], me: ProfileId) -> Statement {
     let placeholder = match backend {
         DatabaseBackend::Postgres => "$1",
         _ => "?",
     };
-    let sql = sql
+    let mut sql = THREADS
         .replace("{cap}", &UNREAD_CAP.to_string())
         .replace("{me}", placeholder);
+    for (name, value) in kind {
+        sql = sql.replace(name, value);
+    }
     Statement::from_sql_and_values(backend, sql, [me.0.into()])
 }
 
