@@ -13,7 +13,6 @@ use shared::ids::ServerId;
 use shared::live::Thread;
 
 /// How long after a change the counts are loaded again (several changes, one load).
-#[cfg(feature = "browser")]
 const SETTLE: std::time::Duration = std::time::Duration::from_millis(400);
 
 #[derive(Clone, Copy)]
@@ -26,8 +25,8 @@ pub struct UnreadMarks {
 }
 
 impl UnreadMarks {
-    /// Provided by the signed-in frame. Nothing is loaded during a server render (the page
-    /// hydrates without marks; the browser loads them).
+    /// Provided by the signed-in frame. Nothing is loaded during a server render (effects run
+    /// only in the browser): the page hydrates without marks, then the browser loads them.
     pub fn provide() -> Self {
         let marks = Self {
             counts: RwSignal::new(HashMap::new()),
@@ -35,7 +34,6 @@ impl UnreadMarks {
             changed: RwSignal::new(0),
         };
         provide_context(marks);
-        #[cfg(feature = "browser")]
         marks.load_on_change();
         marks
     }
@@ -75,7 +73,6 @@ impl UnreadMarks {
 
     /// Loads the counts now, then again a moment after each change: at most one load per
     /// `SETTLE` however busy the servers are (a change during a wait is covered by that load).
-    #[cfg(feature = "browser")]
     fn load_on_change(self) {
         use leptos::task::spawn_local;
         let waiting = StoredValue::new(false);

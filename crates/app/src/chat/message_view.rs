@@ -20,6 +20,8 @@ use crate::unread::UnreadMarks;
 
 /// How close to the bottom (in pixels) the reader must be for new messages to scroll into view.
 const STICK_PX: i32 = 100;
+/// How long after the latest message a thread read at its bottom is marked read.
+const MARK_READ_AFTER: std::time::Duration = std::time::Duration::from_millis(500);
 /// How close to the top (in pixels) scrolling must come to load the next older page.
 const LOAD_OLDER_PX: i32 = 200;
 
@@ -196,7 +198,8 @@ pub fn MessageView(
 }
 
 /// While the reader is at the bottom of a loaded thread, it counts as read (no unread mark) and
-/// the server is told how far, a moment after each new message.
+/// the server is told how far, half a second after the latest message (a burst, one request).
+/// Effects run only in the browser.
 fn read_while_at_bottom(
     thread: Thread,
     cache: RwSignal<MessageCache>,
@@ -205,43 +208,24 @@ fn read_while_at_bottom(
 ) {
     let marks = UnreadMarks::get();
     let latest = Memo::new(move |_| cache.with(MessageCache::last_seq));
+    let pending = StoredValue::new(None::<TimeoutHandle>);
     Effect::new(move |_| {
         let reading = at_bottom.get() && loaded.get();
         marks.set_viewing(reading.then_some(thread));
-        #[cfg(feature = "browser")]
-        if reading {
-            mark_read_soon(thread, latest.get());
+        let seq = latest.get();
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
         }
-        #[cfg(not(feature = "browser"))]
-        let _ = latest;
+        if !reading || seq <= 0 {
+            return;
+        }
+        let mark = move || {
+            let (channel_id, conversation_id) = thread.parts();
+            spawn_local(async move {
+                let _ = crate::unread::api::mark_read(channel_id, conversation_id, seq).await;
+            });
+        };
+        pending.set_value(set_timeout_with_handle(mark, MARK_READ_AFTER).ok());
     });
     on_cleanup(move || marks.set_viewing(None));
-}
-
-/// Tells the server `thread` is read up to `seq`, after a short pause (a burst of messages,
-/// one request).
-#[cfg(feature = "browser")]
-fn mark_read_soon(thread: Thread, seq: i64) {
-    use std::cell::Cell;
-    thread_local! {
-        static PENDING: Cell<Option<TimeoutHandle>> = const { Cell::new(None) };
-    }
-    if seq <= 0 {
-        return;
-    }
-    let mark = move || {
-        let (channel_id, conversation_id) = match thread {
-            Thread::Channel(id) => (Some(id), None),
-            Thread::Conversation(id) => (None, Some(id)),
-        };
-        spawn_local(async move {
-            let _ = crate::unread::api::mark_read(channel_id, conversation_id, seq).await;
-        });
-    };
-    if let Some(handle) = PENDING.take() {
-        handle.clear();
-    }
-    if let Ok(handle) = set_timeout_with_handle(mark, std::time::Duration::from_millis(500)) {
-        PENDING.set(Some(handle));
-    }
 }

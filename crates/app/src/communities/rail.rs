@@ -1,12 +1,19 @@
 //! The left rail: one icon per server, the open one marked, and "+" to create another.
 
+use std::collections::HashSet;
+
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
+use shared::AppError;
+use shared::community::ServerSummary;
+use shared::ids::ServerId;
+use shared::live::Topic;
 
 use super::api::my_servers;
 use super::create_server::CreateServerModal;
 use super::state::Refresh;
+use crate::chat::store::Chat;
 use crate::ui::Avatar;
 use crate::unread::UnreadMarks;
 
@@ -25,7 +32,6 @@ pub fn ServerRail() -> impl IntoView {
             .map(str::to_owned)
     });
     let creating = RwSignal::new(false);
-    #[cfg(feature = "browser")]
     follow_every_server(servers);
     view! {
         <nav class="server-rail" aria-label="Servers">
@@ -77,18 +83,9 @@ pub fn ServerRail() -> impl IntoView {
 }
 
 /// Follows the topic of every server on the rail (its new messages mark it unread, whichever is
-/// open), following newcomers and leaving those gone as the list changes.
-#[cfg(feature = "browser")]
-fn follow_every_server(
-    servers: Resource<Result<Vec<shared::community::ServerSummary>, shared::AppError>>,
-) {
-    use std::collections::HashSet;
-
-    use shared::ids::ServerId;
-    use shared::live::Topic;
-
-    use crate::chat::store::Chat;
-
+/// open), following newcomers and leaving those gone as the list changes (in the browser: effects
+/// run only there).
+fn follow_every_server(servers: Resource<Result<Vec<ServerSummary>, AppError>>) {
     let chat = Chat::get();
     let followed = StoredValue::new(HashSet::<ServerId>::new());
     Effect::new(move |_| {
