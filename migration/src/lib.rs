@@ -11,6 +11,7 @@ mod m20261127_000002_uploads;
 mod m20261127_000003_default_avatars;
 mod m20261127_000004_call_lines;
 mod m20261127_000005_read_state;
+mod m20261127_000006_mentions;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_default_avatars::Migration),
             Box::new(m20261127_000004_call_lines::Migration),
             Box::new(m20261127_000005_read_state::Migration),
+            Box::new(m20261127_000006_mentions::Migration),
         ]
     }
 }

@@ -16,7 +16,7 @@ use crate::communities::access::Membership;
 use crate::conversations::participant;
 use crate::files::FileKey;
 use crate::messages::shared_steps::Revision;
-use crate::messages::thread_table::{self, Author, ThreadTable, row_shape};
+use crate::messages::thread_table::{self, Author, Created, ThreadTable, row_shape};
 use crate::uploads::Usage;
 
 /// Posts a direct message. A retry with the same nonce returns the first message.
@@ -131,7 +131,7 @@ impl ThreadTable for Conversations {
         db: &C,
         author: &Author,
         thread: Uuid,
-        created_seq: i64,
+        created: Created,
     ) -> Result<ServerEvent, CommunityError> {
         let row = conversation::Entity::find_by_id(thread)
             .one(db)
@@ -150,7 +150,8 @@ impl ThreadTable for Conversations {
             to: ProfileId(to.profile_id),
             server_id: author.server,
             conversation_id: ConversationId(thread),
-            created_seq,
+            message_id: created.message,
+            created_seq: created.seq,
             author: author.profile,
         })
     }

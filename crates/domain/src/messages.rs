@@ -4,6 +4,7 @@
 //! The steps are shared with direct messages (`thread_table`); this module is the channel side.
 
 mod authors;
+pub(crate) mod mentions;
 pub(crate) mod rows;
 pub(crate) mod shared_steps;
 pub(crate) mod thread_table;
@@ -21,7 +22,7 @@ use crate::communities::access::Membership;
 use crate::files::FileKey;
 use crate::uploads::Usage;
 use shared_steps::Revision;
-use thread_table::{Author, ThreadTable, row_shape};
+use thread_table::{Author, Created, ThreadTable, row_shape};
 
 /// The most changes one `changes_since` answer carries.
 pub const CHANGES_CAP: u64 = 500;
@@ -147,13 +148,16 @@ impl ThreadTable for Channels {
         _db: &C,
         author: &Author,
         thread: Uuid,
-        created_seq: i64,
+        created: Created,
     ) -> Result<ServerEvent, CommunityError> {
         Ok(ServerEvent::ChannelActivity {
             server_id: author.server,
             channel_id: ChannelId(thread),
-            created_seq,
+            message_id: created.message,
+            created_seq: created.seq,
             author: author.profile,
+            mentioned: created.mentioned.profiles,
+            everyone: created.mentioned.mentions.everyone,
         })
     }
 

@@ -218,25 +218,46 @@ pub async fn unread(domain: &Domain, me: ProfileId) -> Result<Unread, CommunityE
     Ok(Unread { threads })
 }
 
-/// `(thread id, server id, last read, unread)` for every thread `{threads}` of the person's
-/// current memberships (`me`), with the person's reads `r`: its messages by others in `{messages}`
-/// created after the point read and not deleted, counted up to the cap.
+/// `(thread id, server id, last read, unread, mentions)` for every thread `{threads}` of the
+/// person's current memberships (`me`), with the person's reads `r`: its messages by others in
+/// `{messages}` created after the point read and not deleted, counted up to the cap, and of
+/// those the ones that mention the person (`{mentions}`).
 const THREADS: &str = "
 SELECT t.id AS thread_id, me.server_id AS server_id,
        COALESCE(r.last_read_seq, 0) AS last_read_seq,
        (SELECT COUNT(*) FROM (
             SELECT 1 FROM {messages} m
             WHERE m.{thread_column} = t.id
-              AND m.created_seq > COALESCE(r.last_read_seq, 0)
-              AND m.deleted = FALSE
-              AND m.member_id <> me.id
-            LIMIT {cap}) AS counted) AS unread
+              AND {unread}
+            LIMIT {cap}) AS counted) AS unread,
+       {mentions} AS mentions
 FROM member me
 {threads}
 WHERE me.profile_id = {me} AND me.left_at IS NULL";
 
+/// A message `m` of the thread is unread by `me`.
+const UNREAD: &str = "m.created_seq > COALESCE(r.last_read_seq, 0)
+              AND m.deleted = FALSE
+              AND m.member_id <> me.id";
+
+/// Unread channel messages that name the person (their own mention rows), and those that
+/// mention everyone (a partial index holds only these), each counted up to the cap.
+const CHANNEL_MENTIONS: &str = "(
+       (SELECT COUNT(*) FROM (
+            SELECT 1 FROM message_mention x JOIN message m ON m.id = x.message_id
+            WHERE x.member_id = me.id AND m.channel_id = t.id
+              AND m.mentions_everyone = FALSE
+              AND {unread}
+            LIMIT {cap}) AS named)
+     + (SELECT COUNT(*) FROM (
+            SELECT 1 FROM message m
+            WHERE m.channel_id = t.id AND m.mentions_everyone = TRUE
+              AND {unread}
+            LIMIT {cap}) AS everyone))";
+
 /// The channels of the person's servers.
-const CHANNELS: [(&str, &str); 3] = [
+const CHANNELS: [(&str, &str); 4] = [
+    ("{mentions}", CHANNEL_MENTIONS),
     ("{messages}", "message"),
     ("{thread_column}", "channel_id"),
     (
@@ -246,8 +267,9 @@ const CHANNELS: [(&str, &str); 3] = [
     ),
 ];
 
-/// The person's direct conversations.
-const CONVERSATIONS: [(&str, &str); 3] = [
+/// The person's direct conversations (where every message is for them: no mentions).
+const CONVERSATIONS: [(&str, &str); 4] = [
+    ("{mentions}", "CAST(0 AS BIGINT)"),
     ("{messages}", "direct_message"),
     ("{thread_column}", "conversation_id"),
     (
@@ -262,12 +284,14 @@ fn statement(backend: DatabaseBackend, kind: &[(&str, &str)], me: ProfileId) -> 
         DatabaseBackend::Postgres => "$1",
         _ => "?",
     };
-    let mut sql = THREADS
-        .replace("{cap}", &UNREAD_CAP.to_string())
-        .replace("{me}", placeholder);
+    let mut sql = THREADS.to_owned();
     for (name, value) in kind {
         sql = sql.replace(name, value);
     }
+    let sql = sql
+        .replace("{unread}", UNREAD)
+        .replace("{cap}", &UNREAD_CAP.to_string())
+        .replace("{me}", placeholder);
     Statement::from_sql_and_values(backend, sql, [me.0.into()])
 }
 
@@ -279,10 +303,13 @@ fn unread_row(
     if unread == 0 {
         return Ok(None);
     }
+    let mentions: i64 = row.try_get("", "mentions")?;
+    let capped = |n: i64| u32::try_from(n).unwrap_or(UNREAD_CAP).min(UNREAD_CAP);
     Ok(Some(ThreadUnread {
         thread: thread(row.try_get("", "thread_id")?),
         server_id: ServerId(row.try_get("", "server_id")?),
         last_read_seq: row.try_get("", "last_read_seq")?,
-        unread: u32::try_from(unread).unwrap_or(UNREAD_CAP),
+        unread: capped(unread),
+        mentions: capped(mentions),
     }))
 }

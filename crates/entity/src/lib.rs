@@ -9,6 +9,7 @@ pub mod conversation_read;
 pub mod direct_message;
 pub mod member;
 pub mod message;
+pub mod message_mention;
 pub mod profile;
 pub mod server;
 pub mod session;

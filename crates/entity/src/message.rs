@@ -25,6 +25,8 @@ pub struct Model {
     /// A line about a call, written by the server: `missed` or `ended` (with `call_seconds`).
     pub call: Option<String>,
     pub call_seconds: Option<i64>,
+    /// Mentions every member of the server (`@everyone`; never in a direct message).
+    pub mentions_everyone: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

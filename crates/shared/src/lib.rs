@@ -8,6 +8,7 @@ pub mod error;
 pub mod files;
 pub mod ids;
 pub mod live;
+pub mod mentions;
 pub mod messages;
 pub mod permissions;
 pub mod unread;

@@ -7,8 +7,8 @@ use uuid::Uuid;
 
 use crate::calls::{CallParticipant, CallRoom, IceServer, MediaState, RingOutcome, Signal};
 use crate::community::{ChannelInfo, MemberInfo, ServerSummary};
-use crate::ids::{ChannelId, ConversationId, MemberId, ProfileId, ServerId};
-use crate::messages::Message;
+use crate::ids::{ChannelId, ConversationId, MemberId, MessageId, ProfileId, ServerId};
+use crate::messages::{Message, is_false};
 use crate::permissions::Role;
 
 /// The close code of a socket whose session ended (signed out, or expired): the browser goes to
@@ -207,18 +207,25 @@ pub enum ServerEvent {
         media: MediaState,
     },
     /// A message was created in a channel of `server_id` (on the server's topic, for the unread
-    /// marks of members who do not follow the channel itself).
+    /// marks and notifications of members who do not follow the channel itself), naming the
+    /// people it mentions.
     ChannelActivity {
         server_id: ServerId,
         channel_id: ChannelId,
+        message_id: MessageId,
         created_seq: i64,
         author: ProfileId,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        mentioned: Vec<ProfileId>,
+        #[serde(default, skip_serializing_if = "is_false")]
+        everyone: bool,
     },
     /// A direct message was written to `to` (on their own topic: every page they have open).
     DirectActivity {
         to: ProfileId,
         server_id: ServerId,
         conversation_id: ConversationId,
+        message_id: MessageId,
         created_seq: i64,
         author: ProfileId,
     },

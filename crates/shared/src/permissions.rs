@@ -76,6 +76,8 @@ pub enum Action {
     },
     /// Write in the server's channels.
     SendMessage,
+    /// Mention `@everyone` in a channel.
+    MentionEveryone,
     /// `own` is true for the author's own message.
     EditMessage {
         own: bool,
@@ -96,7 +98,7 @@ pub fn can(actor: Actor, action: Action) -> bool {
     let staff = matches!(role, Role::Admin | Role::Moderator);
     match action {
         Action::View => true,
-        Action::ManageInvite | Action::CreateChannel => staff,
+        Action::ManageInvite | Action::CreateChannel | Action::MentionEveryone => staff,
         Action::EditServer | Action::ManageBans => role == Role::Admin,
         Action::DeleteServer => actor.is_owner,
         Action::LeaveServer => !actor.is_owner,
@@ -145,7 +147,7 @@ mod tests {
 
     #[test]
     fn server_actions_by_role() {
-        let table: [(Action, [bool; 5]); 16] = [
+        let table: [(Action, [bool; 5]); 17] = [
             (Action::View, [true, true, true, true, false]),
             (Action::ManageInvite, [true, true, true, false, false]),
             (Action::EditServer, [true, true, false, false, false]),
@@ -162,6 +164,7 @@ mod tests {
             ),
             (Action::EditChannel { general: true }, [false; 5]),
             (Action::SendMessage, [true, true, true, true, false]),
+            (Action::MentionEveryone, [true, true, true, false, false]),
             (
                 Action::EditMessage { own: true },
                 [true, true, true, true, false],

@@ -19,6 +19,9 @@ pub struct ThreadUnread {
     pub last_read_seq: i64,
     /// Messages by others after it, not deleted (at most `UNREAD_CAP`).
     pub unread: u32,
+    /// Those of them that mention the person, by name or as everyone (always 0 in a direct
+    /// conversation, where every message is for them).
+    pub mentions: u32,
 }
 
 /// Everything unread for one person, on every device.

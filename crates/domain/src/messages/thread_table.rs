@@ -15,6 +15,7 @@ use shared::messages::{CallLine, Changes, HistoryPage, Message, MessageText};
 use shared::permissions::Action;
 use uuid::Uuid;
 
+use super::mentions::{self, Mentioned};
 use super::rows::{Row, call_columns, one, with_authors};
 use super::shared_steps::{Change, Revision, capped, event, page};
 use super::{CHANGES_CAP, is_unique_violation};
@@ -57,13 +58,13 @@ pub(crate) trait ThreadTable: Send + Sync + 'static {
         thread: Uuid,
     ) -> impl Future<Output = Result<Membership, CommunityError>> + Send;
 
-    /// The event that tells those who can read `thread` but may not follow it (unread marks)
-    /// of a message `author` created there with `created_seq`.
+    /// The event that tells those who can read `thread` but may not follow it (unread marks,
+    /// notifications) of a message `author` created there.
     fn activity<C: ConnectionTrait + Sync>(
         db: &C,
         author: &Author,
         thread: Uuid,
-        created_seq: i64,
+        created: Created,
     ) -> impl Future<Output = Result<ServerEvent, CommunityError>> + Send;
 
     /// Written by `row_shape!`: both tables name their columns alike but for the thread's.
@@ -92,6 +93,7 @@ macro_rules! row_shape {
                 updated_at: sea_orm::ActiveValue::Set(new.now),
                 call: sea_orm::ActiveValue::Set(new.call.0),
                 call_seconds: sea_orm::ActiveValue::Set(new.call.1),
+                mentions_everyone: sea_orm::ActiveValue::Set(new.everyone),
             }
         }
 
@@ -106,6 +108,9 @@ macro_rules! row_shape {
                 Revision::Edit(text) => {
                     row.content = sea_orm::ActiveValue::Set(text.as_str().to_owned());
                     row.edited_at = sea_orm::ActiveValue::Set(Some(now));
+                    row.mentions_everyone = sea_orm::ActiveValue::Set(
+                        shared::mentions::Mentions::of(text.as_str()).everyone,
+                    );
                 }
                 Revision::Delete => {
                     row.content =
@@ -136,6 +141,13 @@ impl Author {
             server: ServerId(access.server.id),
         }
     }
+}
+
+/// A message just created, as its activity event names it.
+pub(crate) struct Created {
+    pub message: MessageId,
+    pub seq: i64,
+    pub mentioned: Mentioned,
 }
 
 /// Takes the thread's next sequence number inside the caller's transaction. The UPDATE locks
@@ -171,6 +183,8 @@ pub(crate) struct NewRow {
     pub now: DateTime<Utc>,
     /// The stored form of a call line (`rows::call_columns`); none for a sent message.
     pub call: (Option<String>, Option<i64>),
+    /// Mentions `@everyone`.
+    pub everyone: bool,
 }
 
 /// Posts a message. A retry with the same nonce returns the first message and creates nothing.
@@ -191,6 +205,7 @@ pub(crate) async fn send<T: ThreadTable>(
                 if let Some(first) = by_nonce::<T>(txn, access.member.id, nonce).await? {
                     return Ok(same_thread::<T>(first, thread, txn).await?);
                 }
+                let mentioned = mentions::check(txn, &access, T::thread(thread), &text).await?;
                 let seq = next_seq::<T>(txn, thread).await?;
                 let attached = file.clone();
                 let row = T::new_row(NewRow {
@@ -202,6 +217,7 @@ pub(crate) async fn send<T: ThreadTable>(
                     nonce,
                     now: Utc::now(),
                     call: (None, None),
+                    everyone: mentioned.mentions.everyone,
                 })
                 .insert(txn)
                 .await
@@ -216,9 +232,18 @@ pub(crate) async fn send<T: ThreadTable>(
                     let usage = T::usage(&access, thread, row.id());
                     uploads::claim(txn, me, key, usage).await?;
                 }
+                if matches!(T::thread(thread), Thread::Channel(_)) {
+                    mentions::save(txn, row.id(), &mentioned.mentions.members, false).await?;
+                }
                 let message = one(txn, row).await?;
                 outbox.publish(event(T::thread(thread), Change::Created, &message));
-                outbox.publish(T::activity(txn, &Author::of(&access), thread, seq).await?);
+                let created = Created {
+                    message: message.id,
+                    seq,
+                    mentioned,
+                };
+                let author = Author::of(&access);
+                outbox.publish(T::activity(txn, &author, thread, created).await?);
                 Ok(message)
             })
         })
@@ -258,6 +283,7 @@ pub(crate) async fn post_call_line<T: ThreadTable>(
                     nonce: Uuid::new_v4(),
                     now: Utc::now(),
                     call: call_columns(Some(line)),
+                    everyone: false,
                 })
                 .insert(txn)
                 .await?;
@@ -272,7 +298,12 @@ pub(crate) async fn post_call_line<T: ThreadTable>(
                     profile: ProfileId(author.profile_id),
                     server: ServerId(author.server_id),
                 };
-                outbox.publish(T::activity(txn, &author, thread, seq).await?);
+                let created = Created {
+                    message: message.id,
+                    seq,
+                    mentioned: Mentioned::default(),
+                };
+                outbox.publish(T::activity(txn, &author, thread, created).await?);
                 Ok::<_, CommunityError>(message)
             })
         })
@@ -365,6 +396,12 @@ pub(crate) async fn revise<T: ThreadTable>(
                 let state = (row.member_id(), row.deleted(), file.is_some());
                 if !revision.check(&access, T::thread(thread), state)? {
                     return Ok((one(txn, row).await?, None));
+                }
+                if let Revision::Edit(text) = &revision {
+                    let mentioned = mentions::check(txn, &access, T::thread(thread), text).await?;
+                    if matches!(T::thread(thread), Thread::Channel(_)) {
+                        mentions::save(txn, row.id(), &mentioned.mentions.members, true).await?;
+                    }
                 }
                 let seq = next_seq::<T>(txn, thread).await?;
                 let mut active = row.into_active_model();

@@ -19,6 +19,7 @@ mod helpers;
 mod limits;
 mod live;
 mod livekit;
+mod mentions;
 mod messages;
 mod migrations;
 mod nodes;

@@ -22,13 +22,23 @@ on_both_engines!(
 
 /// `who`'s unread count in the thread `id` (0 when it is not listed).
 async fn unread_in(c: &Community, who: &Session, id: &str) -> u64 {
+    counts_in(c, who, id).await.0
+}
+
+/// `who`'s unread and mention counts in the thread `id` (0 when it is not listed).
+pub async fn counts_in(c: &Community, who: &Session, id: &str) -> (u64, u64) {
     let all = c.app.ok(who, "load_unread", &[]).await;
     all["threads"]
         .as_array()
         .unwrap()
         .iter()
         .find(|t| t["thread"]["id"] == id)
-        .map_or(0, |t| t["unread"].as_u64().unwrap())
+        .map_or((0, 0), |t| {
+            (
+                t["unread"].as_u64().unwrap(),
+                t["mentions"].as_u64().unwrap(),
+            )
+        })
 }
 
 async fn mark_read(c: &Community, who: &Session, field: &str, id: &str, seq: i64) -> (u16, Value) {

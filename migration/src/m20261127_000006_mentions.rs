@@ -1,0 +1,110 @@
+//! Mentions: each member a channel message mentions is a row of `message_mention` (so a
+//! member's mention count reads their own rows), and `mentions_everyone` marks the messages that
+//! mention the whole server (counted for every member through a partial index). Both message
+//! tables get the column so the two keep one shape; a direct message never mentions everyone.
+
+use sea_orm_migration::{prelude::*, schema::*};
+
+use crate::m20261125_000002_communities::Member;
+use crate::m20261125_000003_messages::{DirectMessage, Message};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum Everyone {
+    MentionsEveryone,
+}
+
+#[derive(DeriveIden)]
+pub enum MessageMention {
+    Table,
+    MessageId,
+    MemberId,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for table in [Message::Table.into_iden(), DirectMessage::Table.into_iden()] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(table)
+                        .add_column(boolean(Everyone::MentionsEveryone).default(false))
+                        .to_owned(),
+                )
+                .await?;
+        }
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "CREATE INDEX idx_message_everyone ON message (channel_id, created_seq) \
+                 WHERE mentions_everyone = TRUE",
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(MessageMention::Table)
+                    .col(uuid(MessageMention::MessageId))
+                    .col(uuid(MessageMention::MemberId))
+                    .primary_key(
+                        Index::create()
+                            .col(MessageMention::MessageId)
+                            .col(MessageMention::MemberId),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_message_mention_message")
+                            .from(MessageMention::Table, MessageMention::MessageId)
+                            .to(Message::Table, Message::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_message_mention_member")
+                            .from(MessageMention::Table, MessageMention::MemberId)
+                            .to(Member::Table, Member::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_message_mention_member")
+                    .table(MessageMention::Table)
+                    .col(MessageMention::MemberId)
+                    .col(MessageMention::MessageId)
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(MessageMention::Table).to_owned())
+            .await?;
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("idx_message_everyone")
+                    .table(Message::Table)
+                    .to_owned(),
+            )
+            .await?;
+        for table in [Message::Table.into_iden(), DirectMessage::Table.into_iden()] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(table)
+                        .drop_column(Everyone::MentionsEveryone)
+                        .to_owned(),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+}
