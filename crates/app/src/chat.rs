@@ -10,14 +10,17 @@ pub mod connection;
 mod emoji_picker;
 mod emoji_table;
 mod indicator;
+mod mention_picker;
+mod mention_query;
 mod message_item;
+mod message_text;
 mod message_view;
 mod send;
 #[cfg(feature = "browser")]
 mod socket;
 pub mod store;
 pub mod thread_api;
-mod time;
+pub(crate) mod time;
 mod upload;
 
 pub use indicator::LiveIndicator;

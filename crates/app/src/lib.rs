@@ -10,6 +10,7 @@ pub mod chat;
 pub mod communities;
 pub mod crash;
 pub mod files;
+pub mod inbox;
 pub mod messages;
 mod not_found;
 #[cfg(feature = "ssr")]

@@ -9,6 +9,7 @@ use leptos_router::{SsrMode, path};
 
 use crate::auth::pages::{SignInPage, SignUpPage};
 use crate::communities::{ChannelPage, ConversationPage, InvitePage, ServerIndex, ServerLayout};
+use crate::inbox::InboxPage;
 use crate::not_found::NotFound;
 use crate::shell::{AppShell, Home};
 use crate::ui::APPLY_THEME_SCRIPT;
@@ -52,6 +53,7 @@ pub fn App() -> impl IntoView {
                     // HTTP redirect, never a navigation while the browser hydrates.
                     <Route path=path!("") view=Home ssr=SsrMode::Async />
                     <Route path=path!("invite/:code") view=InvitePage ssr=SsrMode::Async />
+                    <Route path=path!("direct") view=InboxPage />
                     // Rendered whole before sending, so a server you cannot see is a real 404.
                     <ParentRoute path=path!("servers/:server_id") view=ServerLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=ServerIndex />

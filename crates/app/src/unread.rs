@@ -1,8 +1,8 @@
-//! What the signed-in person has not read, as the sidebar and the rail show it: counts per
-//! thread from the server (`load_unread`), loaded again a moment after anything that may change
-//! them (a new message anywhere they can read, a read on another device, a reconnect). The
-//! thread being read at its bottom counts nothing, and is marked read as messages arrive.
-//! Mentions, the DM inbox, the tab title and notifications are still to build.
+//! What the signed-in person has not read, as the sidebar, the rail and the tab title show it:
+//! counts per thread from the server (`load_unread`), loaded again a moment after anything that
+//! may change them (a new message anywhere they can read, a read on another device, a
+//! reconnect). The thread being read at its bottom counts nothing, and is marked read as
+//! messages arrive.
 
 pub mod api;
 
@@ -15,13 +15,23 @@ use shared::live::Thread;
 /// How long after a change the counts are loaded again (several changes, one load).
 const SETTLE: std::time::Duration = std::time::Duration::from_millis(400);
 
+/// One thread's counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Counts {
+    server: ServerId,
+    unread: u32,
+    mentions: u32,
+}
+
 #[derive(Clone, Copy)]
 pub struct UnreadMarks {
-    counts: RwSignal<HashMap<Thread, (ServerId, u32)>>,
+    counts: RwSignal<HashMap<Thread, Counts>>,
     /// The thread whose bottom is on screen: what arrives there is read as it arrives.
     viewing: RwSignal<Option<Thread>>,
     /// Bumped by the chat store on every change that may move a count.
     changed: RwSignal<u64>,
+    /// Bumped on each direct message to the person (the inbox reloads).
+    direct_changed: RwSignal<u64>,
 }
 
 impl UnreadMarks {
@@ -32,9 +42,11 @@ impl UnreadMarks {
             counts: RwSignal::new(HashMap::new()),
             viewing: RwSignal::new(None),
             changed: RwSignal::new(0),
+            direct_changed: RwSignal::new(0),
         };
         provide_context(marks);
         marks.load_on_change();
+        marks.count_in_title();
         marks
     }
 
@@ -47,6 +59,17 @@ impl UnreadMarks {
         self.changed.update(|n| *n += 1);
     }
 
+    /// A direct message arrived: the counts and the inbox move.
+    pub fn direct_message(self) {
+        self.changed();
+        self.direct_changed.update(|n| *n += 1);
+    }
+
+    /// Tracks the direct messages arriving (reactive).
+    pub fn direct_changes(self) -> u64 {
+        self.direct_changed.get()
+    }
+
     /// The thread whose bottom is being read (or none).
     pub fn set_viewing(self, thread: Option<Thread>) {
         if self.viewing.get_untracked() != thread {
@@ -54,21 +77,62 @@ impl UnreadMarks {
         }
     }
 
-    /// Unread messages in `thread` (reactive).
-    pub fn count(self, thread: Thread) -> u32 {
-        if self.viewing.get() == Some(thread) {
-            return 0;
-        }
-        self.counts.with(|c| c.get(&thread).map_or(0, |(_, n)| *n))
-    }
-
-    /// Whether anything in `server_id` is unread (reactive).
-    pub fn server_unread(self, server_id: ServerId) -> bool {
+    /// The counts of every thread not being read, that `keep` keeps (reactive).
+    fn shown(self, keep: impl Fn(&Thread, &Counts) -> bool) -> Vec<Counts> {
         let viewing = self.viewing.get();
         self.counts.with(|c| {
             c.iter()
-                .any(|(thread, (server, _))| *server == server_id && Some(*thread) != viewing)
+                .filter(|(thread, counts)| Some(**thread) != viewing && keep(thread, counts))
+                .map(|(_, counts)| *counts)
+                .collect()
         })
+    }
+
+    fn of(self, thread: Thread) -> Option<Counts> {
+        self.shown(|t, _| *t == thread).pop()
+    }
+
+    /// Unread messages in `thread` (reactive).
+    pub fn count(self, thread: Thread) -> u32 {
+        self.of(thread).map_or(0, |c| c.unread)
+    }
+
+    /// Unread messages that mention the person in `thread` (reactive).
+    pub fn mentions(self, thread: Thread) -> u32 {
+        self.of(thread).map_or(0, |c| c.mentions)
+    }
+
+    /// The channels of `server_id`: whether any is unread, and their mentions (reactive).
+    /// Direct conversations show in the inbox, not on their server.
+    pub fn server(self, server_id: ServerId) -> (bool, u32) {
+        let counts = self.shown(|t, c| matches!(t, Thread::Channel(_)) && c.server == server_id);
+        (!counts.is_empty(), counts.iter().map(|c| c.mentions).sum())
+    }
+
+    /// Unread direct messages, in every conversation (reactive).
+    pub fn direct(self) -> u32 {
+        self.shown(|t, _| matches!(t, Thread::Conversation(_)))
+            .iter()
+            .map(|c| c.unread)
+            .sum()
+    }
+
+    /// What the tab title counts: mentions and unread direct messages (reactive).
+    pub fn for_title(self) -> u32 {
+        let mentions: u32 = self.shown(|_, _| true).iter().map(|c| c.mentions).sum();
+        mentions + self.direct()
+    }
+
+    /// "(N) ChatterHub" while there are mentions or unread direct messages (in the browser).
+    fn count_in_title(self) {
+        let total = Memo::new(move |_| self.for_title());
+        Effect::new(move |_| {
+            let title = match total.get() {
+                0 => "ChatterHub".to_owned(),
+                n => format!("({}) ChatterHub", shared::unread::Unread::label(n)),
+            };
+            document().set_title(&title);
+        });
     }
 
     /// Loads the counts now, then again a moment after each change: at most one load per
@@ -83,7 +147,14 @@ impl UnreadMarks {
                     let counts = unread
                         .threads
                         .into_iter()
-                        .map(|t| (t.thread, (t.server_id, t.unread)))
+                        .map(|t| {
+                            let counts = Counts {
+                                server: t.server_id,
+                                unread: t.unread,
+                                mentions: t.mentions,
+                            };
+                            (t.thread, counts)
+                        })
                         .collect();
                     let _ = self.counts.try_set(counts);
                 }
@@ -102,4 +173,10 @@ impl UnreadMarks {
 /// "N unread" for a count, as a pill's label ("99+" past the cap).
 pub fn unread_label(count: u32) -> String {
     format!("{} unread", shared::unread::Unread::label(count))
+}
+
+/// "1 mention", "N mentions", as a pill's label ("99+" past the cap).
+pub fn mentions_label(count: u32) -> String {
+    let s = if count == 1 { "" } else { "s" };
+    format!("{} mention{s}", shared::unread::Unread::label(count))
 }

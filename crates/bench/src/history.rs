@@ -192,6 +192,7 @@ async fn seed(
                         updated_at: Set(now),
                         call: Set(None),
                         call_seconds: Set(None),
+                        mentions_everyone: Set(false),
                     }
                 })
                 .collect();

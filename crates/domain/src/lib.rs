@@ -10,6 +10,7 @@ pub mod db;
 pub mod direct_messages;
 pub mod files;
 pub mod hub;
+pub mod inbox;
 pub mod limits;
 pub mod live;
 pub mod messages;

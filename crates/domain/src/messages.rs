@@ -3,7 +3,7 @@
 //! number in the same transaction, so a client that knows its last number can catch up exactly.
 //! The steps are shared with direct messages (`thread_table`); this module is the channel side.
 
-mod authors;
+pub(crate) mod authors;
 pub(crate) mod mentions;
 pub(crate) mod rows;
 pub(crate) mod shared_steps;

@@ -215,7 +215,12 @@ mod tests {
             stored,
             format!("{} meet {}, not @Bob", token(ann_lee), token(ann))
         );
-        let names = |id| picked.iter().find(|(_, m)| *m == id).map(|(n, _)| n.clone());
+        let names = |id| {
+            picked
+                .iter()
+                .find(|(_, m)| *m == id)
+                .map(|(n, _)| n.clone())
+        };
         let (shown, named) = decode(&stored, names);
         assert_eq!(shown, "@Ann Lee meet @Ann, not @Bob");
         assert_eq!(encode(&shown, &named), stored);

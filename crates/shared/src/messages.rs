@@ -120,6 +120,25 @@ pub struct Conversation {
     pub other: Author,
 }
 
+/// A conversation as the inbox lists it: with whom, in which server, and its latest message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxEntry {
+    pub conversation: Conversation,
+    pub server_name: String,
+    pub last: LastMessage,
+}
+
+/// The latest message of a conversation, as a line of the inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastMessage {
+    /// Written by the person whose inbox it is.
+    pub mine: bool,
+    /// Its first line as read (mentions by name), or what it was (a file, a call, deleted).
+    pub line: String,
+    pub at: DateTime<Utc>,
+    pub created_seq: i64,
+}
+
 /// A page of history, newest first; `before` asks for the page after this one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryPage {

@@ -1,5 +1,6 @@
-//! The message input: Enter sends, Shift+Enter breaks the line; an emoji picker and an attach
-//! button beside it. Errors (too long, a refused file) are shown in place.
+//! The message input: Enter sends, Shift+Enter breaks the line; `@` lists members to mention
+//! (in channels); an emoji picker and an attach button beside it. Errors (too long, a refused
+//! file, a mention not allowed) are shown in place.
 
 use leptos::html::Textarea;
 use leptos::prelude::*;
@@ -9,6 +10,7 @@ use shared::messages::MessageText;
 use super::attach::AttachModal;
 use super::cache::MessageCache;
 use super::emoji_picker::EmojiPicker;
+use super::mention_picker::{LIST_ID, MentionList, MentionPicker};
 use super::send::send;
 
 #[component]
@@ -24,8 +26,9 @@ pub fn Composer(
     let attaching = RwSignal::new(false);
     let input = NodeRef::<Textarea>::new();
     let input_id = "composer";
+    let mentions = MentionPicker::new(matches!(thread, Thread::Channel(_)), text, input);
     let submit = move || {
-        let content = text.get_untracked();
+        let content = mentions.encode(&text.get_untracked());
         if content.trim().is_empty() {
             return;
         }
@@ -35,10 +38,14 @@ pub fn Composer(
         }
         error.set(None);
         text.set(String::new());
+        mentions.forget();
         on_sent.run(());
         send(thread, cache, content.trim().to_owned(), None);
     };
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if mentions.on_keydown(&ev) {
+            return;
+        }
         if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
             ev.prevent_default();
             submit();
@@ -64,13 +71,27 @@ pub fn Composer(
                 "+"
             </button>
             <label class="visually-hidden" for=input_id>{move || label.get()}</label>
+            <MentionList picker=mentions />
             <textarea
                 id=input_id
                 node_ref=input
                 rows="1"
                 placeholder=move || label.get()
+                aria-autocomplete="list"
+                aria-controls=LIST_ID
+                aria-expanded=move || mentions.is_open().to_string()
+                aria-activedescendant=move || mentions.active_option()
                 prop:value=move || text.get()
-                on:input=move |ev| text.set(event_target_value(&ev))
+                on:input=move |ev| {
+                    text.set(event_target_value(&ev));
+                    mentions.follow_caret();
+                }
+                on:click=move |_| mentions.follow_caret()
+                on:keyup=move |ev| {
+                    if matches!(ev.key().as_str(), "ArrowLeft" | "ArrowRight" | "Home" | "End") {
+                        mentions.follow_caret();
+                    }
+                }
                 on:keydown=on_keydown
             ></textarea>
             <EmojiPicker on_pick=insert_emoji />

@@ -5,12 +5,14 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use shared::ids::MessageId;
+use shared::ids::{MemberId, MessageId};
 use shared::live::Thread;
+use shared::mentions::{Mentions, decode, encode};
 use shared::messages::{CallLine, DELETED_TEXT, Message};
 use shared::permissions::{Action, can};
 
 use super::cache::{MessageCache, Pending};
+use super::message_text::MessageText;
 use super::message_view::Viewer;
 use super::send::deliver;
 use super::thread_api;
@@ -66,8 +68,11 @@ pub fn MessageItem(
     };
     let name = author.name.clone();
     let body = message.clone();
+    let me = Signal::derive(move || viewer.get().map(|v| v.member_id));
+    let mentions = Mentions::of(&message.content);
+    let mentions_me = move || !deleted && me.get().is_some_and(|me| mentions.includes(me));
     view! {
-        <li class="message" class:deleted=deleted data-testid="message">
+        <li class="message" class:deleted=deleted class:mentions-me=mentions_me data-testid="message">
             <Avatar name=author.name.clone() image_url=author.image_url.clone() />
             <div class="message-main">
                 <div class="message-meta">
@@ -94,7 +99,7 @@ pub fn MessageItem(
                     if editing.get() == Some(id) {
                         view! { <EditMessage thread message=body.clone() cache editing /> }.into_any()
                     } else {
-                        view! { <MessageBody message=body.clone() /> }.into_any()
+                        view! { <MessageBody message=body.clone() me /> }.into_any()
                     }
                 }}
             </div>
@@ -145,7 +150,7 @@ fn CallLineItem(message: Message, line: CallLine) -> impl IntoView {
 
 /// The text, or the attachment: images as a thumbnail that opens full size, PDFs as a link.
 #[component]
-fn MessageBody(message: Message) -> impl IntoView {
+fn MessageBody(message: Message, me: Signal<Option<MemberId>>) -> impl IntoView {
     if message.deleted {
         return view! { <p class="message-text deleted-text"><em>{DELETED_TEXT}</em></p> }
             .into_any();
@@ -170,7 +175,7 @@ fn MessageBody(message: Message) -> impl IntoView {
         }
     });
     view! {
-        {(!message.content.is_empty()).then(|| view! { <p class="message-text">{message.content.clone()}</p> })}
+        {(!message.content.is_empty()).then(|| view! { <MessageText content=message.content.clone() me /> })}
         {file}
     }
     .into_any()
@@ -184,14 +189,18 @@ fn EditMessage(
     cache: RwSignal<MessageCache>,
     editing: RwSignal<Option<MessageId>>,
 ) -> impl IntoView {
-    let text = RwSignal::new(message.content.clone());
+    // Mentions read as `@Name` while editing, and go back to the same members on saving.
+    let current = CurrentServer::get();
+    let (shown, named) = decode(&message.content, |m| current.member_name(m));
+    let text = RwSignal::new(shown);
+    let named = StoredValue::new(named);
     let error = RwSignal::new(None::<String>);
     let saving = RwSignal::new(false);
     let id = message.id;
     let has_file = message.file_url.is_some();
     let input_id = format!("edit-{id}");
     let save = move || {
-        let content = text.get_untracked();
+        let content = named.with_value(|named| encode(&text.get_untracked(), named));
         if let Err(e) = shared::messages::MessageText::parse(&content, has_file) {
             error.set(Some(e.to_string()));
             return;
@@ -252,7 +261,7 @@ pub fn PendingItem(
     view! {
         <li class="message pending" class:failed=is_failed data-testid="message">
             <div class="message-main">
-                {(!pending.content.is_empty()).then(|| view! { <p class="message-text">{pending.content.clone()}</p> })}
+                {(!pending.content.is_empty()).then(|| view! { <MessageText content=pending.content.clone() me=None /> })}
                 {match failed {
                     None => view! { <p class="hint" role="status">"Sending…"</p> }.into_any(),
                     Some(error) => view! {
@@ -301,10 +310,11 @@ pub fn DeleteMessageModal(
             working.set(false);
         });
     };
+    let current = CurrentServer::get();
     let preview = if message.content.is_empty() {
         "(attachment)".to_owned()
     } else {
-        message.content.clone()
+        decode(&message.content, |m| current.member_name(m)).0
     };
     view! {
         <Modal title="Delete message" on_close=Callback::new(move |()| deleting.set(None))>

@@ -240,9 +240,10 @@ impl Chat {
             | ServerEvent::Unsubscribed { .. } => self.refresh.bump(),
             ServerEvent::SessionEnded { .. } => {}
             // A new message anywhere this person reads, or a read on another device.
-            ServerEvent::ReadUpTo { .. }
-            | ServerEvent::ChannelActivity { .. }
-            | ServerEvent::DirectActivity { .. } => self.marks.changed(),
+            ServerEvent::ReadUpTo { .. } | ServerEvent::ChannelActivity { .. } => {
+                self.marks.changed();
+            }
+            ServerEvent::DirectActivity { .. } => self.marks.direct_message(),
             // Who is in which call shows in the server view, reloaded like its member list, and
             // in the open call view.
             ServerEvent::CallJoined { .. }

@@ -9,13 +9,14 @@ use shared::AppError;
 use shared::community::ServerSummary;
 use shared::ids::ServerId;
 use shared::live::Topic;
+use shared::unread::Unread;
 
 use super::api::my_servers;
 use super::create_server::CreateServerModal;
 use super::state::Refresh;
 use crate::chat::store::Chat;
-use crate::ui::Avatar;
-use crate::unread::UnreadMarks;
+use crate::ui::{Avatar, Glyph, Icon};
+use crate::unread::{UnreadMarks, mentions_label, unread_label};
 
 #[component]
 pub fn ServerRail() -> impl IntoView {
@@ -37,6 +38,15 @@ pub fn ServerRail() -> impl IntoView {
         <nav class="server-rail" aria-label="Servers">
             <A href="/" attr:class="rail-home" attr:aria-label="Home">
                 "CH"
+            </A>
+            <A href="/direct" attr:class="rail-server rail-direct" attr:aria-label="Direct Messages" attr:title="Direct Messages">
+                <span class="server-icon direct-icon" aria-hidden="true"><Icon glyph=Glyph::Chat /></span>
+                {move || {
+                    let n = marks.direct();
+                    (n > 0).then(|| view! {
+                        <span class="rail-mentions" role="status" aria-label=unread_label(n)>{Unread::label(n)}</span>
+                    })
+                }}
             </A>
             <div class="rail-separator"></div>
             <Transition fallback=|| ()>
@@ -63,9 +73,19 @@ pub fn ServerRail() -> impl IntoView {
                                     attr:title=title
                                 >
                                     <Avatar name=s.name.clone() image_url=s.image_url.clone() class="server-icon" />
-                                    {move || marks.server_unread(server_id).then(|| view! {
-                                        <span class="rail-dot" role="img" aria-label="Unread messages"></span>
-                                    })}
+                                    {move || match marks.server(server_id) {
+                                        (_, mentions @ 1..) => view! {
+                                            <span class="rail-mentions" role="status" aria-label=mentions_label(mentions)>
+                                                {Unread::label(mentions)}
+                                            </span>
+                                        }
+                                        .into_any(),
+                                        (true, 0) => view! {
+                                            <span class="rail-dot" role="img" aria-label="Unread messages"></span>
+                                        }
+                                        .into_any(),
+                                        (false, 0) => ().into_any(),
+                                    }}
                                 </A>
                             }
                         })

@@ -14,7 +14,7 @@ use super::members::RoleBadge;
 use super::menu::ServerMenu;
 use super::state::{Dialog, OpenDialog};
 use crate::ui::{Avatar, Glyph, Icon};
-use crate::unread::{UnreadMarks, unread_label};
+use crate::unread::{UnreadMarks, mentions_label};
 
 #[component]
 pub fn ServerSidebar(details: ServerDetails) -> impl IntoView {
@@ -131,17 +131,17 @@ fn ChannelRow(
     let edit_label = format!("Edit channel {}", channel.name);
     let delete_label = format!("Delete channel {}", channel.name);
     let marks = UnreadMarks::get();
-    let unread = Memo::new(move |_| marks.count(Thread::Channel(id)));
-    let has_unread = Memo::new(move |_| unread.get() > 0);
+    let has_unread = Memo::new(move |_| marks.count(Thread::Channel(id)) > 0);
+    let mentions = Memo::new(move |_| marks.mentions(Thread::Channel(id)));
     view! {
         <li class="channel-item" class:active=move || current.get() class:unread=has_unread>
             <A href=href attr:class="channel-link" attr:aria-current=move || current.get().then_some("page")>
                 <ChannelIcon kind=channel.kind />
                 <span class="channel-name">{channel.name.clone()}</span>
                 {move || {
-                    let n = unread.get();
+                    let n = mentions.get();
                     (n > 0).then(|| view! {
-                        <span class="unread-pill" role="status" aria-label=unread_label(n)>{Unread::label(n)}</span>
+                        <span class="unread-pill" role="status" aria-label=mentions_label(n)>{Unread::label(n)}</span>
                     })
                 }}
                 {general.then(|| view! {

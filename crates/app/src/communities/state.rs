@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use shared::AppError;
 use shared::community::{ChannelKind, ServerDetails};
-use shared::ids::{ChannelId, ServerId};
+use shared::ids::{ChannelId, MemberId, ServerId};
 
 use super::api::load_server;
 
@@ -109,6 +109,19 @@ impl CurrentServer {
     /// The loaded details, if they are in.
     pub fn details(self) -> Option<ServerDetails> {
         self.result().and_then(Result::ok)
+    }
+
+    /// The current name of `member` of the server in the route, if they are in it (reactive).
+    pub fn member_name(self, member: MemberId) -> Option<String> {
+        let id = self.id.get()?;
+        self.latest.with(|latest| match latest {
+            Some((held, Ok(details))) if *held == id => details
+                .members
+                .iter()
+                .find(|m| m.id == member)
+                .map(|m| m.name.clone()),
+            _ => None,
+        })
     }
 }
 

@@ -16,6 +16,7 @@ mod files;
 mod headers;
 mod health;
 mod helpers;
+mod inbox;
 mod limits;
 mod live;
 mod livekit;

@@ -167,7 +167,10 @@ async fn only_members_of_the_server_can_be_mentioned(engine: Engine) {
         ];
         c.refused(&c.owner, "send_message", &form, 422).await;
         let (_, body) = c.app.call(&c.owner, "send_message", &form).await;
-        assert_eq!(body["message"], "You can only mention members of this server.");
+        assert_eq!(
+            body["message"],
+            "You can only mention members of this server."
+        );
     }
     // Malformed, it is only text.
     let plain = post(&c, &c.owner, &c.general, &token(&strangers[2])).await;
@@ -175,7 +178,11 @@ async fn only_members_of_the_server_can_be_mentioned(engine: Engine) {
 
     // A member who left can no longer be mentioned.
     c.app
-        .ok(&c.guest, "leave_server", &[("server_id", c.server.as_str())])
+        .ok(
+            &c.guest,
+            "leave_server",
+            &[("server_id", c.server.as_str())],
+        )
         .await;
     let text = token(&c.guest_member);
     let nonce = Uuid::new_v4().to_string();
@@ -192,7 +199,9 @@ async fn only_members_of_the_server_can_be_mentioned(engine: Engine) {
     .await;
 
     // At most twenty members in one message.
-    let many: Vec<String> = (0..21).map(|_| token(&Uuid::new_v4().to_string())).collect();
+    let many: Vec<String> = (0..21)
+        .map(|_| token(&Uuid::new_v4().to_string()))
+        .collect();
     let text = many.join(" ");
     let nonce = Uuid::new_v4().to_string();
     let (status, body) = c
