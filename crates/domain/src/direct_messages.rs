@@ -7,7 +7,7 @@ use entity::{conversation, direct_message, member};
 use sea_orm::{ConnectionTrait, EntityTrait};
 use shared::ids::{ConversationId, MessageId, ProfileId, ServerId};
 use shared::live::{ServerEvent, Thread};
-use shared::messages::{CallLine, Changes, HistoryPage, Message, MessageText};
+use shared::messages::{CallLine, Changes, HistoryAt, HistoryPage, Message, MessageText, Opening};
 use uuid::Uuid;
 
 use crate::Domain;
@@ -41,15 +41,25 @@ pub async fn send(
     thread_table::send::<Conversations>(domain, me, conversation_id.0, text, file, nonce).await
 }
 
-/// Newest-first history of the conversation, older than `before`.
+/// A page of the conversation's history, newest first, read from `at`.
 pub async fn history(
     domain: &Domain,
     me: ProfileId,
     conversation_id: ConversationId,
-    before: Option<MessageId>,
+    at: HistoryAt,
     limit: u64,
 ) -> Result<HistoryPage, CommunityError> {
-    thread_table::history::<Conversations>(domain, me, conversation_id.0, before, limit).await
+    thread_table::history::<Conversations>(domain, me, conversation_id.0, at, limit).await
+}
+
+/// How the thread opens for `me`: at the first message they have not read.
+pub async fn opening(
+    domain: &Domain,
+    me: ProfileId,
+    conversation_id: ConversationId,
+    limit: u64,
+) -> Result<Opening, CommunityError> {
+    thread_table::opening::<Conversations>(domain, me, conversation_id.0, limit).await
 }
 
 /// Everything created, edited or deleted in the conversation after `since`, capped.
@@ -99,6 +109,8 @@ impl ThreadTable for Conversations {
     const THREAD: direct_message::Column = direct_message::Column::ConversationId;
     const ID: direct_message::Column = direct_message::Column::Id;
     const SEQ: direct_message::Column = direct_message::Column::Seq;
+    const CREATED_SEQ: direct_message::Column = direct_message::Column::CreatedSeq;
+    const DELETED: direct_message::Column = direct_message::Column::Deleted;
     const MEMBER: direct_message::Column = direct_message::Column::MemberId;
     const NONCE: direct_message::Column = direct_message::Column::Nonce;
 

@@ -13,7 +13,7 @@ use entity::{channel, member, message, server};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use shared::ids::{ChannelId, MessageId, ProfileId, ServerId};
 use shared::live::{ServerEvent, Thread};
-use shared::messages::{Changes, HistoryPage, Message, MessageText};
+use shared::messages::{Changes, HistoryAt, HistoryPage, Message, MessageText, Opening};
 use uuid::Uuid;
 
 use crate::Domain;
@@ -39,15 +39,26 @@ pub async fn send(
     thread_table::send::<Channels>(domain, me, channel_id.0, text, file, nonce).await
 }
 
-/// Newest-first history: up to `limit` messages older than `before` (or the newest).
+/// A page of history, newest first, read from `at` (the newest, before, after or around a
+/// message).
 pub async fn history(
     domain: &Domain,
     me: ProfileId,
     channel_id: ChannelId,
-    before: Option<MessageId>,
+    at: HistoryAt,
     limit: u64,
 ) -> Result<HistoryPage, CommunityError> {
-    thread_table::history::<Channels>(domain, me, channel_id.0, before, limit).await
+    thread_table::history::<Channels>(domain, me, channel_id.0, at, limit).await
+}
+
+/// How the thread opens for `me`: at the first message they have not read.
+pub async fn opening(
+    domain: &Domain,
+    me: ProfileId,
+    channel_id: ChannelId,
+    limit: u64,
+) -> Result<Opening, CommunityError> {
+    thread_table::opening::<Channels>(domain, me, channel_id.0, limit).await
 }
 
 /// Every message created, edited or deleted after `since`, oldest change first, capped.
@@ -118,6 +129,8 @@ impl ThreadTable for Channels {
     const THREAD: message::Column = message::Column::ChannelId;
     const ID: message::Column = message::Column::Id;
     const SEQ: message::Column = message::Column::Seq;
+    const CREATED_SEQ: message::Column = message::Column::CreatedSeq;
+    const DELETED: message::Column = message::Column::Deleted;
     const MEMBER: message::Column = message::Column::MemberId;
     const NONCE: message::Column = message::Column::Nonce;
 

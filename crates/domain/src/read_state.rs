@@ -35,7 +35,7 @@ async fn thread_end(
 }
 
 /// Where `me` has read `thread` up to (0: nothing read).
-async fn read_up_to(
+pub(crate) async fn read_up_to(
     db: &impl ConnectionTrait,
     me: ProfileId,
     thread: Thread,

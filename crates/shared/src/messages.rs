@@ -145,6 +145,55 @@ pub struct HistoryPage {
     pub messages: Vec<Message>,
     /// The cursor for the next (older) page, or `None` at the start of the channel.
     pub before: Option<MessageId>,
+    /// The cursor for the next newer page, when the page does not reach the latest message
+    /// (it was read from a point in the past: after or around a message).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<MessageId>,
+}
+
+/// Where a page of history is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryAt {
+    /// The newest messages.
+    Latest,
+    /// Messages older than this one.
+    Before(MessageId),
+    /// Messages newer than this one.
+    After(MessageId),
+    /// This message with as many older as newer around it.
+    Around(MessageId),
+}
+
+impl HistoryAt {
+    /// From a request's cursors, of which at most one may be given.
+    pub fn from_cursors(
+        before: Option<MessageId>,
+        after: Option<MessageId>,
+        around: Option<MessageId>,
+    ) -> Result<Self, AppError> {
+        match (before, after, around) {
+            (None, None, None) => Ok(Self::Latest),
+            (Some(id), None, None) => Ok(Self::Before(id)),
+            (None, Some(id), None) => Ok(Self::After(id)),
+            (None, None, Some(id)) => Ok(Self::Around(id)),
+            _ => Err(AppError::Validation(
+                "Give at most one of before, after and around.".into(),
+            )),
+        }
+    }
+}
+
+/// How a thread opens for its reader: where they stopped reading, and the page to show there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Opening {
+    /// The newest page, or the page around the first unread message when the newest does not
+    /// reach back to it (then `page.after` is set).
+    pub page: HistoryPage,
+    /// The first message by someone else the reader has not read: the "New messages" divider
+    /// goes above it.
+    pub first_unread: Option<MessageId>,
+    /// The thread's latest sequence number when this was read: where catching up starts.
+    pub last_seq: i64,
 }
 
 /// Everything created, edited or deleted after a sequence number, oldest change first.
@@ -177,6 +226,21 @@ mod tests {
             MessageText::parse(&"é".repeat(2000), false).is_ok(),
             "characters, not bytes"
         );
+    }
+
+    #[test]
+    fn one_history_cursor_at_most() {
+        let id = MessageId(Uuid::now_v7());
+        assert_eq!(
+            HistoryAt::from_cursors(None, None, None).unwrap(),
+            HistoryAt::Latest
+        );
+        assert_eq!(
+            HistoryAt::from_cursors(None, None, Some(id)).unwrap(),
+            HistoryAt::Around(id)
+        );
+        assert!(HistoryAt::from_cursors(Some(id), Some(id), None).is_err());
+        assert!(HistoryAt::from_cursors(Some(id), None, Some(id)).is_err());
     }
 
     #[test]

@@ -15,8 +15,8 @@ use crate::messages::api::{
 
 pub async fn history(thread: Thread, before: Option<MessageId>) -> Result<HistoryPage, AppError> {
     match thread {
-        Thread::Channel(id) => channel_history(id, before, None).await,
-        Thread::Conversation(id) => conversation_history(id, before, None).await,
+        Thread::Channel(id) => channel_history(id, before, None, None, None).await,
+        Thread::Conversation(id) => conversation_history(id, before, None, None, None).await,
     }
 }
 

@@ -53,16 +53,20 @@ pub async fn delete_message(message_id: MessageId) -> Result<Message, AppError> 
     Ok(domain::messages::delete(&domain()?, me.id, message_id).await?)
 }
 
-/// A page of history, newest first, older than `before` (30 by default, at most 100).
+/// A page of history, newest first (30 by default, at most 100): the newest, or read from one
+/// of `before`, `after` or `around` a message.
 #[server(prefix = "/api", endpoint = "channel_history")]
 pub async fn channel_history(
     channel_id: ChannelId,
     before: Option<MessageId>,
+    after: Option<MessageId>,
+    around: Option<MessageId>,
     limit: Option<u64>,
 ) -> Result<HistoryPage, AppError> {
     let me = require_user().await?;
+    let at = shared::messages::HistoryAt::from_cursors(before, after, around)?;
     let limit = shared::messages::page_size(limit);
-    Ok(domain::messages::history(&domain()?, me.id, channel_id, before, limit).await?)
+    Ok(domain::messages::history(&domain()?, me.id, channel_id, at, limit).await?)
 }
 
 /// Everything that changed after sequence number `since` (for reconnects and polling).
@@ -117,11 +121,14 @@ pub async fn delete_direct_message(message_id: MessageId) -> Result<Message, App
 pub async fn conversation_history(
     conversation_id: ConversationId,
     before: Option<MessageId>,
+    after: Option<MessageId>,
+    around: Option<MessageId>,
     limit: Option<u64>,
 ) -> Result<HistoryPage, AppError> {
     let me = require_user().await?;
+    let at = shared::messages::HistoryAt::from_cursors(before, after, around)?;
     let limit = shared::messages::page_size(limit);
-    Ok(domain::direct_messages::history(&domain()?, me.id, conversation_id, before, limit).await?)
+    Ok(domain::direct_messages::history(&domain()?, me.id, conversation_id, at, limit).await?)
 }
 
 #[server(prefix = "/api", endpoint = "conversation_changes")]
@@ -131,4 +138,27 @@ pub async fn conversation_changes(
 ) -> Result<Changes, AppError> {
     let me = require_user().await?;
     Ok(domain::direct_messages::changes_since(&domain()?, me.id, conversation_id, since).await?)
+}
+
+/// How a channel (`channel_id`) or a conversation (`conversation_id`) opens for the reader: at
+/// the first message they have not read, with a page that reaches it.
+#[server(prefix = "/api", endpoint = "open_thread")]
+pub async fn open_thread(
+    channel_id: Option<ChannelId>,
+    conversation_id: Option<ConversationId>,
+    limit: Option<u64>,
+) -> Result<shared::messages::Opening, AppError> {
+    let me = require_user().await?;
+    let limit = shared::messages::page_size(limit);
+    let domain = domain()?;
+    Ok(
+        match shared::live::Thread::one_of(channel_id, conversation_id)? {
+            shared::live::Thread::Channel(id) => {
+                domain::messages::opening(&domain, me.id, id, limit).await?
+            }
+            shared::live::Thread::Conversation(id) => {
+                domain::direct_messages::opening(&domain, me.id, id, limit).await?
+            }
+        },
+    )
 }

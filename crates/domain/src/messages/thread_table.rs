@@ -11,7 +11,7 @@ use sea_orm::{
 };
 use shared::ids::{MessageId, ProfileId, ServerId};
 use shared::live::{ServerEvent, Thread};
-use shared::messages::{CallLine, Changes, HistoryPage, Message, MessageText};
+use shared::messages::{CallLine, Changes, HistoryAt, HistoryPage, Message, MessageText, Opening};
 use shared::permissions::Action;
 use uuid::Uuid;
 
@@ -42,8 +42,10 @@ pub(crate) trait ThreadTable: Send + Sync + 'static {
     const THREAD: Self::Column;
     const ID: Self::Column;
     const SEQ: Self::Column;
+    const CREATED_SEQ: Self::Column;
     const MEMBER: Self::Column;
     const NONCE: Self::Column;
+    const DELETED: Self::Column;
 
     fn thread(id: Uuid) -> Thread;
     fn thread_of(row: &Self::Model) -> Uuid;
@@ -162,6 +164,14 @@ async fn next_seq<T: ThreadTable>(
         .filter(T::PARENT_ID.eq(thread))
         .exec(db)
         .await?;
+    current_seq::<T>(db, thread).await
+}
+
+/// The thread's latest sequence number.
+async fn current_seq<T: ThreadTable>(
+    db: &impl ConnectionTrait,
+    thread: Uuid,
+) -> Result<i64, CommunityError> {
     T::Parent::find()
         .select_only()
         .column(T::PARENT_LAST_SEQ)
@@ -323,15 +333,75 @@ impl<E: Into<CommunityError>> From<E> for SendError {
     }
 }
 
-/// Newest-first history: up to `limit` messages older than `before` (or the newest).
+/// A page of up to `limit` messages, newest first, read from `at`.
 pub(crate) async fn history<T: ThreadTable>(
     domain: &Domain,
     me: ProfileId,
     thread: Uuid,
-    before: Option<MessageId>,
+    at: HistoryAt,
     limit: u64,
 ) -> Result<HistoryPage, CommunityError> {
     T::access(&domain.db, me, thread).await?;
+    let db = &domain.db;
+    match at {
+        HistoryAt::Latest => older::<T>(db, thread, None, limit).await,
+        HistoryAt::Before(id) => older::<T>(db, thread, Some(id), limit).await,
+        HistoryAt::After(id) => newer::<T>(db, thread, id, limit).await,
+        HistoryAt::Around(id) => around::<T>(db, thread, id, limit - limit / 2, limit / 2).await,
+    }
+}
+
+/// How a thread opens for `me`: the newest page when it reaches back to the first message they
+/// have not read, otherwise the page around that message (a little before it, the rest after).
+pub(crate) async fn opening<T: ThreadTable>(
+    domain: &Domain,
+    me: ProfileId,
+    thread: Uuid,
+    limit: u64,
+) -> Result<Opening, CommunityError> {
+    /// How many read messages show above the first unread one.
+    const CONTEXT: u64 = 10;
+    let db = &domain.db;
+    let access = T::access(db, me, thread).await?;
+    let last_seq = current_seq::<T>(db, thread).await?;
+    let read = crate::read_state::read_up_to(db, me, T::thread(thread)).await?;
+    let first_unread: Option<Uuid> = T::Entity::find()
+        .select_only()
+        .column(T::ID)
+        .filter(T::THREAD.eq(thread))
+        .filter(T::CREATED_SEQ.gt(read))
+        .filter(T::MEMBER.ne(access.member.id))
+        .filter(T::DELETED.eq(false))
+        .order_by_asc(T::CREATED_SEQ)
+        .limit(1)
+        .into_tuple()
+        .one(db)
+        .await?;
+    let latest = older::<T>(db, thread, None, limit).await?;
+    let reaches = |first: Uuid| {
+        latest.before.is_none() || latest.messages.last().is_some_and(|m| m.id.0 <= first)
+    };
+    let page = match first_unread {
+        Some(first) if !reaches(first) => {
+            let context = Ord::min(CONTEXT, limit);
+            around::<T>(db, thread, MessageId(first), context, limit - context).await?
+        }
+        _ => latest,
+    };
+    Ok(Opening {
+        page,
+        first_unread: first_unread.map(MessageId),
+        last_seq,
+    })
+}
+
+/// Up to `limit` messages older than `before` (or the newest), newest first.
+async fn older<T: ThreadTable>(
+    db: &impl ConnectionTrait,
+    thread: Uuid,
+    before: Option<MessageId>,
+    limit: u64,
+) -> Result<HistoryPage, CommunityError> {
     let mut query = T::Entity::find()
         .filter(T::THREAD.eq(thread))
         .order_by_desc(T::ID)
@@ -339,11 +409,88 @@ pub(crate) async fn history<T: ThreadTable>(
     if let Some(before) = before {
         query = query.filter(T::ID.lt(before.0));
     }
-    let (rows, before) = page(query.all(&domain.db).await?, limit, Row::id);
+    let (rows, before) = page(query.all(db).await?, limit, Row::id);
     Ok(HistoryPage {
-        messages: with_authors(&domain.db, rows).await?,
+        messages: with_authors(db, rows).await?,
         before,
+        after: None,
     })
+}
+
+/// Up to `limit` messages newer than `after`, newest first; `after` is set again when more
+/// newer ones remain.
+async fn newer<T: ThreadTable>(
+    db: &impl ConnectionTrait,
+    thread: Uuid,
+    after: MessageId,
+    limit: u64,
+) -> Result<HistoryPage, CommunityError> {
+    let (mut rows, more) = newer_rows::<T>(db, thread, after, limit).await?;
+    rows.reverse();
+    let newest = rows.first().map(|r| MessageId(r.id()));
+    let oldest = rows.last().map_or(after, |r| MessageId(r.id()));
+    Ok(HistoryPage {
+        messages: with_authors(db, rows).await?,
+        // The message paged from, at least, is older.
+        before: Some(oldest),
+        after: if more { newest } else { None },
+    })
+}
+
+/// `message` and `older_count - 1` messages before it, and up to `newer_count` after it,
+/// newest first. NotFound if the message is not in the thread.
+async fn around<T: ThreadTable>(
+    db: &impl ConnectionTrait,
+    thread: Uuid,
+    message: MessageId,
+    older_count: u64,
+    newer_count: u64,
+) -> Result<HistoryPage, CommunityError> {
+    let older_count = Ord::max(older_count, 1);
+    let older_rows = T::Entity::find()
+        .filter(T::THREAD.eq(thread))
+        .filter(T::ID.lte(message.0))
+        .order_by_desc(T::ID)
+        .limit(older_count + 1)
+        .all(db)
+        .await?;
+    if older_rows.first().map(Row::id) != Some(message.0) {
+        return Err(CommunityError::NotFound);
+    }
+    let (older_rows, before) = page(older_rows, older_count, Row::id);
+    let (mut rows, more) = newer_rows::<T>(db, thread, message, newer_count).await?;
+    rows.reverse();
+    let after = if more {
+        rows.first()
+            .map_or(Some(message), |r| Some(MessageId(r.id())))
+    } else {
+        None
+    };
+    rows.extend(older_rows);
+    Ok(HistoryPage {
+        messages: with_authors(db, rows).await?,
+        before,
+        after,
+    })
+}
+
+/// Up to `limit` messages newer than `after`, oldest first, and whether more remain.
+async fn newer_rows<T: ThreadTable>(
+    db: &impl ConnectionTrait,
+    thread: Uuid,
+    after: MessageId,
+    limit: u64,
+) -> Result<(Vec<T::Model>, bool), CommunityError> {
+    let mut rows = T::Entity::find()
+        .filter(T::THREAD.eq(thread))
+        .filter(T::ID.gt(after.0))
+        .order_by_asc(T::ID)
+        .limit(limit + 1)
+        .all(db)
+        .await?;
+    let more = rows.len() as u64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    Ok((rows, more))
 }
 
 /// Every message created, edited or deleted after `since`, oldest change first, capped.

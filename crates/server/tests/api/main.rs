@@ -16,6 +16,7 @@ mod files;
 mod headers;
 mod health;
 mod helpers;
+mod history;
 mod inbox;
 mod limits;
 mod live;
