@@ -15,6 +15,7 @@ mod mention_query;
 mod message_item;
 mod message_text;
 mod message_view;
+pub mod reading;
 mod send;
 #[cfg(feature = "browser")]
 mod socket;

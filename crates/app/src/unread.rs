@@ -92,6 +92,13 @@ impl UnreadMarks {
         self.shown(|t, _| *t == thread).pop()
     }
 
+    /// Unread messages in `thread` as last loaded, whether or not it is being read (not
+    /// reactive).
+    pub fn unread_untracked(self, thread: Thread) -> u32 {
+        self.counts
+            .with_untracked(|c| c.get(&thread).map_or(0, |c| c.unread))
+    }
+
     /// Unread messages in `thread` (reactive).
     pub fn count(self, thread: Thread) -> u32 {
         self.of(thread).map_or(0, |c| c.unread)

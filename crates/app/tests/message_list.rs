@@ -100,6 +100,7 @@ async fn live_events_change_the_list_in_place() {
     let page = HistoryPage {
         messages: vec![message(3, 3, "second"), message(2, 2, "first")],
         before: None,
+        after: None,
     };
     let (host, chat, _cache, _handle) = mount(thread, page);
     settle().await;
@@ -176,6 +177,7 @@ async fn sends_show_at_once_and_failures_offer_retry() {
     let page = HistoryPage {
         messages: vec![message(2, 2, "older")],
         before: Some(MessageId(Uuid::from_u128(2))),
+        after: None,
     };
     let (host, _chat, cache, _handle) = mount(thread, page);
     settle().await;

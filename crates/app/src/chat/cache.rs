@@ -1,9 +1,11 @@
 //! The client's copy of one thread's messages: pages newest-first as the server sent them, live
-//! changes applied in place, and the sends still on their way. Pure data: no signals, no I/O, so
+//! changes applied in place, and the sends still on their way. The pages reach the present,
+//! except when a thread opens at an old unread message: then newer pages load as the reader
+//! scrolls down, and what arrives meanwhile is counted for the "Jump to present" bar. Pure data: no signals, no I/O, so
 //! it is unit-tested natively and wrapped in a signal by the UI.
 
 use shared::ids::MessageId;
-use shared::messages::{Changes, HistoryPage, Message};
+use shared::messages::{Changes, HistoryPage, Message, Opening};
 use uuid::Uuid;
 
 /// A message typed here and not yet stored (or refused).
@@ -34,6 +36,13 @@ pub struct MessageCache {
     last_seq: i64,
     /// Sends on their way or failed, newest first.
     pending: Vec<Pending>,
+    /// Set while the pages held stop short of the present (opened at an old unread message):
+    /// the cursor for the next newer page. Messages created meanwhile are only counted.
+    after: Option<MessageId>,
+    /// Messages created since, while the pages stop short of the present.
+    arrived: u32,
+    /// The first message the reader had not read when the thread opened.
+    divider: Option<MessageId>,
 }
 
 impl MessageCache {
@@ -42,6 +51,8 @@ impl MessageCache {
     pub fn load_newest(&mut self, page: HistoryPage) {
         self.last_seq = self.last_seq.max(max_seq(&page.messages));
         self.before = page.before;
+        self.after = None;
+        self.arrived = 0;
         let newest_in_page = page.messages.first().map(|m| m.id);
         let mut first: Vec<Message> = self
             .pages
@@ -55,9 +66,69 @@ impl MessageCache {
         self.loaded = true;
     }
 
+    /// How the thread opens: its page (maybe stopping short of the present) and the divider.
+    pub fn load_opening(&mut self, opening: Opening) {
+        let after = opening.page.after;
+        self.load_newest(opening.page);
+        self.divider = opening.first_unread;
+        if after.is_some() {
+            // Changes from here on are counted, not shown; catching up starts at the present.
+            self.after = after;
+            self.last_seq = opening.last_seq;
+        }
+    }
+
+    /// Forgets the pages (the thread opens again from the server), keeping the sends on their way.
+    pub fn unload(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        *self = Self {
+            pending,
+            ..Self::default()
+        };
+    }
+
     /// Whether the newest page has been loaded.
     pub fn is_loaded(&self) -> bool {
         self.loaded
+    }
+
+    /// A newer page, above the ones held; true once the held pages reach the present.
+    pub fn append_newer(&mut self, page: HistoryPage) -> bool {
+        for message in page.messages.into_iter().rev() {
+            if !self.replace(&message) {
+                self.insert_newest(message);
+            }
+        }
+        self.after = page.after;
+        if self.after.is_none() {
+            self.arrived = 0;
+        }
+        self.after.is_none()
+    }
+
+    /// The cursor for the next newer page, while the pages stop short of the present.
+    pub fn after(&self) -> Option<MessageId> {
+        self.after
+    }
+
+    /// Whether newer messages remain to be loaded.
+    pub fn has_newer(&self) -> bool {
+        self.after.is_some()
+    }
+
+    /// Messages created while the pages stop short of the present.
+    pub fn arrived(&self) -> u32 {
+        self.arrived
+    }
+
+    /// Where the "New messages" divider goes: above this message.
+    pub fn divider(&self) -> Option<MessageId> {
+        self.divider
+    }
+
+    /// The reader is done with the divider (they left the thread).
+    pub fn clear_divider(&mut self) {
+        self.divider = None;
     }
 
     /// An older page, below the ones held. Messages already held (after a race) are skipped.
@@ -88,8 +159,13 @@ impl MessageCache {
     /// A live "created" event: to the top of the first page, once (replacing this client's
     /// pending row for it, if the event beat the send's answer).
     pub fn created(&mut self, message: Message) {
-        self.note_seq(&message);
         self.pending.retain(|p| p.nonce != message.nonce);
+        if self.after.is_some() && self.find(message.id).is_none() {
+            // Beyond the pages held: counted, and loaded with the newer pages.
+            self.arrived += 1;
+            return;
+        }
+        self.note_seq(&message);
         if self.replace(&message) {
             return;
         }
@@ -99,7 +175,10 @@ impl MessageCache {
     /// A live "updated" or "deleted" event: replaces the message wherever it is, unless what is
     /// held is already newer. A message on a page not loaded is ignored.
     pub fn changed(&mut self, message: Message) {
-        self.note_seq(&message);
+        // Short of the present, catching up later starts where the thread opened.
+        if self.after.is_none() {
+            self.note_seq(&message);
+        }
         self.replace(&message);
     }
 

@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 use shared::ids::{MemberId, MessageId, ProfileId};
-use shared::messages::{Author, Changes, HistoryPage, Message};
+use shared::messages::{Author, Changes, HistoryPage, Message, Opening};
 use shared::permissions::Role;
 use uuid::Uuid;
 
@@ -54,6 +54,7 @@ fn loaded() -> MessageCache {
             message(4, 4, "m4"),
         ],
         before: Some(MessageId(Uuid::from_u128(4))),
+        after: None,
     });
     cache.append_older(HistoryPage {
         messages: vec![
@@ -62,6 +63,7 @@ fn loaded() -> MessageCache {
             message(1, 1, "m1"),
         ],
         before: None,
+        after: None,
     });
     cache
 }
@@ -127,6 +129,7 @@ fn catching_up_inserts_new_replaces_known_and_skips_unloaded_history() {
     cache.load_newest(HistoryPage {
         messages: vec![message(6, 6, "m6"), message(5, 5, "m5")],
         before: Some(MessageId(Uuid::from_u128(5))),
+        after: None,
     });
     cache.caught_up(Changes {
         messages: vec![
@@ -207,8 +210,87 @@ fn a_message_that_arrives_live_while_the_first_page_loads_is_kept() {
     cache.load_newest(HistoryPage {
         messages: vec![message(6, 6, "m6"), message(5, 5, "m5")],
         before: None,
+        after: None,
     });
     assert_eq!(contents(&cache), ["m7", "m6", "m5"]);
     assert_eq!(cache.last_seq(), 7);
     assert!(cache.is_loaded());
+}
+
+#[test]
+fn a_thread_opened_short_of_the_present_counts_arrivals_then_pages_up_to_it() {
+    let mut cache = MessageCache::default();
+    cache.load_opening(Opening {
+        page: HistoryPage {
+            messages: vec![message(5, 5, "m5"), message(4, 4, "m4")],
+            before: Some(MessageId(Uuid::from_u128(4))),
+            after: Some(MessageId(Uuid::from_u128(5))),
+        },
+        first_unread: Some(MessageId(Uuid::from_u128(5))),
+        last_seq: 8,
+    });
+    assert!(cache.has_newer());
+    assert_eq!(cache.divider(), Some(MessageId(Uuid::from_u128(5))));
+    assert_eq!(cache.last_seq(), 8, "catching up starts at the present");
+
+    // Live: a new message beyond the gap is counted, not shown; a held one still changes.
+    cache.created(message(9, 9, "m9"));
+    cache.changed(message(4, 10, "m4 edited"));
+    assert_eq!(cache.arrived(), 1);
+    assert_eq!(contents(&cache), ["m5", "m4 edited"]);
+    assert_eq!(cache.last_seq(), 8, "what was skipped is caught up later");
+
+    // Newer pages fill in above; the last reaches the present.
+    let reached = cache.append_newer(HistoryPage {
+        messages: vec![message(7, 7, "m7"), message(6, 6, "m6")],
+        before: Some(MessageId(Uuid::from_u128(6))),
+        after: Some(MessageId(Uuid::from_u128(7))),
+    });
+    assert!(!reached);
+    let reached = cache.append_newer(HistoryPage {
+        messages: vec![message(9, 9, "m9"), message(8, 8, "m8")],
+        before: Some(MessageId(Uuid::from_u128(8))),
+        after: None,
+    });
+    assert!(reached);
+    assert!(!cache.has_newer());
+    assert_eq!(cache.arrived(), 0);
+    assert_eq!(
+        contents(&cache),
+        ["m9", "m8", "m7", "m6", "m5", "m4 edited"]
+    );
+    // From now on, live messages show.
+    cache.created(message(10, 11, "m10"));
+    assert_eq!(contents(&cache)[0], "m10");
+
+    // Leaving forgets the divider; unloading keeps only the sends on their way.
+    cache.clear_divider();
+    assert_eq!(cache.divider(), None);
+    cache.sending(Uuid::from_u128(99), "on its way".into(), None);
+    cache.unload();
+    assert!(!cache.is_loaded());
+    assert_eq!(contents(&cache), ["pending:on its way"]);
+}
+
+#[test]
+fn jumping_to_the_present_leaves_the_past() {
+    let mut cache = MessageCache::default();
+    cache.load_opening(Opening {
+        page: HistoryPage {
+            messages: vec![message(2, 2, "m2")],
+            before: None,
+            after: Some(MessageId(Uuid::from_u128(2))),
+        },
+        first_unread: Some(MessageId(Uuid::from_u128(2))),
+        last_seq: 5,
+    });
+    cache.created(message(6, 6, "m6"));
+    cache.load_newest(HistoryPage {
+        messages: vec![message(6, 6, "m6"), message(5, 5, "m5")],
+        before: Some(MessageId(Uuid::from_u128(5))),
+        after: None,
+    });
+    assert!(!cache.has_newer());
+    assert_eq!(cache.arrived(), 0);
+    assert_eq!(contents(&cache), ["m6", "m5"]);
 }

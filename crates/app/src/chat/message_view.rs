@@ -1,6 +1,8 @@
-//! A thread's messages and its composer: the list scrolls upward into history (loading each
-//! older page above without moving what the reader sees) and follows new messages only while the
-//! reader is near the bottom.
+//! A thread's messages and its composer: the list opens at the reader's first unread message
+//! (under a "New messages" divider) or at the bottom, scrolls upward into history (loading each
+//! older page above without moving what the reader sees) and, opened short of the present,
+//! downward into newer pages; it follows new messages only while the reader is near the bottom,
+//! and otherwise says how many arrived below ("Jump to present").
 
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -13,6 +15,7 @@ use uuid::Uuid;
 use super::cache::{MessageCache, Pending, Row};
 use super::composer::Composer;
 use super::message_item::{DeleteMessageModal, MessageItem, PendingItem};
+use super::reading::{jump_bar, new_below};
 use super::store::Chat;
 use super::thread_api;
 use crate::communities::CurrentServer;
@@ -38,6 +41,8 @@ pub struct Viewer {
 enum Item {
     Stored(shared::messages::Message),
     Pending(Pending),
+    /// "New messages", above the first the reader had not read.
+    Divider,
 }
 
 impl Item {
@@ -45,6 +50,7 @@ impl Item {
         match self {
             Item::Stored(m) => (m.id.0, m.seq),
             Item::Pending(p) => (p.nonce, if p.failed.is_some() { -2 } else { -1 }),
+            Item::Divider => (Uuid::nil(), -3),
         }
     }
 }
@@ -74,34 +80,100 @@ pub fn MessageView(
     });
     let items = Memo::new(move |_| {
         cache.with(|c| {
-            let mut items: Vec<Item> = c
-                .rows()
-                .map(|row| match row {
-                    Row::Pending(p) => Item::Pending(p.clone()),
-                    Row::Stored(m) => Item::Stored(m.clone()),
-                })
-                .collect();
+            let divider = c.divider();
+            let mut items = Vec::new();
+            for row in c.rows() {
+                match row {
+                    Row::Pending(p) => items.push(Item::Pending(p.clone())),
+                    Row::Stored(m) => {
+                        items.push(Item::Stored(m.clone()));
+                        if Some(m.id) == divider {
+                            items.push(Item::Divider);
+                        }
+                    }
+                }
+            }
             items.reverse();
             items
         })
     });
     let loaded = Memo::new(move |_| cache.with(MessageCache::is_loaded));
     let has_older = Memo::new(move |_| cache.with(MessageCache::has_older));
+    let short_of_present = Memo::new(move |_| cache.with(MessageCache::has_newer));
     let editing = RwSignal::new(None::<MessageId>);
     let deleting = RwSignal::new(None::<shared::messages::Message>);
 
     let scroller = NodeRef::<Div>::new();
     let near_bottom = StoredValue::new(true);
-    // The same, for the unread marks: read at the bottom, what arrives is read.
+    // The same, for the unread marks and the jump bar: read at the bottom, what arrives is read.
     let at_bottom = RwSignal::new(true);
     read_while_at_bottom(thread, cache, loaded, at_bottom);
     let loading_older = RwSignal::new(false);
+    let loading_newer = RwSignal::new(false);
     let older_error = RwSignal::new(None::<String>);
 
-    // New rows: stay at the bottom if the reader was there.
+    // The newest message the reader saw at the bottom; what is newer is new to them.
+    let seen = RwSignal::new(None::<MessageId>);
+    let newest = move || {
+        items.with_untracked(|items| {
+            items.iter().rev().find_map(|item| match item {
+                Item::Stored(m) => Some(m.id),
+                _ => None,
+            })
+        })
+    };
+    let bar = Memo::new(move |_| {
+        let me = viewer.get().map(|v| v.member_id);
+        let below = items.with(|items| {
+            let stored = items.iter().filter_map(|item| match item {
+                Item::Stored(m) => Some((m.id, m.author.member_id)),
+                _ => None,
+            });
+            new_below(stored, seen.get(), me)
+        });
+        let arrived = cache.with(MessageCache::arrived);
+        jump_bar(short_of_present.get(), arrived, below, at_bottom.get())
+    });
+
+    // Where the reader is, after any scroll.
+    let measure = move || {
+        let Some(el) = scroller.try_get_untracked().flatten() else {
+            return;
+        };
+        let from_bottom = el.scroll_height() - el.scroll_top() - el.client_height();
+        let bottom = from_bottom < STICK_PX;
+        near_bottom.set_value(bottom);
+        if at_bottom.get_untracked() != bottom {
+            at_bottom.set(bottom);
+        }
+        if bottom && !short_of_present.get_untracked() {
+            seen.set(newest());
+        }
+    };
+
+    // New rows: the first time, open at the divider if there is one; then stay at the bottom if
+    // the reader was there (and the pages reach the present).
+    let opened = StoredValue::new(false);
     Effect::new(move |_| {
         items.track();
-        if near_bottom.get_value() {
+        if !opened.get_value() && loaded.get_untracked() {
+            opened.set_value(true);
+            seen.set(newest());
+            if cache.with_untracked(MessageCache::divider).is_some() {
+                near_bottom.set_value(false);
+                request_animation_frame(move || {
+                    let el = scroller.try_get_untracked().flatten();
+                    if let Some(Ok(Some(divider))) = el.map(|el| el.query_selector(".new-divider"))
+                    {
+                        divider.scroll_into_view_with_bool(true);
+                    }
+                    measure();
+                });
+                return;
+            }
+        }
+        if near_bottom.get_value() && !short_of_present.get_untracked() {
+            seen.set(newest());
             // A frame later the view may be gone (the reader left the channel).
             request_animation_frame(move || {
                 if let Some(el) = scroller.try_get_untracked().flatten() {
@@ -138,17 +210,56 @@ pub fn MessageView(
             loading_older.set(false);
         });
     };
+    let load_newer = move || {
+        let Some(after) = cache.with_untracked(MessageCache::after) else {
+            return;
+        };
+        if loading_newer.get_untracked() {
+            return;
+        }
+        loading_newer.set(true);
+        spawn_local(async move {
+            match thread_api::newer(thread, after).await {
+                Ok(page) => {
+                    // At the present: catch up on what arrived meanwhile.
+                    if cache.try_update(|c| c.append_newer(page)) == Some(true) {
+                        chat.sync(thread);
+                    }
+                }
+                Err(e) => older_error.set(Some(e.to_string())),
+            }
+            loading_newer.set(false);
+        });
+    };
+    let jump_to_present = move || {
+        near_bottom.set_value(true);
+        if !cache.with_untracked(MessageCache::has_newer) {
+            if let Some(el) = scroller.get_untracked() {
+                el.set_scroll_top(el.scroll_height());
+            }
+            return;
+        }
+        spawn_local(async move {
+            match thread_api::history(thread, None).await {
+                Ok(page) => {
+                    cache.update(|c| c.load_newest(page));
+                    chat.sync(thread);
+                }
+                Err(e) => older_error.set(Some(e.to_string())),
+            }
+        });
+    };
     let on_scroll = move |_| {
         let Some(el) = scroller.get_untracked() else {
             return;
         };
-        let from_bottom = el.scroll_height() - el.scroll_top() - el.client_height();
-        near_bottom.set_value(from_bottom < STICK_PX);
-        if at_bottom.get_untracked() != (from_bottom < STICK_PX) {
-            at_bottom.set(from_bottom < STICK_PX);
-        }
+        measure();
         if el.scroll_top() < LOAD_OLDER_PX && has_older.get_untracked() {
             load_older();
+        }
+        let from_bottom = el.scroll_height() - el.scroll_top() - el.client_height();
+        if from_bottom < LOAD_OLDER_PX && short_of_present.get_untracked() {
+            load_newer();
         }
     };
 
@@ -181,12 +292,30 @@ pub fn MessageView(
                         }
                         .into_any(),
                         Item::Pending(pending) => view! { <PendingItem thread pending cache /> }.into_any(),
+                        Item::Divider => view! {
+                            <li class="new-divider" role="separator" aria-label="New messages">
+                                <span>"New messages"</span>
+                            </li>
+                        }
+                        .into_any(),
                     }}
                 </For>
             </ol>
+            <Show when=move || loading_newer.get()>
+                <p class="loading" role="status">"Loading newer messages…"</p>
+            </Show>
         </div>
+        {move || bar.get().map(|text| view! {
+            <div class="jump-bar" role="status">
+                <span>{text}</span>
+                <button type="button" class="link-button" on:click=move |_| jump_to_present()>
+                    "Jump to present"
+                </button>
+            </div>
+        })}
         <Composer thread cache label=composer_label on_sent=Callback::new(move |()| {
-            near_bottom.set_value(true);
+            // A message sent shows at the present.
+            jump_to_present();
             at_bottom.set(true);
         }) />
         {move || {
@@ -197,9 +326,9 @@ pub fn MessageView(
     }
 }
 
-/// While the reader is at the bottom of a loaded thread, it counts as read (no unread mark) and
-/// the server is told how far, half a second after the latest message (a burst, one request).
-/// Effects run only in the browser.
+/// While the reader is at the bottom of a loaded thread (reaching the present) with the tab in
+/// view, it counts as read (no unread mark) and the server is told how far, half a second after
+/// the latest message (a burst, one request). Effects run only in the browser.
 fn read_while_at_bottom(
     thread: Thread,
     cache: RwSignal<MessageCache>,
@@ -208,9 +337,11 @@ fn read_while_at_bottom(
 ) {
     let marks = UnreadMarks::get();
     let latest = Memo::new(move |_| cache.with(MessageCache::last_seq));
+    let short_of_present = Memo::new(move |_| cache.with(MessageCache::has_newer));
+    let visible = page_visible();
     let pending = StoredValue::new(None::<TimeoutHandle>);
     Effect::new(move |_| {
-        let reading = at_bottom.get() && loaded.get();
+        let reading = at_bottom.get() && loaded.get() && !short_of_present.get() && visible.get();
         marks.set_viewing(reading.then_some(thread));
         let seq = latest.get();
         if let Some(handle) = pending.get_value() {
@@ -228,4 +359,19 @@ fn read_while_at_bottom(
         pending.set_value(set_timeout_with_handle(mark, MARK_READ_AFTER).ok());
     });
     on_cleanup(move || marks.set_viewing(None));
+}
+
+/// Whether the page is in view (not a background tab or a minimised window), kept up to date
+/// in the browser.
+fn page_visible() -> RwSignal<bool> {
+    let visible = RwSignal::new(true);
+    Effect::new(move |_| {
+        let hidden = move || document().hidden();
+        visible.set(!hidden());
+        let handle = window_event_listener(leptos::ev::visibilitychange, move |_| {
+            visible.set(!hidden());
+        });
+        on_cleanup(move || handle.remove());
+    });
+    visible
 }

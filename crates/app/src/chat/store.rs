@@ -113,16 +113,24 @@ impl Chat {
         RwSignal::from(cache.unwrap_or_default())
     }
 
-    /// A view shows `thread`: follow it live and bring its cache up to date.
+    /// A view shows `thread`: follow it live and bring its cache up to date. With something
+    /// unread in it, it opens afresh at the first unread message.
     pub fn open_thread(self, thread: Thread) {
-        self.inner.try_update_value(|inner| {
-            inner.entry(thread);
-        });
+        let unread = self.marks.unread_untracked(thread) > 0;
+        let cache = self
+            .inner
+            .try_update_value(|inner| inner.entry(thread).cache.clone());
+        if let (true, Some(cache)) = (unread, cache) {
+            cache.update(MessageCache::unload);
+        }
         self.follow(thread.topic());
         self.sync(thread);
     }
 
     pub fn close_thread(self, thread: Thread) {
+        if let Some(cache) = self.held(thread) {
+            cache.update(MessageCache::clear_divider);
+        }
         self.unfollow(thread.topic());
     }
 
@@ -390,8 +398,12 @@ impl Inner {
 
 async fn sync_once(thread: Thread, cache: &ArcRwSignal<MessageCache>) -> Result<(), AppError> {
     if !cache.with_untracked(MessageCache::is_loaded) {
-        let page = thread_api::history(thread, None).await?;
-        cache.update(|c| c.load_newest(page));
+        let opening = thread_api::opening(thread).await?;
+        cache.update(|c| c.load_opening(opening));
+        return Ok(());
+    }
+    if cache.with_untracked(MessageCache::has_newer) {
+        // Short of the present: newer pages load as the reader scrolls down, then it catches up.
         return Ok(());
     }
     loop {

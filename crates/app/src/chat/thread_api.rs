@@ -4,13 +4,13 @@
 use shared::AppError;
 use shared::ids::MessageId;
 use shared::live::Thread;
-use shared::messages::{Changes, HistoryPage, Message};
+use shared::messages::{Changes, HistoryPage, Message, Opening};
 use uuid::Uuid;
 
 use crate::messages::api::{
     channel_changes, channel_history, conversation_changes, conversation_history,
-    delete_direct_message, delete_message, edit_direct_message, edit_message, send_direct_message,
-    send_message,
+    delete_direct_message, delete_message, edit_direct_message, edit_message, open_thread,
+    send_direct_message, send_message,
 };
 
 pub async fn history(thread: Thread, before: Option<MessageId>) -> Result<HistoryPage, AppError> {
@@ -18,6 +18,20 @@ pub async fn history(thread: Thread, before: Option<MessageId>) -> Result<Histor
         Thread::Channel(id) => channel_history(id, before, None, None, None).await,
         Thread::Conversation(id) => conversation_history(id, before, None, None, None).await,
     }
+}
+
+/// The page of messages newer than `after`.
+pub async fn newer(thread: Thread, after: MessageId) -> Result<HistoryPage, AppError> {
+    match thread {
+        Thread::Channel(id) => channel_history(id, None, Some(after), None, None).await,
+        Thread::Conversation(id) => conversation_history(id, None, Some(after), None, None).await,
+    }
+}
+
+/// How the thread opens: at the reader's first unread message.
+pub async fn opening(thread: Thread) -> Result<Opening, AppError> {
+    let (channel_id, conversation_id) = thread.parts();
+    open_thread(channel_id, conversation_id, None).await
 }
 
 pub async fn changes(thread: Thread, since: i64) -> Result<Changes, AppError> {
