@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos_router::components::Router;
 use shared::ids::{ChannelId, MemberId, MessageId, ProfileId};
 use shared::live::{ServerEvent, Thread};
-use shared::messages::{Author, HistoryPage, Message};
+use shared::messages::{Author, HistoryPage, Message, Opening};
 use shared::permissions::Role;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
@@ -50,6 +50,14 @@ fn mount(
     thread: Thread,
     page: HistoryPage,
 ) -> (HtmlElement, Chat, RwSignal<MessageCache>, impl Drop) {
+    mount_with(thread, move |c| c.load_newest(page))
+}
+
+/// Mounts the list for `thread` with its cache filled by `load`.
+fn mount_with(
+    thread: Thread,
+    load: impl FnOnce(&mut MessageCache) + 'static,
+) -> (HtmlElement, Chat, RwSignal<MessageCache>, impl Drop) {
     let document = web_sys::window().unwrap().document().unwrap();
     let host: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&host).unwrap();
@@ -62,7 +70,7 @@ fn mount(
         // No server in the route: the viewer is unknown, so no message actions are offered.
         CurrentServer::provide(Memo::new(|_| None));
         let cache = chat.cache(thread);
-        cache.update(|c| c.load_newest(page));
+        cache.update(load);
         out.set(Some((chat, cache)));
         view! {
             <Router>
@@ -221,4 +229,86 @@ async fn sends_show_at_once_and_failures_offer_retry() {
         "the stored message takes its place"
     );
     assert!(host.query_selector(".message.pending").unwrap().is_none());
+}
+
+/// The text of each row of the list, the divider included, oldest first.
+fn rows(host: &HtmlElement) -> Vec<String> {
+    let rows = host.query_selector_all(".message-list > li").unwrap();
+    (0..rows.length())
+        .map(|i| {
+            let row: HtmlElement = rows.item(i).unwrap().unchecked_into();
+            match row.query_selector(".message-text").unwrap() {
+                Some(text) => text.text_content().unwrap(),
+                None => row.text_content().unwrap(),
+            }
+        })
+        .collect()
+}
+
+fn jump_bar(host: &HtmlElement) -> Option<String> {
+    host.query_selector(".jump-bar span")
+        .unwrap()
+        .map(|bar| bar.text_content().unwrap())
+}
+
+#[wasm_bindgen_test]
+async fn a_thread_opened_at_an_old_unread_message_shows_the_divider_and_the_way_back() {
+    let thread = Thread::Channel(ChannelId(Uuid::new_v4()));
+    let first_unread = MessageId(Uuid::from_u128(5));
+    let opening = Opening {
+        page: HistoryPage {
+            messages: vec![message(5, 5, "first new"), message(4, 4, "last read")],
+            before: Some(MessageId(Uuid::from_u128(4))),
+            after: Some(first_unread),
+        },
+        first_unread: Some(first_unread),
+        last_seq: 8,
+    };
+    let (host, chat, cache, _handle) = mount_with(thread, move |c| c.load_opening(opening));
+    settle().await;
+    assert_eq!(rows(&host), ["last read", "New messages", "first new"]);
+    let divider = host.query_selector("[role='separator']").unwrap().unwrap();
+    assert_eq!(divider.get_attribute("aria-label").unwrap(), "New messages");
+    assert_eq!(
+        jump_bar(&host).as_deref(),
+        Some("You are viewing older messages")
+    );
+    let jump = host.query_selector(".jump-bar button").unwrap().unwrap();
+    assert_eq!(jump.text_content().unwrap(), "Jump to present");
+
+    // A message beyond the pages held is counted, not shown.
+    chat.receive(ServerEvent::MessageCreated {
+        thread,
+        message: message(9, 9, "much later"),
+    });
+    settle().await;
+    assert_eq!(jump_bar(&host).as_deref(), Some("1 new message"));
+    assert_eq!(rows(&host).len(), 3);
+
+    // Once the pages reach the present, the bar goes; leaving forgets the divider.
+    cache.update(|c| {
+        c.append_newer(HistoryPage {
+            messages: vec![message(9, 9, "much later"), message(6, 6, "next")],
+            before: Some(MessageId(Uuid::from_u128(6))),
+            after: None,
+        });
+    });
+    settle().await;
+    assert_eq!(jump_bar(&host), None);
+    assert_eq!(
+        rows(&host),
+        [
+            "last read",
+            "New messages",
+            "first new",
+            "next",
+            "much later"
+        ]
+    );
+    cache.update(MessageCache::clear_divider);
+    settle().await;
+    assert_eq!(
+        rows(&host),
+        ["last read", "first new", "next", "much later"]
+    );
 }
