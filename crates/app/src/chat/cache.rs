@@ -126,6 +126,11 @@ impl MessageCache {
         self.divider
     }
 
+    /// The reader marked the thread unread from `message` on: the divider goes above it.
+    pub fn set_divider(&mut self, message: MessageId) {
+        self.divider = Some(message);
+    }
+
     /// The reader is done with the divider (they left the thread).
     pub fn clear_divider(&mut self) {
         self.divider = None;

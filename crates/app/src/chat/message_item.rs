@@ -28,6 +28,8 @@ pub fn MessageItem(
     viewer: Memo<Option<Viewer>>,
     editing: RwSignal<Option<MessageId>>,
     deleting: RwSignal<Option<Message>>,
+    /// "Mark unread" from this message on.
+    mark_unread: Callback<MessageId>,
 ) -> impl IntoView {
     if let Some(line) = message.call {
         return view! { <CallLineItem message line /> }.into_any();
@@ -104,6 +106,9 @@ pub fn MessageItem(
                 }}
             </div>
             <div class="message-actions">
+                <button type="button" class="icon-button" aria-label="Mark unread" on:click=move |_| mark_unread.run(id)>
+                    <Icon glyph=Glyph::Unread />
+                </button>
                 <Show when=may_edit>
                     <button type="button" class="icon-button" aria-label="Edit message" on:click=move |_| editing.set(Some(id))>
                         <Icon glyph=Glyph::Pencil />

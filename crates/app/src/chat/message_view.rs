@@ -107,7 +107,17 @@ pub fn MessageView(
     let near_bottom = StoredValue::new(true);
     // The same, for the unread marks and the jump bar: read at the bottom, what arrives is read.
     let at_bottom = RwSignal::new(true);
-    read_while_at_bottom(thread, cache, loaded, at_bottom);
+    // Marked unread by hand: not read again until the reader sends or comes back.
+    let kept_unread = RwSignal::new(false);
+    read_while_at_bottom(thread, cache, loaded, at_bottom, kept_unread);
+    let mark_unread = Callback::new(move |message: MessageId| {
+        kept_unread.set(true);
+        cache.update(|c| c.set_divider(message));
+        spawn_local(async move {
+            let (channel_id, conversation_id) = thread.parts();
+            let _ = crate::unread::api::mark_unread(channel_id, conversation_id, message).await;
+        });
+    });
     let loading_older = RwSignal::new(false);
     let loading_newer = RwSignal::new(false);
     let older_error = RwSignal::new(None::<String>);
@@ -288,7 +298,7 @@ pub fn MessageView(
                 <For each=move || items.get() key=Item::key let:item>
                     {match item {
                         Item::Stored(message) => view! {
-                            <MessageItem thread message cache viewer editing deleting />
+                            <MessageItem thread message cache viewer editing deleting mark_unread />
                         }
                         .into_any(),
                         Item::Pending(pending) => view! { <PendingItem thread pending cache /> }.into_any(),
@@ -314,9 +324,10 @@ pub fn MessageView(
             </div>
         })}
         <Composer thread cache label=composer_label on_sent=Callback::new(move |()| {
-            // A message sent shows at the present.
+            // A message sent shows at the present, read.
             jump_to_present();
             at_bottom.set(true);
+            kept_unread.set(false);
         }) />
         {move || {
             deleting
@@ -334,6 +345,7 @@ fn read_while_at_bottom(
     cache: RwSignal<MessageCache>,
     loaded: Memo<bool>,
     at_bottom: RwSignal<bool>,
+    kept_unread: RwSignal<bool>,
 ) {
     let marks = UnreadMarks::get();
     let latest = Memo::new(move |_| cache.with(MessageCache::last_seq));
@@ -341,7 +353,11 @@ fn read_while_at_bottom(
     let visible = page_visible();
     let pending = StoredValue::new(None::<TimeoutHandle>);
     Effect::new(move |_| {
-        let reading = at_bottom.get() && loaded.get() && !short_of_present.get() && visible.get();
+        let reading = at_bottom.get()
+            && loaded.get()
+            && !short_of_present.get()
+            && visible.get()
+            && !kept_unread.get();
         marks.set_viewing(reading.then_some(thread));
         let seq = latest.get();
         if let Some(handle) = pending.get_value() {

@@ -1,15 +1,26 @@
-//! The server name in the sidebar header opens this menu; its items follow the viewer's role.
+//! The server name in the sidebar header opens this menu: "Mark As Read" for everyone, then the
+//! items the viewer's role allows.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use shared::community::{ChannelKind, ServerDetails};
 use shared::permissions::Action;
 
 use super::state::{Dialog, OpenDialog};
+use crate::unread::api::mark_server_read;
 
 #[component]
 pub fn ServerMenu(details: ServerDetails) -> impl IntoView {
     let dialog = OpenDialog::get();
     let open = RwSignal::new(false);
+    let server_id = details.server.id;
+    let mark_read = move |_| {
+        open.set(false);
+        spawn_local(async move {
+            // The marks move with the read state the server sends back to every tab.
+            let _ = mark_server_read(server_id).await;
+        });
+    };
     let items: Vec<(&'static str, Dialog, bool)> = [
         (
             "Invite People",
@@ -66,6 +77,11 @@ pub fn ServerMenu(details: ServerDetails) -> impl IntoView {
             </button>
             <Show when=move || open.get()>
                 <ul class="menu" role="menu" aria-label="Server menu">
+                    <li role="none">
+                        <button type="button" role="menuitem" class="menu-item" on:click=mark_read>
+                            "Mark As Read"
+                        </button>
+                    </li>
                     {items
                         .iter()
                         .map(|&(label, target, danger)| {

@@ -14,6 +14,7 @@ pub enum Glyph {
     Trash,
     MicOff,
     Chat,
+    Unread,
 }
 
 impl Glyph {
@@ -28,6 +29,7 @@ impl Glyph {
             Glyph::Pencil => "M4 20h4L19 9l-4-4L4 16zM14 6l4 4",
             Glyph::Trash => "M5 7h14M10 7V4h4v3M7 7l1 13h8l1-13",
             Glyph::Chat => "M4 5h16v11H10l-6 4z",
+            Glyph::Unread => "M6 4h12v16l-6-4-6 4z",
             Glyph::MicOff => {
                 "M9 5a3 3 0 0 1 6 0v6a3 3 0 0 1-6 0zM5 11a7 7 0 0 0 14 0M12 18v3M4 4l16 16"
             }
