@@ -170,6 +170,40 @@ async fn created_seq(
     })
 }
 
+/// Someone joining (or coming back to) a server finds the history of every channel they have
+/// never read already read: only what is written from now on is news to them. Runs inside the
+/// join's transaction.
+pub(crate) async fn read_history_on_joining(
+    db: &impl ConnectionTrait,
+    me: ProfileId,
+    server_id: ServerId,
+) -> Result<(), CommunityError> {
+    use entity::channel;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let channels = channel::Entity::find()
+        .filter(channel::Column::ServerId.eq(server_id.0))
+        .filter(channel::Column::LastSeq.gt(0))
+        .all(db)
+        .await?;
+    if channels.is_empty() {
+        return Ok(());
+    }
+    let now = Utc::now();
+    channel_read::Entity::insert_many(channels.into_iter().map(|c| channel_read::ActiveModel {
+        profile_id: Set(me.0),
+        channel_id: Set(c.id),
+        last_read_seq: Set(c.last_seq),
+        updated_at: Set(now),
+    }))
+    .on_conflict_do_nothing_on([
+        channel_read::Column::ProfileId,
+        channel_read::Column::ChannelId,
+    ])
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
 /// Marks every channel of `server_id` read by `me` (a member).
 pub async fn mark_server_read(
     domain: &Domain,

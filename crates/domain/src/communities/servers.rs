@@ -349,6 +349,8 @@ pub async fn join_by_invite(
                     }
                 };
                 if let Some(member) = joined {
+                    crate::read_state::read_history_on_joining(txn, me, ServerId(server.id))
+                        .await?;
                     outbox.publish(joined_event(txn, member, server.owner_id).await?);
                 }
                 Ok(ServerId(server.id))

@@ -16,6 +16,7 @@ on_both_engines!(
     direct_messages_are_unread_for_the_other_person_only,
     read_state_is_private_and_reaches_the_persons_other_sockets,
     leaving_and_coming_back_keeps_the_place_read,
+    a_newcomer_finds_the_history_already_read,
     a_whole_server_is_marked_read_at_once,
     new_messages_are_announced_to_those_who_can_read_them,
 );
@@ -298,4 +299,24 @@ async fn new_messages_are_announced_to_those_who_can_read_them(engine: Engine) {
         send(socket, json!({"type": "Ping"})).await;
         assert_eq!(event(socket).await["type"], "Pong", "nothing for them");
     }
+}
+
+/// Joining a server with a history: none of it is news; what is written after is.
+async fn a_newcomer_finds_the_history_already_read(engine: Engine) {
+    let c = Community::new(engine).await;
+    let random = c.new_channel(&c.owner, "random", "TEXT").await;
+    for text in ["one", "two"] {
+        post(&c, &c.owner, &c.general, text).await;
+    }
+    post(&c, &c.owner, &random, "three").await;
+    let newcomer = c.newcomer("Nina Newcomer").await;
+    let all = c.app.ok(&newcomer, "load_unread", &[]).await;
+    assert_eq!(all["threads"], json!([]), "{all}");
+    let after = post(&c, &c.owner, &random, "four").await;
+    assert_eq!(unread_in(&c, &newcomer, &random).await, 1);
+    let opened = c
+        .app
+        .ok(&newcomer, "open_thread", &[("channel_id", random.as_str())])
+        .await;
+    assert_eq!(opened["first_unread"], after["id"]);
 }
