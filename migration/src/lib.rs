@@ -12,6 +12,7 @@ mod m20261127_000003_default_avatars;
 mod m20261127_000004_call_lines;
 mod m20261127_000005_read_state;
 mod m20261127_000006_mentions;
+mod m20261127_000007_notify_settings;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_call_lines::Migration),
             Box::new(m20261127_000005_read_state::Migration),
             Box::new(m20261127_000006_mentions::Migration),
+            Box::new(m20261127_000007_notify_settings::Migration),
         ]
     }
 }

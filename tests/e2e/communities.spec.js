@@ -28,7 +28,7 @@ test('two people build a community', async ({ browser }, testInfo) => {
   // The admin's menu has every item but "Leave Server" (the owner deletes instead).
   const adminItems = await menuItems(alice, SERVER);
   expect(adminItems).toEqual([
-    'Mark As Read', 'Invite People', 'Server Settings', 'Manage Members', 'Create Channel', 'Delete Server',
+    'Mark As Read', 'Notification Settings', 'Invite People', 'Server Settings', 'Manage Members', 'Create Channel', 'Delete Server',
   ]);
   await shot(alice, 'menu-admin');
   await alice.getByRole('menuitem', { name: 'Invite People' }).click();
@@ -49,7 +49,7 @@ test('two people build a community', async ({ browser }, testInfo) => {
   await acceptInvite(bob);
   await expect(bob).toHaveURL(new RegExp(`/servers/${serverId}/channels/`));
   await expect(bob.getByRole('heading', { level: 1, name: 'general' })).toBeVisible();
-  expect(await menuItems(bob, SERVER)).toEqual(['Mark As Read', 'Leave Server']);
+  expect(await menuItems(bob, SERVER)).toEqual(['Mark As Read', 'Notification Settings', 'Leave Server']);
   await expect(bob.getByRole('button', { name: /Create .* channel/ })).toHaveCount(0);
   await shot(bob, 'menu-guest');
   await bob.keyboard.press('Escape');
@@ -67,7 +67,7 @@ test('two people build a community', async ({ browser }, testInfo) => {
 
   // B, now a moderator, creates a video channel from the section's "+".
   await reload(bob);
-  expect(await menuItems(bob, SERVER)).toEqual(['Mark As Read', 'Invite People', 'Create Channel', 'Leave Server']);
+  expect(await menuItems(bob, SERVER)).toEqual(['Mark As Read', 'Notification Settings', 'Invite People', 'Create Channel', 'Leave Server']);
   await shot(bob, 'menu-moderator');
   await bob.getByRole('button', { name: SERVER }).click();
   await bob.getByRole('button', { name: 'Create Video channel' }).click();

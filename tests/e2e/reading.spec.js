@@ -43,11 +43,11 @@ test('a channel opens at the first unread message, and the reader finds the way 
   const server = await api(alice, 'create_server', { name: 'Reading Room' });
   const random = await api(alice, 'create_channel', { server_id: server.id, name: 'random', kind: 'TEXT' });
   const details = await api(alice, 'load_server', { server_id: server.id });
-  await api(bob, 'join_server', { code: details.invite_code });
   const general = details.channels.find((c) => c.name === 'general');
   await postMany(alice, general.id, 'old', 5);
+  await api(bob, 'join_server', { code: details.invite_code });
 
-  // Bob reads #general to its end, then goes to #random.
+  // Bob finds the history there read (he joined after it), then goes to #random.
   const page = await bob.newPage();
   page.problems = watchForProblems(page);
   await page.goto(`/servers/${server.id}/channels/${general.id}`);

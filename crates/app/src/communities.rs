@@ -12,6 +12,7 @@ mod invite;
 mod invite_page;
 mod members;
 mod menu;
+mod notify_settings;
 mod palette;
 mod rail;
 mod server_layout;

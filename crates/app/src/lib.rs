@@ -13,6 +13,7 @@ pub mod files;
 pub mod inbox;
 pub mod messages;
 mod not_found;
+pub mod notify;
 #[cfg(feature = "ssr")]
 pub mod page_policy;
 mod root;

@@ -11,6 +11,7 @@ use crate::calls::IncomingCallBanner;
 use crate::chat::store::Chat;
 use crate::communities::api::my_servers;
 use crate::communities::{CreateServerModal, Refresh, ServerRail};
+use crate::notify::{DesktopNotificationsToggle, Notifications};
 use crate::ui::{Avatar, NavBackdrop, NavSheet, ThemePicker};
 use crate::unread::UnreadMarks;
 
@@ -36,6 +37,7 @@ pub fn AppShell() -> impl IntoView {
     provide_context(me);
     Refresh::provide();
     UnreadMarks::provide();
+    Notifications::provide();
     Chat::provide();
     let sheet = NavSheet::provide();
     let location = use_location();
@@ -84,6 +86,7 @@ pub fn UserPanel() -> impl IntoView {
                 <button type="submit" class="secondary">"Sign out"</button>
             </ActionForm>
             <ThemePicker />
+            <DesktopNotificationsToggle />
         </section>
     }
 }

@@ -9,7 +9,7 @@ pub mod api;
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use shared::ids::ServerId;
+use shared::ids::{ChannelId, ServerId};
 use shared::live::Thread;
 
 /// How long after a change the counts are loaded again (several changes, one load).
@@ -109,11 +109,24 @@ impl UnreadMarks {
         self.of(thread).map_or(0, |c| c.mentions)
     }
 
-    /// The channels of `server_id`: whether any is unread, and their mentions (reactive).
-    /// Direct conversations show in the inbox, not on their server.
-    pub fn server(self, server_id: ServerId) -> (bool, u32) {
-        let counts = self.shown(|t, c| matches!(t, Thread::Channel(_)) && c.server == server_id);
-        (!counts.is_empty(), counts.iter().map(|c| c.mentions).sum())
+    /// The channels of `server_id`: whether any that `marks` marks is unread, and the mentions
+    /// of all (reactive). Direct conversations show in the inbox, not on their server.
+    pub fn server(self, server_id: ServerId, marks: impl Fn(ChannelId) -> bool) -> (bool, u32) {
+        let viewing = self.viewing.get();
+        self.counts.with(|c| {
+            let mut unread = false;
+            let mut mentions = 0;
+            for (thread, counts) in c {
+                if let Thread::Channel(channel) = thread
+                    && counts.server == server_id
+                    && Some(*thread) != viewing
+                {
+                    unread |= marks(*channel);
+                    mentions += counts.mentions;
+                }
+            }
+            (unread, mentions)
+        })
     }
 
     /// Unread direct messages, in every conversation (reactive).

@@ -14,6 +14,8 @@ pub mod inbox;
 pub mod limits;
 pub mod live;
 pub mod messages;
+pub mod notification_text;
+pub mod notify_settings;
 pub mod read_state;
 pub mod uploads;
 pub mod writer;

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod ban;
 pub mod channel;
+pub mod channel_notify;
 pub mod channel_read;
 pub mod conversation;
 pub mod conversation_read;
@@ -12,5 +13,6 @@ pub mod message;
 pub mod message_mention;
 pub mod profile;
 pub mod server;
+pub mod server_notify;
 pub mod session;
 pub mod upload;

@@ -10,6 +10,7 @@ pub mod ids;
 pub mod live;
 pub mod mentions;
 pub mod messages;
+pub mod notify;
 pub mod permissions;
 pub mod unread;
 

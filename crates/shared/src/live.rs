@@ -236,6 +236,11 @@ pub enum ServerEvent {
         thread: Thread,
         last_read_seq: i64,
     },
+    /// `profile_id` changed their notification settings (on their own topic: their other pages
+    /// load them again).
+    NotifySettingsChanged {
+        profile_id: ProfileId,
+    },
     /// A direct call rings for `callee` (on their own topic: every page they have open).
     CallRinging {
         room: CallRoom,
@@ -287,6 +292,7 @@ impl ServerEvent {
             ServerUpdated { server } => Some(Topic::Server(server.id)),
             SessionEnded { profile_id, .. }
             | ReadUpTo { profile_id, .. }
+            | NotifySettingsChanged { profile_id }
             | DirectActivity { to: profile_id, .. } => Some(Topic::Account(*profile_id)),
             CallJoined {
                 server_id, room, ..

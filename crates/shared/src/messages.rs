@@ -139,6 +139,15 @@ pub struct LastMessage {
     pub created_seq: i64,
 }
 
+/// What a desktop notification about a message says, and the page it opens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationText {
+    pub title: String,
+    pub body: String,
+    /// The thread, opened at the message.
+    pub path: String,
+}
+
 /// A page of history, newest first; `before` asks for the page after this one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryPage {

@@ -17,6 +17,7 @@ use super::cache::MessageCache;
 use super::connection::ConnectionState;
 use super::thread_api;
 use crate::communities::Refresh;
+use crate::notify::Notifications;
 use crate::unread::UnreadMarks;
 
 /// Hands a command to the open socket.
@@ -54,6 +55,8 @@ pub struct Chat {
     /// A ringing call accepted from the banner: the call view of its room joins it.
     pub accepted: RwSignal<Option<CallRoom>>,
     marks: UnreadMarks,
+    /// Absent where no one signed in provides it (the list mounted alone in tests).
+    notifications: Option<Notifications>,
 }
 
 #[derive(Default)]
@@ -86,6 +89,7 @@ impl Chat {
             ringing: RwSignal::new(None),
             accepted: RwSignal::new(None),
             marks: UnreadMarks::get(),
+            notifications: use_context::<Notifications>(),
         };
         provide_context(chat);
         #[cfg(feature = "browser")]
@@ -214,6 +218,13 @@ impl Chat {
             .unwrap_or(false)
     }
 
+    /// A new message somewhere: maybe a desktop notification.
+    fn notify(self, event: &ServerEvent) {
+        if let Some(n) = self.notifications {
+            n.consider(event);
+        }
+    }
+
     /// An event from the socket.
     pub fn receive(self, event: ServerEvent) {
         match event {
@@ -248,10 +259,20 @@ impl Chat {
             | ServerEvent::Unsubscribed { .. } => self.refresh.bump(),
             ServerEvent::SessionEnded { .. } => {}
             // A new message anywhere this person reads, or a read on another device.
-            ServerEvent::ReadUpTo { .. } | ServerEvent::ChannelActivity { .. } => {
+            ServerEvent::ReadUpTo { .. } => self.marks.changed(),
+            ServerEvent::ChannelActivity { .. } => {
                 self.marks.changed();
+                self.notify(&event);
             }
-            ServerEvent::DirectActivity { .. } => self.marks.direct_message(),
+            ServerEvent::DirectActivity { .. } => {
+                self.marks.direct_message();
+                self.notify(&event);
+            }
+            ServerEvent::NotifySettingsChanged { .. } => {
+                if let Some(n) = self.notifications {
+                    n.changed();
+                }
+            }
             // Who is in which call shows in the server view, reloaded like its member list, and
             // in the open call view.
             ServerEvent::CallJoined { .. }

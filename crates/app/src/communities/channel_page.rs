@@ -8,17 +8,18 @@ use shared::ids::ChannelId;
 use shared::live::Thread;
 
 use super::sidebar::ChannelIcon;
-use super::state::CurrentServer;
+use super::state::{CurrentServer, Dialog, OpenDialog};
 use crate::calls::CallView;
 use crate::chat::{LiveIndicator, MessageView};
 use crate::not_found::NotFound;
 use crate::route_param::route_param;
-use crate::ui::NavToggle;
+use crate::ui::{Glyph, Icon, NavToggle};
 
 #[component]
 pub fn ChannelPage() -> impl IntoView {
     let channel_id = route_param::<ChannelId>("channel_id");
     let current = CurrentServer::get();
+    let dialog = OpenDialog::get();
     let channel = Memo::new(move |_| {
         let id = channel_id.get()?;
         current.details()?.channels.into_iter().find(|c| c.id == id)
@@ -34,6 +35,14 @@ pub fn ChannelPage() -> impl IntoView {
                 <ChannelIcon kind />
                 <h1>{name}</h1>
                 <LiveIndicator />
+                <button
+                    type="button"
+                    class="icon-button"
+                    aria-label=move || format!("Notification settings for #{}", name.get())
+                    on:click=move |_| dialog.open(Dialog::ChannelNotifications(id))
+                >
+                    <Icon glyph=Glyph::Bell />
+                </button>
             </header>
             {match kind {
                 ChannelKind::Text => view! {

@@ -1,5 +1,5 @@
-//! The server name in the sidebar header opens this menu: "Mark As Read" for everyone, then the
-//! items the viewer's role allows.
+//! The server name in the sidebar header opens this menu: "Mark As Read" and "Notification
+//! Settings" for everyone, then the items the viewer's role allows.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -22,6 +22,7 @@ pub fn ServerMenu(details: ServerDetails) -> impl IntoView {
         });
     };
     let items: Vec<(&'static str, Dialog, bool)> = [
+        ("Notification Settings", Dialog::Notifications, true, false),
         (
             "Invite People",
             Dialog::Invite,

@@ -15,6 +15,7 @@ use super::api::my_servers;
 use super::create_server::CreateServerModal;
 use super::state::Refresh;
 use crate::chat::store::Chat;
+use crate::notify::Notifications;
 use crate::ui::{Avatar, Glyph, Icon};
 use crate::unread::{UnreadMarks, mentions_label, unread_label};
 
@@ -24,6 +25,7 @@ pub fn ServerRail() -> impl IntoView {
     let servers = Resource::new(move || refresh.track(), |_| my_servers());
     let location = use_location();
     let marks = UnreadMarks::get();
+    let notifications = Notifications::get();
     let active = Memo::new(move |_| {
         location
             .pathname
@@ -73,7 +75,9 @@ pub fn ServerRail() -> impl IntoView {
                                     attr:title=title
                                 >
                                     <Avatar name=s.name.clone() image_url=s.image_url.clone() class="server-icon" />
-                                    {move || match marks.server(server_id) {
+                                    {move || match marks.server(server_id, |channel| {
+                                        notifications.with_settings(|s| s.marks_unread(server_id, channel))
+                                    }) {
                                         (_, mentions @ 1..) => view! {
                                             <span class="rail-mentions" role="status" aria-label=mentions_label(mentions)>
                                                 {Unread::label(mentions)}

@@ -11,6 +11,7 @@ use super::confirm::{DeleteChannelModal, DeleteServerModal, LeaveServerModal};
 use super::edit_server::EditServerModal;
 use super::invite::InviteModal;
 use super::members::MembersModal;
+use super::notify_settings::{ChannelNotifyModal, ServerNotifyModal};
 use super::palette::{SearchPalette, open_search_on_ctrl_k};
 use super::sidebar::ServerSidebar;
 use super::state::{CurrentServer, Dialog, OpenDialog};
@@ -73,6 +74,10 @@ pub fn ServerLayout() -> impl IntoView {
                 Dialog::DeleteServer => view! { <DeleteServerModal details=d /> }.into_any(),
                 Dialog::LeaveServer => view! { <LeaveServerModal details=d /> }.into_any(),
                 Dialog::Search => view! { <SearchPalette details=d /> }.into_any(),
+                Dialog::Notifications => view! { <ServerNotifyModal details=d /> }.into_any(),
+                Dialog::ChannelNotifications(channel_id) => {
+                    view! { <ChannelNotifyModal details=d channel_id /> }.into_any()
+                }
             })
         }}
     }

@@ -13,6 +13,7 @@ use super::conversation_page::conversation_path;
 use super::members::RoleBadge;
 use super::menu::ServerMenu;
 use super::state::{Dialog, OpenDialog};
+use crate::notify::Notifications;
 use crate::ui::{Avatar, Glyph, Icon};
 use crate::unread::{UnreadMarks, mentions_label};
 
@@ -131,10 +132,13 @@ fn ChannelRow(
     let edit_label = format!("Edit channel {}", channel.name);
     let delete_label = format!("Delete channel {}", channel.name);
     let marks = UnreadMarks::get();
-    let has_unread = Memo::new(move |_| marks.count(Thread::Channel(id)) > 0);
+    let notifications = Notifications::get();
+    let server_id = details.server.id;
+    let muted = Memo::new(move |_| notifications.with_settings(|s| !s.marks_unread(server_id, id)));
+    let has_unread = Memo::new(move |_| !muted.get() && marks.count(Thread::Channel(id)) > 0);
     let mentions = Memo::new(move |_| marks.mentions(Thread::Channel(id)));
     view! {
-        <li class="channel-item" class:active=move || current.get() class:unread=has_unread>
+        <li class="channel-item" class:active=move || current.get() class:unread=has_unread class:muted=muted>
             <A href=href attr:class="channel-link" attr:aria-current=move || current.get().then_some("page")>
                 <ChannelIcon kind=channel.kind />
                 <span class="channel-name">{channel.name.clone()}</span>

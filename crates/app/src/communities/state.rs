@@ -129,6 +129,9 @@ impl CurrentServer {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialog {
     Invite,
+    /// The viewer's notification settings for the server, and for one of its channels.
+    Notifications,
+    ChannelNotifications(ChannelId),
     EditServer,
     Members,
     CreateChannel(ChannelKind),

@@ -15,6 +15,7 @@ pub enum Glyph {
     MicOff,
     Chat,
     Unread,
+    Bell,
 }
 
 impl Glyph {
@@ -30,6 +31,7 @@ impl Glyph {
             Glyph::Trash => "M5 7h14M10 7V4h4v3M7 7l1 13h8l1-13",
             Glyph::Chat => "M4 5h16v11H10l-6 4z",
             Glyph::Unread => "M6 4h12v16l-6-4-6 4z",
+            Glyph::Bell => "M6 16v-5a6 6 0 0 1 12 0v5l2 2H4zM10 21h4",
             Glyph::MicOff => {
                 "M9 5a3 3 0 0 1 6 0v6a3 3 0 0 1-6 0zM5 11a7 7 0 0 0 14 0M12 18v3M4 4l16 16"
             }

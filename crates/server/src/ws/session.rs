@@ -350,6 +350,7 @@ fn for_this_socket(frame: &[u8], identity: &Identity) -> Option<AccountFrame> {
         ServerEvent::CallRinging { .. }
         | ServerEvent::CallRingEnded { .. }
         | ServerEvent::ReadUpTo { .. }
+        | ServerEvent::NotifySettingsChanged { .. }
         | ServerEvent::DirectActivity { .. } => Some(AccountFrame::ForClient),
         _ => None,
     }

@@ -25,6 +25,7 @@ mod mentions;
 mod messages;
 mod migrations;
 mod nodes;
+mod notifications;
 mod pages;
 mod read_state;
 mod site;

@@ -1,0 +1,93 @@
+//! What a browser notification about a message says, for someone who may read it: who wrote
+//! where ("Alice in #random (Rustaceans)", or "Alice" for a direct message), the first line of
+//! the text as read (mentions by name), and the address that opens the thread at the message.
+
+use entity::{conversation, direct_message, message};
+use sea_orm::EntityTrait;
+use shared::ids::{MemberId, MessageId, ProfileId};
+use shared::live::Thread;
+use shared::mentions::{Mentions, decode};
+use shared::messages::NotificationText;
+use uuid::Uuid;
+
+use crate::Domain;
+use crate::communities::CommunityError;
+use crate::conversations::participant;
+use crate::messages::authors;
+use crate::messages::channel_access;
+
+/// The most characters of the text a notification shows.
+const BODY_CHARS: usize = 140;
+
+pub async fn text(
+    domain: &Domain,
+    me: ProfileId,
+    thread: Thread,
+    message_id: MessageId,
+) -> Result<NotificationText, CommunityError> {
+    let db = &domain.db;
+    let (content, author, deleted, title_place, path) = match thread {
+        Thread::Channel(id) => {
+            let (channel, access) = channel_access(db, me, id).await?;
+            let row = message::Entity::find_by_id(message_id.0)
+                .one(db)
+                .await?
+                .filter(|m| m.channel_id == channel.id)
+                .ok_or(CommunityError::NotFound)?;
+            let place = format!(" in #{} ({})", channel.name, access.server.name);
+            let path = format!("/servers/{}/channels/{}", access.server.id, channel.id);
+            (row.content, row.member_id, row.deleted, place, path)
+        }
+        Thread::Conversation(id) => {
+            let (conversation, access) = participant(db, me, id).await?;
+            let row = direct_message::Entity::find_by_id(message_id.0)
+                .one(db)
+                .await?
+                .filter(|m| m.conversation_id == conversation.id)
+                .ok_or(CommunityError::NotFound)?;
+            let other = other_member(&conversation, access.member.id);
+            let path = format!("/servers/{}/conversations/{}", access.server.id, other);
+            (row.content, row.member_id, row.deleted, String::new(), path)
+        }
+    };
+    let mut people: Vec<Uuid> = Mentions::of(&content).members.iter().map(|m| m.0).collect();
+    people.push(author);
+    let names = authors::load(db, &people).await?;
+    let author_name = names
+        .get(&author)
+        .map(|a| a.name.clone())
+        .ok_or(CommunityError::NotFound)?;
+    let body = if deleted {
+        shared::messages::DELETED_TEXT.to_owned()
+    } else if content.is_empty() {
+        "Sent a file".to_owned()
+    } else {
+        let read = decode(&content, |m: MemberId| {
+            names.get(&m.0).map(|a| a.name.clone())
+        })
+        .0;
+        cut(read.lines().next().unwrap_or(""))
+    };
+    Ok(NotificationText {
+        title: format!("{author_name}{title_place}"),
+        body,
+        path: format!("{path}?message={message_id}"),
+    })
+}
+
+fn other_member(conversation: &conversation::Model, mine: Uuid) -> Uuid {
+    if conversation.member_one_id == mine {
+        conversation.member_two_id
+    } else {
+        conversation.member_one_id
+    }
+}
+
+fn cut(line: &str) -> String {
+    if line.chars().count() > BODY_CHARS {
+        let kept: String = line.chars().take(BODY_CHARS).collect();
+        format!("{}…", kept.trim_end())
+    } else {
+        line.to_owned()
+    }
+}
