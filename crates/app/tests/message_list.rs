@@ -305,7 +305,7 @@ async fn a_thread_opened_at_an_old_unread_message_shows_the_divider_and_the_way_
             "much later"
         ]
     );
-    cache.update(MessageCache::clear_divider);
+    cache.update(MessageCache::leave);
     settle().await;
     assert_eq!(
         rows(&host),

@@ -52,14 +52,15 @@ pub async fn history(
     thread_table::history::<Conversations>(domain, me, conversation_id.0, at, limit).await
 }
 
-/// How the thread opens for `me`: at the first message they have not read.
+/// How the thread opens for `me`: at `at`, or at the first message they have not read.
 pub async fn opening(
     domain: &Domain,
     me: ProfileId,
     conversation_id: ConversationId,
+    at: Option<MessageId>,
     limit: u64,
 ) -> Result<Opening, CommunityError> {
-    thread_table::opening::<Conversations>(domain, me, conversation_id.0, limit).await
+    thread_table::opening::<Conversations>(domain, me, conversation_id.0, at, limit).await
 }
 
 /// Everything created, edited or deleted in the conversation after `since`, capped.

@@ -51,14 +51,15 @@ pub async fn history(
     thread_table::history::<Channels>(domain, me, channel_id.0, at, limit).await
 }
 
-/// How the thread opens for `me`: at the first message they have not read.
+/// How the thread opens for `me`: at `at`, or at the first message they have not read.
 pub async fn opening(
     domain: &Domain,
     me: ProfileId,
     channel_id: ChannelId,
+    at: Option<MessageId>,
     limit: u64,
 ) -> Result<Opening, CommunityError> {
-    thread_table::opening::<Channels>(domain, me, channel_id.0, limit).await
+    thread_table::opening::<Channels>(domain, me, channel_id.0, at, limit).await
 }
 
 /// Every message created, edited or deleted after `since`, oldest change first, capped.

@@ -43,6 +43,8 @@ pub struct MessageCache {
     arrived: u32,
     /// The first message the reader had not read when the thread opened.
     divider: Option<MessageId>,
+    /// The message the thread was opened at (a link to it, a notification).
+    focus: Option<MessageId>,
 }
 
 impl MessageCache {
@@ -78,13 +80,20 @@ impl MessageCache {
         }
     }
 
-    /// Forgets the pages (the thread opens again from the server), keeping the sends on their way.
-    pub fn unload(&mut self) {
+    /// Forgets the pages (the thread opens again from the server, at `focus` if given), keeping
+    /// the sends on their way.
+    pub fn unload(&mut self, focus: Option<MessageId>) {
         let pending = std::mem::take(&mut self.pending);
         *self = Self {
             pending,
+            focus,
             ..Self::default()
         };
+    }
+
+    /// The message the thread opens (or was opened) at.
+    pub fn focus(&self) -> Option<MessageId> {
+        self.focus
     }
 
     /// Whether the newest page has been loaded.
@@ -131,9 +140,10 @@ impl MessageCache {
         self.divider = Some(message);
     }
 
-    /// The reader is done with the divider (they left the thread).
-    pub fn clear_divider(&mut self) {
+    /// The reader left the thread: the divider and the message opened at are done with.
+    pub fn leave(&mut self) {
         self.divider = None;
+        self.focus = None;
     }
 
     /// An older page, below the ones held. Messages already held (after a race) are skipped.

@@ -263,13 +263,18 @@ fn a_thread_opened_short_of_the_present_counts_arrivals_then_pages_up_to_it() {
     cache.created(message(10, 11, "m10"));
     assert_eq!(contents(&cache)[0], "m10");
 
-    // Leaving forgets the divider; unloading keeps only the sends on their way.
-    cache.clear_divider();
+    // Leaving forgets the divider; unloading keeps only the sends on their way, and where to
+    // open next.
+    cache.leave();
     assert_eq!(cache.divider(), None);
     cache.sending(Uuid::from_u128(99), "on its way".into(), None);
-    cache.unload();
+    let at = MessageId(Uuid::from_u128(6));
+    cache.unload(Some(at));
     assert!(!cache.is_loaded());
+    assert_eq!(cache.focus(), Some(at));
     assert_eq!(contents(&cache), ["pending:on its way"]);
+    cache.leave();
+    assert_eq!(cache.focus(), None);
 }
 
 #[test]

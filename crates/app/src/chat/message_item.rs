@@ -30,6 +30,8 @@ pub fn MessageItem(
     deleting: RwSignal<Option<Message>>,
     /// "Mark unread" from this message on.
     mark_unread: Callback<MessageId>,
+    /// The message the thread was opened at, shown highlighted.
+    focus: Memo<Option<MessageId>>,
 ) -> impl IntoView {
     if let Some(line) = message.call {
         return view! { <CallLineItem message line /> }.into_any();
@@ -74,7 +76,14 @@ pub fn MessageItem(
     let mentions = Mentions::of(&message.content);
     let mentions_me = move || !deleted && me.get().is_some_and(|me| mentions.includes(me));
     view! {
-        <li class="message" class:deleted=deleted class:mentions-me=mentions_me data-testid="message">
+        <li
+            class="message"
+            id=format!("message-{id}")
+            class:deleted=deleted
+            class:mentions-me=mentions_me
+            class:focused=move || focus.get() == Some(id)
+            data-testid="message"
+        >
             <Avatar name=author.name.clone() image_url=author.image_url.clone() />
             <div class="message-main">
                 <div class="message-meta">

@@ -7,6 +7,7 @@
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::hooks::use_query_map;
 use shared::ids::{MemberId, MessageId};
 use shared::live::Thread;
 use shared::permissions::Actor;
@@ -67,8 +68,23 @@ pub fn MessageView(
 ) -> impl IntoView {
     let chat = Chat::get();
     let cache = chat.cache(thread);
-    Effect::new(move |_| chat.open_thread(thread));
+    // `?message=ID` opens the thread at that message (a notification, a link).
+    let query = use_query_map();
+    let at = Memo::new(move |_| {
+        query.with(|q| q.get("message").and_then(|id| id.parse::<MessageId>().ok()))
+    });
+    let opened = StoredValue::new(false);
+    Effect::new(move |first: Option<()>| {
+        let at = at.get();
+        if first.is_none() {
+            chat.open_thread(thread, at);
+        } else if at.is_some() {
+            opened.set_value(false);
+            chat.reopen(thread, at);
+        }
+    });
     on_cleanup(move || chat.close_thread(thread));
+    let focus = Memo::new(move |_| cache.with(MessageCache::focus));
 
     let current = CurrentServer::get();
     let viewer = Memo::new(move |_| {
@@ -161,21 +177,24 @@ pub fn MessageView(
         }
     };
 
-    // New rows: the first time, open at the divider if there is one; then stay at the bottom if
-    // the reader was there (and the pages reach the present).
-    let opened = StoredValue::new(false);
+    // New rows: the first time, open at the message asked for or the divider, if any; then stay
+    // at the bottom if the reader was there (and the pages reach the present).
     Effect::new(move |_| {
         items.track();
         if !opened.get_value() && loaded.get_untracked() {
             opened.set_value(true);
             seen.set(newest());
-            if cache.with_untracked(MessageCache::divider).is_some() {
+            let target = cache.with_untracked(|c| {
+                c.focus()
+                    .map(|id| format!("#message-{id}"))
+                    .or(c.divider().map(|_| ".new-divider".to_owned()))
+            });
+            if let Some(selector) = target {
                 near_bottom.set_value(false);
                 request_animation_frame(move || {
                     let el = scroller.try_get_untracked().flatten();
-                    if let Some(Ok(Some(divider))) = el.map(|el| el.query_selector(".new-divider"))
-                    {
-                        divider.scroll_into_view_with_bool(true);
+                    if let Some(Ok(Some(row))) = el.map(|el| el.query_selector(&selector)) {
+                        row.scroll_into_view_with_bool(true);
                     }
                     measure();
                 });
@@ -298,7 +317,7 @@ pub fn MessageView(
                 <For each=move || items.get() key=Item::key let:item>
                     {match item {
                         Item::Stored(message) => view! {
-                            <MessageItem thread message cache viewer editing deleting mark_unread />
+                            <MessageItem thread message cache viewer editing deleting mark_unread focus />
                         }
                         .into_any(),
                         Item::Pending(pending) => view! { <PendingItem thread pending cache /> }.into_any(),

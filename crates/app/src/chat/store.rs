@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::AppError;
 use shared::calls::{CallParticipant, CallRoom};
-use shared::ids::{MemberId, ServerId};
+use shared::ids::{MemberId, MessageId, ServerId};
 use shared::live::{ClientCommand, ServerEvent, Thread, Topic};
 
 use super::cache::MessageCache;
@@ -117,23 +117,31 @@ impl Chat {
         RwSignal::from(cache.unwrap_or_default())
     }
 
-    /// A view shows `thread`: follow it live and bring its cache up to date. With something
-    /// unread in it, it opens afresh at the first unread message.
-    pub fn open_thread(self, thread: Thread) {
+    /// A view shows `thread`: follow it live and bring its cache up to date. Asked to open at
+    /// a message, or with something unread in it, it opens afresh there.
+    pub fn open_thread(self, thread: Thread, at: Option<MessageId>) {
         let unread = self.marks.unread_untracked(thread) > 0;
-        let cache = self
-            .inner
-            .try_update_value(|inner| inner.entry(thread).cache.clone());
-        if let (true, Some(cache)) = (unread, cache) {
-            cache.update(MessageCache::unload);
+        self.inner.try_update_value(|inner| {
+            inner.entry(thread);
+        });
+        if let (true, Some(cache)) = (at.is_some() || unread, self.held(thread)) {
+            cache.update(|c| c.unload(at));
         }
         self.follow(thread.topic());
         self.sync(thread);
     }
 
+    /// Opens a thread already shown afresh, at `at` (or the first unread message).
+    pub fn reopen(self, thread: Thread, at: Option<MessageId>) {
+        if let Some(cache) = self.held(thread) {
+            cache.update(|c| c.unload(at));
+        }
+        self.sync(thread);
+    }
+
     pub fn close_thread(self, thread: Thread) {
         if let Some(cache) = self.held(thread) {
-            cache.update(MessageCache::clear_divider);
+            cache.update(MessageCache::leave);
         }
         self.unfollow(thread.topic());
     }
@@ -419,7 +427,8 @@ impl Inner {
 
 async fn sync_once(thread: Thread, cache: &ArcRwSignal<MessageCache>) -> Result<(), AppError> {
     if !cache.with_untracked(MessageCache::is_loaded) {
-        let opening = thread_api::opening(thread).await?;
+        let at = cache.with_untracked(MessageCache::focus);
+        let opening = thread_api::opening(thread, at).await?;
         cache.update(|c| c.load_opening(opening));
         return Ok(());
     }

@@ -28,10 +28,10 @@ pub async fn newer(thread: Thread, after: MessageId) -> Result<HistoryPage, AppE
     }
 }
 
-/// How the thread opens: at the reader's first unread message.
-pub async fn opening(thread: Thread) -> Result<Opening, AppError> {
+/// How the thread opens: at `at`, or at the reader's first unread message.
+pub async fn opening(thread: Thread, at: Option<MessageId>) -> Result<Opening, AppError> {
     let (channel_id, conversation_id) = thread.parts();
-    open_thread(channel_id, conversation_id, None).await
+    open_thread(channel_id, conversation_id, at, None).await
 }
 
 pub async fn changes(thread: Thread, since: i64) -> Result<Changes, AppError> {

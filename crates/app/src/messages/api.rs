@@ -141,11 +141,12 @@ pub async fn conversation_changes(
 }
 
 /// How a channel (`channel_id`) or a conversation (`conversation_id`) opens for the reader: at
-/// the first message they have not read, with a page that reaches it.
+/// the message `at`, or at the first message they have not read, with a page that reaches it.
 #[server(prefix = "/api", endpoint = "open_thread")]
 pub async fn open_thread(
     channel_id: Option<ChannelId>,
     conversation_id: Option<ConversationId>,
+    at: Option<MessageId>,
     limit: Option<u64>,
 ) -> Result<shared::messages::Opening, AppError> {
     let me = require_user().await?;
@@ -154,10 +155,10 @@ pub async fn open_thread(
     Ok(
         match shared::live::Thread::one_of(channel_id, conversation_id)? {
             shared::live::Thread::Channel(id) => {
-                domain::messages::opening(&domain, me.id, id, limit).await?
+                domain::messages::opening(&domain, me.id, id, at, limit).await?
             }
             shared::live::Thread::Conversation(id) => {
-                domain::direct_messages::opening(&domain, me.id, id, limit).await?
+                domain::direct_messages::opening(&domain, me.id, id, at, limit).await?
             }
         },
     )

@@ -351,12 +351,14 @@ pub(crate) async fn history<T: ThreadTable>(
     }
 }
 
-/// How a thread opens for `me`: the newest page when it reaches back to the first message they
-/// have not read, otherwise the page around that message (a little before it, the rest after).
+/// How a thread opens for `me`: around `at` when a message is asked for; otherwise the newest
+/// page when it reaches back to the first message they have not read, or else the page around
+/// that message (a little before it, the rest after).
 pub(crate) async fn opening<T: ThreadTable>(
     domain: &Domain,
     me: ProfileId,
     thread: Uuid,
+    at: Option<MessageId>,
     limit: u64,
 ) -> Result<Opening, CommunityError> {
     /// How many read messages show above the first unread one.
@@ -377,6 +379,13 @@ pub(crate) async fn opening<T: ThreadTable>(
         .into_tuple()
         .one(db)
         .await?;
+    if let Some(at) = at {
+        return Ok(Opening {
+            page: around::<T>(db, thread, at, limit - limit / 2, limit / 2).await?,
+            first_unread: first_unread.map(MessageId),
+            last_seq,
+        });
+    }
     let latest = older::<T>(db, thread, None, limit).await?;
     let reaches = |first: Uuid| {
         latest.before.is_none() || latest.messages.last().is_some_and(|m| m.id.0 <= first)

@@ -161,6 +161,38 @@ async fn a_thread_opens_at_the_first_message_not_read(engine: Engine) {
     assert_eq!(opened["page"]["after"], more[20]["id"]);
     assert_eq!(opened["last_seq"], more[44]["seq"]);
 
+    // Opened at a message (a link, a notification): around it, the divider where it was.
+    let at = more[30]["id"].as_str().unwrap();
+    let opened = c
+        .app
+        .ok(
+            &c.guest,
+            "open_thread",
+            &[
+                ("channel_id", general.as_str()),
+                ("at", at),
+                ("limit", "10"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        texts(&opened["page"]),
+        [
+            "b34", "b33", "b32", "b31", "b30", "b29", "b28", "b27", "b26", "b25"
+        ]
+    );
+    assert_eq!(opened["first_unread"], more[0]["id"]);
+    let elsewhere = c.new_channel(&c.owner, "elsewhere", "TEXT").await;
+    let (status, _) = c
+        .app
+        .call(
+            &c.guest,
+            "open_thread",
+            &[("channel_id", elsewhere.as_str()), ("at", at)],
+        )
+        .await;
+    assert_eq!(status, 404, "a message of another channel");
+
     // In a conversation, the same; and only its two people may open it.
     let dm = c.open_dm(&c.moderator, &c.guest_member).await;
     let first = c.dm(&c.moderator, &dm, "psst").await;
