@@ -178,7 +178,7 @@ async fn a_thread_opens_at_the_first_message_not_read(engine: Engine) {
     assert_eq!(
         texts(&opened["page"]),
         [
-            "b34", "b33", "b32", "b31", "b30", "b29", "b28", "b27", "b26", "b25"
+            "b35", "b34", "b33", "b32", "b31", "b30", "b29", "b28", "b27", "b26"
         ]
     );
     assert_eq!(opened["first_unread"], more[0]["id"]);
