@@ -29,7 +29,8 @@ const accountLimits = ['sign-up-per-address', 'sign-up', 'sign-in-per-address'].
   `${rule}=10000/min`,
 ]);
 
-/** A healthy server with `args` added to its command line: its `url`, and `stop()`. */
+/** A healthy server with `args` added to its command line: its `url`, `stop()`, and how many
+ *  times it has panicked (`panics()`). */
 export async function startChatterhub(args = []) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'chatterhub-e2e-'));
@@ -47,8 +48,14 @@ export async function startChatterhub(args = []) {
       ...accountLimits,
       ...args,
     ],
-    { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, RUST_LOG: 'warn' } },
+    { cwd: root, stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } },
   );
+  // Its log goes on to ours; a panic anywhere in it fails the run (`panics()`).
+  let panics = 0;
+  server.stderr.on('data', (chunk) => {
+    process.stderr.write(chunk);
+    panics += (chunk.toString().match(/ panicked at /g) || []).length;
+  });
   const exited = new Promise((ok) => server.once('exit', (code) => ok(code)));
   const stop = async () => {
     server.kill('SIGTERM');
@@ -71,5 +78,5 @@ export async function startChatterhub(args = []) {
     await stop();
     throw e;
   }
-  return { url, stop };
+  return { url, stop, panics: () => panics };
 }

@@ -1,5 +1,5 @@
 // Starts the suite's server (chatterhub.mjs), runs Playwright against it, and stops the server
-// whatever the outcome.
+// whatever the outcome. A panic in the server fails the run, whatever the tests said.
 import { spawn } from 'node:child_process';
 import { startChatterhub } from './chatterhub.mjs';
 
@@ -13,6 +13,10 @@ try {
     env: { ...process.env, CHATTERHUB_E2E_URL: server.url },
   });
   code = await new Promise((ok) => runner.once('exit', (c) => ok(c ?? 1)));
+  if (server.panics() > 0) {
+    console.error(`e2e: the server panicked ${server.panics()} time(s) (see its log above)`);
+    code = 1;
+  }
 } catch (e) {
   console.error(`e2e: ${e.message}`);
 } finally {

@@ -28,26 +28,27 @@ pub struct Notifications {
     /// Desktop notifications are on in this browser.
     desktop: RwSignal<bool>,
     me: RwSignal<Option<ProfileId>>,
-    open: StoredValue<Opener, LocalStorage>,
+    /// The page a clicked notification opens.
+    open: RwSignal<Option<String>>,
 }
-
-/// Opens a page of the app (the router's navigation).
-type Opener = Box<dyn Fn(&str)>;
 
 impl Notifications {
     /// Provided by the signed-in frame, inside the router (a click on a notification navigates).
     pub fn provide() -> Self {
-        let navigate = use_navigate();
         let notifications = Self {
             settings: RwSignal::new(NotifySettings::default()),
             changed: RwSignal::new(0),
             desktop: RwSignal::new(false),
             me: RwSignal::new(None),
-            open: StoredValue::new_local(Box::new(move |path: &str| {
-                navigate(path, Default::default());
-            })),
+            open: RwSignal::new(None),
         };
         provide_context(notifications);
+        let navigate = use_navigate();
+        Effect::new(move |_| {
+            if let Some(path) = notifications.open.get() {
+                navigate(&path, Default::default());
+            }
+        });
         let me = Me::get();
         // In the browser only (effects): who this is, the settings, the remembered choice.
         Effect::new(move |_| {
@@ -146,7 +147,7 @@ impl Notifications {
             if let Ok(text) = api::load_notification(channel_id, conversation_id, message_id).await
             {
                 desktop::show(&text, move |path| {
-                    self.open.with_value(|open| open(path));
+                    let _ = self.open.try_set(Some(path.to_owned()));
                 });
             }
         });

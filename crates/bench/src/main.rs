@@ -15,6 +15,7 @@ mod room;
 mod stats;
 mod suite;
 mod targets;
+mod unread;
 mod wire;
 
 use std::net::SocketAddr;
@@ -99,6 +100,16 @@ enum Command {
         #[arg(long)]
         postgres: bool,
     },
+    /// Unread counts alone, over 2,000 channels and `size` messages (for profiling).
+    Unread {
+        #[command(flatten)]
+        server: Server,
+        #[arg(long, default_value_t = 100_000)]
+        size: usize,
+        /// Run against PostgreSQL instead of SQLite.
+        #[arg(long)]
+        postgres: bool,
+    },
     /// Idle memory per socket alone, at each of `sockets` (ascending).
     Idle {
         #[command(flatten)]
@@ -156,6 +167,20 @@ fn main() -> anyhow::Result<()> {
                 })
                 .await?;
             println!("{steps:#?}");
+            Ok(())
+        }),
+        Command::Unread {
+            server,
+            size,
+            postgres,
+        } => runtime.block_on(async move {
+            let engine = engine(&server, postgres)?;
+            let outcome = chatterhub(&server)
+                .in_room(&engine, 1, async |running, room| {
+                    unread::run(room, &running.database_url, size.max(4000)).await
+                })
+                .await?;
+            println!("{outcome:#?}");
             Ok(())
         }),
         Command::History {

@@ -20,6 +20,7 @@ pub fn markdown(r: &Results, commit: &str) -> String {
     fanout_table(&mut md, r);
     idle_table(&mut md, r);
     history_table(&mut md, r);
+    unread_table(&mut md, r);
     let brotli = r
         .wasm
         .brotli
@@ -156,6 +157,34 @@ fn history_table(md: &mut String, r: &Results) {
     md.push('\n');
 }
 
+fn unread_table(md: &mut String, r: &Results) {
+    let _ = writeln!(
+        md,
+        "**Unread counts** (one reader in {} servers × {} channels, all counts in one \
+         `load_unread` over HTTP):\n",
+        crate::unread::SERVERS,
+        crate::unread::CHANNELS_PER_SERVER
+    );
+    let _ = writeln!(
+        md,
+        "| engine | messages | threads listed | one at a time p50 / p99 | 8 at once: loads/s, p99 |"
+    );
+    let _ = writeln!(md, "|---|---|---|---|---|");
+    for (engine, u) in &r.unread {
+        let _ = writeln!(
+            md,
+            "| {engine} | {} | {} | {:.1} / {:.1} ms | {:.0}, {:.1} ms |",
+            u.messages,
+            u.listed,
+            u.one_at_a_time.p50,
+            u.one_at_a_time.p99,
+            u.loads_per_second,
+            u.eight_at_once.p99,
+        );
+    }
+    md.push('\n');
+}
+
 fn targets(md: &mut String, r: &Results) {
     let _ = writeln!(md, "**Targets:**\n");
     let _ = writeln!(md, "| target | measured | met |");
@@ -266,6 +295,16 @@ fn targets(md: &mut String, r: &Results) {
                 big.pages_per_second >= 2000.0,
             );
         }
+    }
+    for (engine, u) in &r.unread {
+        row(
+            &format!(
+                "{engine} unread counts, {} channels and {} messages: p99 ≤ 5 ms",
+                u.channels, u.messages
+            ),
+            format!("{:.1} ms", u.one_at_a_time.p99),
+            u.one_at_a_time.p99 <= 5.0,
+        );
     }
     row(
         "release WASM ≤ 400 KB gzip",

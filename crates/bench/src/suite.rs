@@ -1,12 +1,12 @@
 //! Everything the performance targets name, measured in one go: fan-out on SQLite, PostgreSQL
-//! and the ceiling server; idle memory per socket; history at 1k and 1M messages; the first
-//! load. Each scenario starts its own server on a fresh database.
+//! and the ceiling server; idle memory per socket; history at 1k and 1M messages; unread counts
+//! over 2,000 channels and 1M messages; the first load. Each scenario starts its own server on a fresh database.
 
 use std::time::Duration;
 
 use crate::fanout::{self, Load};
 use crate::targets::{ChatterHub, Engine, in_bare_room};
-use crate::{history, idle, pages};
+use crate::{history, idle, pages, unread};
 
 /// How long each fan-out load is measured, and how many times the headline load is repeated.
 #[derive(Debug, Clone, Copy)]
@@ -37,6 +37,7 @@ pub struct Results {
     pub fanout: Vec<(String, fanout::Outcome)>,
     pub idle: Vec<idle::Step>,
     pub history: Vec<(String, history::Outcome)>,
+    pub unread: Vec<(String, unread::Outcome)>,
     pub wasm: pages::WasmSizes,
     pub page: crate::stats::Latency,
     pub plan: Plan,
@@ -128,6 +129,17 @@ pub async fn run(
         histories.extend(sizes.into_iter().map(|o| (engine.name().to_owned(), o)));
     }
 
+    let mut unreads = Vec::new();
+    for engine in &engines {
+        let outcome = hub
+            .in_room(engine, 1, async |running, room| {
+                unread::run(room, &running.database_url, plan.history_size).await
+            })
+            .await?;
+        eprintln!("unread {}: {:?}", engine.name(), outcome.one_at_a_time);
+        unreads.push((engine.name().to_owned(), outcome));
+    }
+
     let wasm = pages::wasm_sizes(&hub.site_root)?;
     let page = hub
         .in_room(&Engine::Sqlite, 1, async |_, room| {
@@ -140,6 +152,7 @@ pub async fn run(
         fanout: fanouts,
         idle,
         history: histories,
+        unread: unreads,
         wasm,
         page,
         plan,
