@@ -90,7 +90,7 @@ test('mentions and direct messages notify while the tab is hidden, and a click o
   const dialog = page.getByRole('dialog', { name: 'Notification settings' });
   await dialog.getByLabel('All messages').check();
   await expect(dialog.getByLabel('All messages')).toBeChecked();
-  await page.keyboard.press('Escape');
+  await dialog.getByRole('button', { name: 'Close' }).click();
   await setHidden(page, true);
   await say(general, 'plain news');
   await expect.poll(async () => (await shown(page)).length).toBe(3);
@@ -100,12 +100,14 @@ test('mentions and direct messages notify while the tab is hidden, and a click o
   await setHidden(page, false);
   await page.getByRole('link', { name: 'random' }).click();
   await page.getByRole('button', { name: 'Notification settings for #random' }).click();
-  await expect(page.getByRole('dialog', { name: 'Notification settings' })).toContainText('#random');
-  await page.keyboard.press('Escape');
+  await expect(dialog).toContainText('#random');
+  await expect(dialog.getByLabel('As the server (All messages)')).toBeChecked();
+  await dialog.getByRole('button', { name: 'Close' }).click();
   await page.getByRole('link', { name: 'general' }).click();
   await page.getByRole('button', { name: 'Notification settings for #general' }).click();
-  await page.getByLabel('Mute #general').check();
-  await page.keyboard.press('Escape');
+  await dialog.getByLabel('Mute #general').check();
+  await expect(dialog.getByLabel('Mute #general')).toBeChecked();
+  await dialog.getByRole('button', { name: 'Close' }).click();
   await page.getByRole('link', { name: 'random' }).click();
   const generalRow = page.locator('li.channel-item', { has: page.getByRole('link', { name: 'general' }) });
   await expect(generalRow).toHaveClass(/muted/);
