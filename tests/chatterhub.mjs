@@ -54,7 +54,8 @@ export async function startChatterhub(args = []) {
   let panics = 0;
   server.stderr.on('data', (chunk) => {
     process.stderr.write(chunk);
-    panics += (chunk.toString().match(/ panicked at /g) || []).length;
+    // A Rust panic's first line (not a browser crash the server logs as reported to it).
+    panics += (chunk.toString().match(/^thread '[^']*'.* panicked at /gm) || []).length;
   });
   const exited = new Promise((ok) => server.once('exit', (code) => ok(code)));
   const stop = async () => {
