@@ -1,6 +1,7 @@
-//! Mentions: each member a channel message mentions is a row of `message_mention` (so a
-//! member's mention count reads their own rows), and `mentions_everyone` marks the messages that
-//! mention the whole server (counted for every member through a partial index). Both message
+//! Mentions: each member a channel message mentions is a row of `message_mention`, with the
+//! message's channel and creation sequence number, so a member's mention count in a channel is a
+//! range of their own rows; `mentions_everyone` marks the messages that mention the whole server
+//! (counted for every member through a partial index). Both message
 //! tables get the column so the two keep one shape; a direct message never mentions everyone.
 
 use sea_orm_migration::{prelude::*, schema::*};
@@ -21,6 +22,8 @@ pub enum MessageMention {
     Table,
     MessageId,
     MemberId,
+    ChannelId,
+    CreatedSeq,
 }
 
 #[async_trait::async_trait]
@@ -49,6 +52,8 @@ impl MigrationTrait for Migration {
                     .table(MessageMention::Table)
                     .col(uuid(MessageMention::MessageId))
                     .col(uuid(MessageMention::MemberId))
+                    .col(uuid(MessageMention::ChannelId))
+                    .col(big_integer(MessageMention::CreatedSeq))
                     .primary_key(
                         Index::create()
                             .col(MessageMention::MessageId)
@@ -77,7 +82,8 @@ impl MigrationTrait for Migration {
                     .name("idx_message_mention_member")
                     .table(MessageMention::Table)
                     .col(MessageMention::MemberId)
-                    .col(MessageMention::MessageId)
+                    .col(MessageMention::ChannelId)
+                    .col(MessageMention::CreatedSeq)
                     .to_owned(),
             )
             .await

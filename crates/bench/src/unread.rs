@@ -233,6 +233,8 @@ async fn seed_messages(
                     mentions.push(message_mention::ActiveModel {
                         message_id: Set(id),
                         member_id: Set(*reader_member),
+                        channel_id: Set(*channel_id),
+                        created_seq: Set(seq as i64),
                     });
                 }
                 rows.push(message::ActiveModel {

@@ -263,7 +263,7 @@ SELECT t.id AS thread_id, me.server_id AS server_id,
             SELECT 1 FROM {messages} m
             WHERE m.{thread_column} = t.id
               AND {unread}
-            LIMIT {cap}) AS counted) AS unread,
+            LIMIT {unread_cap}) AS counted) AS unread,
        {mentions} AS mentions
 FROM member me
 {threads}
@@ -274,12 +274,13 @@ const UNREAD: &str = "m.created_seq > COALESCE(r.last_read_seq, 0)
               AND m.deleted = FALSE
               AND m.member_id <> me.id";
 
-/// Unread channel messages that name the person (their own mention rows), and those that
-/// mention everyone (a partial index holds only these), each counted up to the cap.
+/// Unread channel messages that name the person (a range of their own mention rows), and those
+/// that mention everyone (a partial index holds only these), each counted up to the cap.
 const CHANNEL_MENTIONS: &str = "(
        (SELECT COUNT(*) FROM (
             SELECT 1 FROM message_mention x JOIN message m ON m.id = x.message_id
-            WHERE x.member_id = me.id AND m.channel_id = t.id
+            WHERE x.member_id = me.id AND x.channel_id = t.id
+              AND x.created_seq > COALESCE(r.last_read_seq, 0)
               AND m.mentions_everyone = FALSE
               AND {unread}
             LIMIT {cap}) AS named)
@@ -289,8 +290,11 @@ const CHANNEL_MENTIONS: &str = "(
               AND {unread}
             LIMIT {cap}) AS everyone))";
 
-/// The channels of the person's servers.
-const CHANNELS: [(&str, &str); 4] = [
+/// The channels of the person's servers. A channel only says whether anything is unread (the
+/// sidebar shows it bold; its count would cost a scan of up to the cap per channel), and counts
+/// its mentions.
+const CHANNELS: [(&str, &str); 5] = [
+    ("{unread_cap}", "1"),
     ("{mentions}", CHANNEL_MENTIONS),
     ("{messages}", "message"),
     ("{thread_column}", "channel_id"),
@@ -301,8 +305,9 @@ const CHANNELS: [(&str, &str); 4] = [
     ),
 ];
 
-/// The person's direct conversations (where every message is for them: no mentions).
-const CONVERSATIONS: [(&str, &str); 4] = [
+/// The person's direct conversations, counted (every message is for them: no mentions).
+const CONVERSATIONS: [(&str, &str); 5] = [
+    ("{unread_cap}", "{cap}"),
     ("{mentions}", "CAST(0 AS BIGINT)"),
     ("{messages}", "direct_message"),
     ("{thread_column}", "conversation_id"),

@@ -1,4 +1,6 @@
-//! A member mentioned by a channel message (by id: the name shown is always their current one).
+//! A member mentioned by a channel message (by id: the name shown is always their current one),
+//! with the message's channel and creation sequence number (a member's mentions in a channel
+//! since a point are one index range).
 
 use sea_orm::entity::prelude::*;
 
@@ -9,6 +11,8 @@ pub struct Model {
     pub message_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub member_id: Uuid,
+    pub channel_id: Uuid,
+    pub created_seq: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

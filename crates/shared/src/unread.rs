@@ -17,7 +17,8 @@ pub struct ThreadUnread {
     pub server_id: ServerId,
     /// Every message created up to this sequence number has been read.
     pub last_read_seq: i64,
-    /// Messages by others after it, not deleted (at most `UNREAD_CAP`).
+    /// Messages by others after it, not deleted: counted up to `UNREAD_CAP` in a direct
+    /// conversation; in a channel only whether there are any (1), which is what it shows.
     pub unread: u32,
     /// Those of them that mention the person, by name or as everyone (always 0 in a direct
     /// conversation, where every message is for them).

@@ -71,13 +71,21 @@ pub(crate) async fn check(
     Ok(Mentioned { mentions, profiles })
 }
 
+/// Where a channel message is: its id, channel and creation sequence number.
+pub(crate) struct Place {
+    pub message: Uuid,
+    pub channel: Uuid,
+    pub created_seq: i64,
+}
+
 /// Stores the members a channel message mentions, in place of those it mentioned before.
 pub(crate) async fn save(
     db: &impl ConnectionTrait,
-    message: Uuid,
+    place: Place,
     members: &[MemberId],
     replacing: bool,
 ) -> Result<(), CommunityError> {
+    let message = place.message;
     if replacing {
         message_mention::Entity::delete_many()
             .filter(message_mention::Column::MessageId.eq(message))
@@ -90,6 +98,8 @@ pub(crate) async fn save(
     message_mention::Entity::insert_many(members.iter().map(|m| message_mention::ActiveModel {
         message_id: Set(message),
         member_id: Set(m.0),
+        channel_id: Set(place.channel),
+        created_seq: Set(place.created_seq),
     }))
     .exec(db)
     .await?;

@@ -17,6 +17,7 @@ use crate::files::FileKey;
 pub trait Row {
     fn id(&self) -> Uuid;
     fn seq(&self) -> i64;
+    fn created_seq(&self) -> i64;
     fn member_id(&self) -> Uuid;
     fn deleted(&self) -> bool;
     fn file(&self) -> Option<FileKey>;
@@ -56,6 +57,10 @@ macro_rules! row {
 
             fn seq(&self) -> i64 {
                 self.seq
+            }
+
+            fn created_seq(&self) -> i64 {
+                self.created_seq
             }
 
             fn member_id(&self) -> Uuid {

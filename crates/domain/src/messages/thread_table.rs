@@ -15,7 +15,7 @@ use shared::messages::{CallLine, Changes, HistoryAt, HistoryPage, Message, Messa
 use shared::permissions::Action;
 use uuid::Uuid;
 
-use super::mentions::{self, Mentioned};
+use super::mentions::{self, Mentioned, Place};
 use super::rows::{Row, call_columns, one, with_authors};
 use super::shared_steps::{Change, Revision, capped, event, page};
 use super::{CHANGES_CAP, is_unique_violation};
@@ -243,7 +243,12 @@ pub(crate) async fn send<T: ThreadTable>(
                     uploads::claim(txn, me, key, usage).await?;
                 }
                 if matches!(T::thread(thread), Thread::Channel(_)) {
-                    mentions::save(txn, row.id(), &mentioned.mentions.members, false).await?;
+                    let place = Place {
+                        message: row.id(),
+                        channel: thread,
+                        created_seq: seq,
+                    };
+                    mentions::save(txn, place, &mentioned.mentions.members, false).await?;
                 }
                 let message = one(txn, row).await?;
                 outbox.publish(event(T::thread(thread), Change::Created, &message));
@@ -556,7 +561,12 @@ pub(crate) async fn revise<T: ThreadTable>(
                 if let Revision::Edit(text) = &revision {
                     let mentioned = mentions::check(txn, &access, T::thread(thread), text).await?;
                     if matches!(T::thread(thread), Thread::Channel(_)) {
-                        mentions::save(txn, row.id(), &mentioned.mentions.members, true).await?;
+                        let place = Place {
+                            message: row.id(),
+                            channel: thread,
+                            created_seq: row.created_seq(),
+                        };
+                        mentions::save(txn, place, &mentioned.mentions.members, true).await?;
                     }
                 }
                 let seq = next_seq::<T>(txn, thread).await?;
