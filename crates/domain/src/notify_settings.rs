@@ -4,7 +4,10 @@
 
 use entity::{channel_notify, member, server_notify};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
+    EntityTrait, QueryFilter, QuerySelect,
+};
 use shared::ids::{ChannelId, ProfileId, ServerId};
 use shared::live::ServerEvent;
 use shared::notify::{ChannelNotify, NotifyLevel, NotifySettings, ServerNotify};
@@ -14,6 +17,7 @@ use crate::Domain;
 use crate::communities::CommunityError;
 use crate::communities::access::membership;
 use crate::messages::channel_access;
+use crate::writer::Outbox;
 
 /// Everything `me` has set, in the servers they are in.
 pub async fn settings(domain: &Domain, me: ProfileId) -> Result<NotifySettings, CommunityError> {
@@ -74,24 +78,14 @@ pub async fn set_server(
         .write(move |txn, outbox| {
             Box::pin(async move {
                 membership(txn, me, server_id).await?;
-                server_notify::Entity::insert(server_notify::ActiveModel {
+                let row = server_notify::ActiveModel {
                     profile_id: Set(me.0),
                     server_id: Set(server_id.0),
                     muted: Set(notify.muted),
                     level: Set(notify.level.code().to_owned()),
-                })
-                .on_conflict(
-                    OnConflict::columns([
-                        server_notify::Column::ProfileId,
-                        server_notify::Column::ServerId,
-                    ])
-                    .update_columns([server_notify::Column::Muted, server_notify::Column::Level])
-                    .to_owned(),
-                )
-                .exec(txn)
-                .await?;
-                outbox.publish(ServerEvent::NotifySettingsChanged { profile_id: me });
-                Ok::<_, CommunityError>(())
+                };
+                use server_notify::Column::{Level, Muted, ProfileId as Profile, ServerId as Of};
+                save(txn, outbox, me, row, [Profile, Of], [Muted, Level]).await
             })
         })
         .await
@@ -108,25 +102,36 @@ pub async fn set_channel(
         .write(move |txn, outbox| {
             Box::pin(async move {
                 channel_access(txn, me, channel_id).await?;
-                channel_notify::Entity::insert(channel_notify::ActiveModel {
+                let row = channel_notify::ActiveModel {
                     profile_id: Set(me.0),
                     channel_id: Set(channel_id.0),
                     muted: Set(notify.muted),
                     level: Set(notify.level.map(|l| l.code().to_owned())),
-                })
-                .on_conflict(
-                    OnConflict::columns([
-                        channel_notify::Column::ProfileId,
-                        channel_notify::Column::ChannelId,
-                    ])
-                    .update_columns([channel_notify::Column::Muted, channel_notify::Column::Level])
-                    .to_owned(),
-                )
-                .exec(txn)
-                .await?;
-                outbox.publish(ServerEvent::NotifySettingsChanged { profile_id: me });
-                Ok::<_, CommunityError>(())
+                };
+                use channel_notify::Column::{ChannelId as Of, Level, Muted, ProfileId as Profile};
+                save(txn, outbox, me, row, [Profile, Of], [Muted, Level]).await
             })
         })
         .await
+}
+
+/// Inserts `row` or updates `values` of the one with the same `keys`, and tells `me`'s other
+/// sockets once committed.
+async fn save<A>(
+    db: &impl ConnectionTrait,
+    outbox: &Outbox,
+    me: ProfileId,
+    row: A,
+    keys: [<A::Entity as EntityTrait>::Column; 2],
+    values: [<A::Entity as EntityTrait>::Column; 2],
+) -> Result<(), CommunityError>
+where
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+{
+    A::Entity::insert(row)
+        .on_conflict(OnConflict::columns(keys).update_columns(values).to_owned())
+        .exec(db)
+        .await?;
+    outbox.publish(ServerEvent::NotifySettingsChanged { profile_id: me });
+    Ok(())
 }

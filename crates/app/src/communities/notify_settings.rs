@@ -31,33 +31,28 @@ pub fn ServerNotifyModal(details: ServerDetails) -> impl IntoView {
     let name = details.server.name.clone();
     view! {
         <Modal title="Notification settings" subtitle=name.clone() on_close=OpenDialog::get().closer()>
-            <div class="check-row">
-                <input
-                    type="checkbox"
-                    id="mute-server"
-                    prop:checked=move || current.get().muted
-                    on:change=move |ev| save(ServerNotify { muted: event_target_checked(&ev), ..current.get_untracked() })
-                />
-                <label for="mute-server">{format!("Mute {name}")}</label>
-            </div>
+            <Choice
+                id="mute-server"
+                kind="checkbox"
+                label=format!("Mute {name}")
+                checked=Signal::derive(move || current.get().muted)
+                on_change=Callback::new(move |muted| save(ServerNotify { muted, ..current.get_untracked() }))
+            />
             <p class="hint">"Muted, its channels show no unread marks; mentions still count."</p>
             <fieldset class="choice-group">
                 <legend>"Notify me about"</legend>
                 {NotifyLevel::ALL
                     .into_iter()
                     .map(|level| {
-                        let id = format!("server-level-{}", level.code());
                         view! {
-                            <div class="check-row">
-                                <input
-                                    type="radio"
-                                    name="server-level"
-                                    id=id.clone()
-                                    prop:checked=move || current.get().level == level
-                                    on:change=move |_| save(ServerNotify { level, ..current.get_untracked() })
-                                />
-                                <label for=id>{level.label()}</label>
-                            </div>
+                            <Choice
+                                id=format!("server-level-{}", level.code())
+                                kind="radio"
+                                group="server-level"
+                                label=level.label()
+                                checked=Signal::derive(move || current.get().level == level)
+                                on_change=Callback::new(move |_| save(ServerNotify { level, ..current.get_untracked() }))
+                            />
                         }
                     })
                     .collect_view()}
@@ -95,41 +90,62 @@ pub fn ChannelNotifyModal(details: ServerDetails, channel_id: ChannelId) -> impl
         .collect();
     view! {
         <Modal title="Notification settings" subtitle=name.clone() on_close=OpenDialog::get().closer()>
-            <div class="check-row">
-                <input
-                    type="checkbox"
-                    id="mute-channel"
-                    prop:checked=move || current.get().muted
-                    on:change=move |ev| save(ChannelNotify { muted: event_target_checked(&ev), ..current.get_untracked() })
-                />
-                <label for="mute-channel">{format!("Mute {name}")}</label>
-            </div>
+            <Choice
+                id="mute-channel"
+                kind="checkbox"
+                label=format!("Mute {name}")
+                checked=Signal::derive(move || current.get().muted)
+                on_change=Callback::new(move |muted| save(ChannelNotify { muted, ..current.get_untracked() }))
+            />
             <fieldset class="choice-group">
                 <legend>"Notify me about"</legend>
                 {choices
                     .into_iter()
                     .map(|level| {
-                        let id = format!("channel-level-{}", level.map_or("server", NotifyLevel::code));
-                        let label = move || match level {
+                        let label = Signal::derive(move || match level {
                             Some(level) => level.label().to_owned(),
                             None => format!("As the server ({})", server_level.get().label()),
-                        };
+                        });
                         view! {
-                            <div class="check-row">
-                                <input
-                                    type="radio"
-                                    name="channel-level"
-                                    id=id.clone()
-                                    prop:checked=move || current.get().level == level
-                                    on:change=move |_| save(ChannelNotify { level, ..current.get_untracked() })
-                                />
-                                <label for=id>{label}</label>
-                            </div>
+                            <Choice
+                                id=format!("channel-level-{}", level.map_or("server", NotifyLevel::code))
+                                kind="radio"
+                                group="channel-level"
+                                label
+                                checked=Signal::derive(move || current.get().level == level)
+                                on_change=Callback::new(move |_| save(ChannelNotify { level, ..current.get_untracked() }))
+                            />
                         }
                     })
                     .collect_view()}
             </fieldset>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
         </Modal>
+    }
+}
+
+/// A checkbox, or a radio button of `group`, with its label, in a row.
+#[component]
+fn Choice(
+    #[prop(into)] id: String,
+    /// `checkbox` or `radio`.
+    kind: &'static str,
+    #[prop(optional)] group: Option<&'static str>,
+    #[prop(into)] label: Signal<String>,
+    checked: Signal<bool>,
+    /// Called with the new state when the person changes it.
+    on_change: Callback<bool>,
+) -> impl IntoView {
+    view! {
+        <div class="check-row">
+            <input
+                type=kind
+                name=group
+                id=id.clone()
+                prop:checked=move || checked.get()
+                on:change=move |ev| on_change.run(event_target_checked(&ev))
+            />
+            <label for=id>{move || label.get()}</label>
+        </div>
     }
 }
