@@ -58,6 +58,7 @@ function pageKinds(c) {
       shows: (p) => p.getByLabel('Message @Bob Sweep'),
     },
     { kind: 'direct messages inbox', as: 'bob', path: '/direct', shows: heading('Direct Messages') },
+    { kind: 'inbox, signed out', as: null, path: '/direct', shows: heading('Welcome back!') },
     { kind: 'invite, signed in', as: 'dave', path: c.invite, shows: (p) => p.getByRole('button', { name: 'Join' }) },
     { kind: 'invite, already a member', as: 'bob', path: c.invite, shows: heading('general') },
     { kind: 'invite, not valid', as: 'dave', path: '/invite/nothing-here', shows: heading('This invite is not valid') },

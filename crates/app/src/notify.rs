@@ -158,6 +158,8 @@ impl Notifications {
 mod desktop {
     use shared::messages::NotificationText;
 
+    use crate::ui::storage;
+
     /// Whether desktop notifications were turned on in this browser.
     pub fn remembered() -> bool {
         storage()
@@ -168,17 +170,6 @@ mod desktop {
     pub fn remember(on: bool) {
         if let Some(s) = storage() {
             let _ = s.set_item(super::DESKTOP_KEY, if on { "on" } else { "off" });
-        }
-    }
-
-    fn storage() -> Option<web_sys::Storage> {
-        #[cfg(feature = "browser")]
-        {
-            web_sys::window()?.local_storage().ok().flatten()
-        }
-        #[cfg(not(feature = "browser"))]
-        {
-            None
         }
     }
 

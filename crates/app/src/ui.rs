@@ -10,4 +10,4 @@ pub use avatar::Avatar;
 pub use icon::{Glyph, Icon};
 pub use modal::Modal;
 pub use nav_sheet::{NavBackdrop, NavSheet, NavToggle};
-pub use theme::{APPLY_SCRIPT as APPLY_THEME_SCRIPT, ThemePicker};
+pub use theme::{APPLY_SCRIPT as APPLY_THEME_SCRIPT, ThemePicker, storage};

@@ -8,13 +8,14 @@ use std::collections::HashMap;
 use entity::{conversation, direct_message, member, server};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 use shared::ids::{ConversationId, MemberId, ProfileId, ServerId};
-use shared::mentions::{Mentions, decode};
-use shared::messages::{Conversation, DELETED_TEXT, InboxEntry, LastMessage};
+use shared::mentions::Mentions;
+use shared::messages::{Conversation, InboxEntry, LastMessage};
 use uuid::Uuid;
 
 use crate::Domain;
 use crate::communities::CommunityError;
 use crate::messages::authors;
+use crate::messages::preview::preview;
 use crate::messages::rows::Row;
 
 /// The most conversations the inbox lists (the most recent).
@@ -96,15 +97,7 @@ pub async fn inbox(domain: &Domain, me: ProfileId) -> Result<Vec<InboxEntry>, Co
         let (Some(server), Some(other)) = (mine.get(&mine_id), authors.get(&other_id)) else {
             continue;
         };
-        let line = if let Some(call) = row.call() {
-            call.words()
-        } else if row.deleted {
-            DELETED_TEXT.to_owned()
-        } else if row.content.is_empty() {
-            "Sent a file".to_owned()
-        } else {
-            first_line(&decode(&row.content, name).0)
-        };
+        let line = preview(&row.content, row.deleted, row.call(), name, LINE_CHARS);
         entries.push(InboxEntry {
             conversation: Conversation {
                 id: ConversationId(c.id),
@@ -121,29 +114,4 @@ pub async fn inbox(domain: &Domain, me: ProfileId) -> Result<Vec<InboxEntry>, Co
         });
     }
     Ok(entries)
-}
-
-/// The first line, cut to `LINE_CHARS` characters with an ellipsis.
-fn first_line(text: &str) -> String {
-    let line = text.lines().next().unwrap_or("");
-    if line.chars().count() > LINE_CHARS {
-        let cut: String = line.chars().take(LINE_CHARS).collect();
-        format!("{}…", cut.trim_end())
-    } else {
-        line.to_owned()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::first_line;
-
-    #[test]
-    fn the_line_shown_is_the_first_cut_short() {
-        assert_eq!(first_line("hello\nsecond"), "hello");
-        let long = "é".repeat(200);
-        let shown = first_line(&long);
-        assert_eq!(shown.chars().count(), 121);
-        assert!(shown.ends_with('…'));
-    }
 }

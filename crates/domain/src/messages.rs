@@ -5,6 +5,7 @@
 
 pub(crate) mod authors;
 pub(crate) mod mentions;
+pub(crate) mod preview;
 pub(crate) mod rows;
 pub(crate) mod shared_steps;
 pub(crate) mod thread_table;

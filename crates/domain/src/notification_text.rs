@@ -6,7 +6,7 @@ use entity::{conversation, direct_message, message};
 use sea_orm::EntityTrait;
 use shared::ids::{MemberId, MessageId, ProfileId};
 use shared::live::Thread;
-use shared::mentions::{Mentions, decode};
+use shared::mentions::Mentions;
 use shared::messages::NotificationText;
 use uuid::Uuid;
 
@@ -15,6 +15,8 @@ use crate::communities::CommunityError;
 use crate::conversations::participant;
 use crate::messages::authors;
 use crate::messages::channel_access;
+use crate::messages::preview::preview;
+use crate::messages::rows::Row;
 
 /// The most characters of the text a notification shows.
 const BODY_CHARS: usize = 140;
@@ -26,7 +28,7 @@ pub async fn text(
     message_id: MessageId,
 ) -> Result<NotificationText, CommunityError> {
     let db = &domain.db;
-    let (content, author, deleted, title_place, path) = match thread {
+    let (content, author, deleted, call, title_place, path) = match thread {
         Thread::Channel(id) => {
             let (channel, access) = channel_access(db, me, id).await?;
             let row = message::Entity::find_by_id(message_id.0)
@@ -36,7 +38,8 @@ pub async fn text(
                 .ok_or(CommunityError::NotFound)?;
             let place = format!(" in #{} ({})", channel.name, access.server.name);
             let path = format!("/servers/{}/channels/{}", access.server.id, channel.id);
-            (row.content, row.member_id, row.deleted, place, path)
+            let call = row.call();
+            (row.content, row.member_id, row.deleted, call, place, path)
         }
         Thread::Conversation(id) => {
             let (conversation, access) = participant(db, me, id).await?;
@@ -47,7 +50,15 @@ pub async fn text(
                 .ok_or(CommunityError::NotFound)?;
             let other = other_member(&conversation, access.member.id);
             let path = format!("/servers/{}/conversations/{}", access.server.id, other);
-            (row.content, row.member_id, row.deleted, String::new(), path)
+            let call = row.call();
+            (
+                row.content,
+                row.member_id,
+                row.deleted,
+                call,
+                String::new(),
+                path,
+            )
         }
     };
     let mut people: Vec<Uuid> = Mentions::of(&content).members.iter().map(|m| m.0).collect();
@@ -57,17 +68,8 @@ pub async fn text(
         .get(&author)
         .map(|a| a.name.clone())
         .ok_or(CommunityError::NotFound)?;
-    let body = if deleted {
-        shared::messages::DELETED_TEXT.to_owned()
-    } else if content.is_empty() {
-        "Sent a file".to_owned()
-    } else {
-        let read = decode(&content, |m: MemberId| {
-            names.get(&m.0).map(|a| a.name.clone())
-        })
-        .0;
-        cut(read.lines().next().unwrap_or(""))
-    };
+    let name = |m: MemberId| names.get(&m.0).map(|a| a.name.clone());
+    let body = preview(&content, deleted, call, name, BODY_CHARS);
     Ok(NotificationText {
         title: format!("{author_name}{title_place}"),
         body,
@@ -80,14 +82,5 @@ fn other_member(conversation: &conversation::Model, mine: Uuid) -> Uuid {
         conversation.member_two_id
     } else {
         conversation.member_one_id
-    }
-}
-
-fn cut(line: &str) -> String {
-    if line.chars().count() > BODY_CHARS {
-        let kept: String = line.chars().take(BODY_CHARS).collect();
-        format!("{}…", kept.trim_end())
-    } else {
-        line.to_owned()
     }
 }

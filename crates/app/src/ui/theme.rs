@@ -38,7 +38,8 @@ pub fn ThemePicker() -> impl IntoView {
     }
 }
 
-fn storage() -> Option<web_sys::Storage> {
+/// This browser's local storage (none during a server render).
+pub fn storage() -> Option<web_sys::Storage> {
     window_opt()?.local_storage().ok().flatten()
 }
 

@@ -97,6 +97,26 @@ async fn notification_settings_are_personal_and_only_for_ones_own_servers(engine
         400,
     )
     .await;
+    // Nobody signed in: refused.
+    for (endpoint, form) in [
+        ("load_notify_settings", vec![]),
+        (
+            "set_server_notify",
+            vec![
+                ("server_id", c.server.as_str()),
+                ("muted", "true"),
+                ("level", "All"),
+            ],
+        ),
+        (
+            "set_channel_notify",
+            vec![("channel_id", random.as_str()), ("muted", "true")],
+        ),
+    ] {
+        let (status, _) = c.app.call_anonymously(endpoint, &form).await;
+        assert_eq!(status, 401, "{endpoint}");
+    }
+
     // Leaving a server: its settings no longer listed.
     c.app
         .ok(
