@@ -13,6 +13,7 @@ mod m20261127_000004_call_lines;
 mod m20261127_000005_read_state;
 mod m20261127_000006_mentions;
 mod m20261127_000007_notify_settings;
+mod m20261128_000001_unread_upkeep;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000005_read_state::Migration),
             Box::new(m20261127_000006_mentions::Migration),
             Box::new(m20261127_000007_notify_settings::Migration),
+            Box::new(m20261128_000001_unread_upkeep::Migration),
         ]
     }
 }

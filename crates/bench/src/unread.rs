@@ -26,6 +26,7 @@ pub const CHANNELS_PER_SERVER: usize = 20;
 /// One message in this many mentions the reader by name; one in `EVERYONE_EVERY` mentions all.
 const MENTION_EVERY: usize = 50;
 const EVERYONE_EVERY: usize = 200;
+const _: () = assert!(EVERYONE_EVERY % MENTION_EVERY == 0);
 const SINGLE_LOADS: usize = 1000;
 const CONCURRENT_FOR: Duration = Duration::from_secs(5);
 const BATCH: usize = 1000;
@@ -193,6 +194,7 @@ async fn seed(database_url: &str, room: &Room, size: usize) -> anyhow::Result<us
                     creator_id: Set(Some(home.owner_id)),
                     server_id: Set(*server_id),
                     last_seq: Set(0),
+                    last_message_seq: Set(0),
                     created_at: Set(now),
                     updated_at: Set(now),
                 }
@@ -207,7 +209,8 @@ async fn seed(database_url: &str, room: &Room, size: usize) -> anyhow::Result<us
 }
 
 /// `size` messages spread over `channels` (channel, the owner's member, the reader's member),
-/// the reader's mention rows, each channel's counter, and the reader's read points.
+/// the reader's mention rows, each channel's counters, and the reader's read points with their
+/// mention counts.
 async fn seed_messages(
     db: &DatabaseConnection,
     channels: &[(Uuid, Uuid, Uuid)],
@@ -258,15 +261,20 @@ async fn seed_messages(
             channel::Entity::update(channel::ActiveModel {
                 id: Set(*channel_id),
                 last_seq: Set(n as i64),
+                last_message_seq: Set(n as i64),
                 ..Default::default()
             })
             .exec(&txn)
             .await?;
-            let read = rand::rng().random_range(0..=n) as i64;
+            let read = rand::rng().random_range(0..=n);
+            // What the write path keeps: the mentions after the point read (every
+            // `EVERYONE_EVERY`th message is also a `MENTION_EVERY`th).
+            let mentions = n / MENTION_EVERY - read / MENTION_EVERY;
             reads.push(channel_read::ActiveModel {
                 profile_id: Set(reader),
                 channel_id: Set(*channel_id),
-                last_read_seq: Set(read),
+                last_read_seq: Set(read as i64),
+                mentions: Set(mentions as i64),
                 updated_at: Set(now),
             });
         }

@@ -51,6 +51,7 @@ pub async fn open(
                             member_one_id: Set(one),
                             member_two_id: Set(two),
                             last_seq: Set(0),
+                            last_message_seq: Set(0),
                             created_at: Set(Utc::now()),
                         }
                         .insert(txn)

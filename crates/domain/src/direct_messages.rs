@@ -106,6 +106,7 @@ impl ThreadTable for Conversations {
 
     const PARENT_ID: conversation::Column = conversation::Column::Id;
     const PARENT_LAST_SEQ: conversation::Column = conversation::Column::LastSeq;
+    const PARENT_LAST_MESSAGE_SEQ: conversation::Column = conversation::Column::LastMessageSeq;
 
     const THREAD: direct_message::Column = direct_message::Column::ConversationId;
     const ID: direct_message::Column = direct_message::Column::Id;

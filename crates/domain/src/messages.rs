@@ -127,6 +127,7 @@ impl ThreadTable for Channels {
 
     const PARENT_ID: channel::Column = channel::Column::Id;
     const PARENT_LAST_SEQ: channel::Column = channel::Column::LastSeq;
+    const PARENT_LAST_MESSAGE_SEQ: channel::Column = channel::Column::LastMessageSeq;
 
     const THREAD: message::Column = message::Column::ChannelId;
     const ID: message::Column = message::Column::Id;

@@ -2,13 +2,17 @@
 //! which every message created is read. Marking read only moves it forward (a late request
 //! from another device never un-reads); "mark as unread" from a message moves it back to just
 //! before that message. Each change is told to the person's other sockets (`ReadUpTo`), so
-//! reading on one device clears the badge on the others. Unread counts are computed from it.
+//! reading on one device clears the badge on the others. Unread marks are read from it and from
+//! what the write path keeps for them (`upkeep`).
+
+pub(crate) mod upkeep;
 
 use chrono::Utc;
-use entity::{channel_read, conversation_read};
+use entity::{channel, channel_read, conversation_read};
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseBackend, EntityTrait, QueryResult, Statement,
-    sea_query::OnConflict,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryResult,
+    Statement,
 };
 use shared::ids::{ChannelId, ConversationId, MessageId, ProfileId, ServerId};
 use shared::live::{ServerEvent, Thread};
@@ -61,6 +65,7 @@ macro_rules! upsert {
             $thread: Set($id.0),
             last_read_seq: Set($seq),
             updated_at: Set(Utc::now()),
+            ..Default::default()
         })
         .on_conflict(
             OnConflict::columns([$table::Column::ProfileId, $table::Column::$Thread])
@@ -72,17 +77,24 @@ macro_rules! upsert {
     };
 }
 
-/// Puts `me`'s point in `thread` at `seq`, and tells their other sockets once committed.
-async fn set_point(
+/// Puts `me`'s point in `thread` at `seq`, and recounts their mentions in a channel.
+pub(crate) async fn store_point(
     db: &impl ConnectionTrait,
-    outbox: &Outbox,
     me: ProfileId,
     thread: Thread,
     seq: i64,
 ) -> Result<(), CommunityError> {
     match thread {
         Thread::Channel(id) => {
+            // Holds the channel's row until the transaction ends, as a send does: on
+            // PostgreSQL a send committing meanwhile on another node is then in the recount.
+            channel::Entity::update_many()
+                .col_expr(channel::Column::LastSeq, Expr::col(channel::Column::LastSeq))
+                .filter(channel::Column::Id.eq(id.0))
+                .exec(db)
+                .await?;
             upsert!(db, channel_read, channel_id, ChannelId, me, id, seq)?;
+            upkeep::recount_reader(db, me.0, id.0).await?;
         }
         Thread::Conversation(id) => {
             upsert!(
@@ -96,6 +108,18 @@ async fn set_point(
             )?;
         }
     }
+    Ok(())
+}
+
+/// Puts `me`'s point in `thread` at `seq`, and tells their other sockets once committed.
+async fn set_point(
+    db: &impl ConnectionTrait,
+    outbox: &Outbox,
+    me: ProfileId,
+    thread: Thread,
+    seq: i64,
+) -> Result<(), CommunityError> {
+    store_point(db, me, thread, seq).await?;
     outbox.publish(ServerEvent::ReadUpTo {
         profile_id: me,
         thread,
@@ -178,8 +202,6 @@ pub(crate) async fn read_history_on_joining(
     me: ProfileId,
     server_id: ServerId,
 ) -> Result<(), CommunityError> {
-    use entity::channel;
-    use sea_orm::{ColumnTrait, QueryFilter};
     let channels = channel::Entity::find()
         .filter(channel::Column::ServerId.eq(server_id.0))
         .filter(channel::Column::LastSeq.gt(0))
@@ -193,6 +215,7 @@ pub(crate) async fn read_history_on_joining(
         profile_id: Set(me.0),
         channel_id: Set(c.id),
         last_read_seq: Set(c.last_seq),
+        mentions: Set(0),
         updated_at: Set(now),
     }))
     .on_conflict_do_nothing_on([
@@ -210,8 +233,6 @@ pub async fn mark_server_read(
     me: ProfileId,
     server_id: ServerId,
 ) -> Result<(), CommunityError> {
-    use entity::channel;
-    use sea_orm::{ColumnTrait, QueryFilter};
     domain
         .write(move |txn, outbox| {
             Box::pin(async move {
@@ -232,120 +253,66 @@ pub async fn mark_server_read(
         .await
 }
 
-/// Everything `me` has not read, in every server they belong to: each channel and
-/// conversation with messages by others created after the point read (two queries, whatever
-/// the number of threads; each count stops at `UNREAD_CAP`).
+/// Everything `me` has not read, in every server they belong to, in one query: each channel
+/// whose latest message is beyond the point read (it only says so; its mentions are counted by
+/// the write path), and each conversation likewise, with its messages by others after that
+/// point counted up to `UNREAD_CAP`.
 pub async fn unread(domain: &Domain, me: ProfileId) -> Result<Unread, CommunityError> {
     let db = &domain.db;
     let backend = db.get_database_backend();
+    let sql = UNREAD.replace("{cap}", &UNREAD_CAP.to_string());
+    let statement = Statement::from_sql_and_values(backend, sql, [me.0.into()]);
     let mut threads = Vec::new();
-    let channel: fn(Uuid) -> Thread = |id| Thread::Channel(ChannelId(id));
-    let conversation: fn(Uuid) -> Thread = |id| Thread::Conversation(ConversationId(id));
-    for (kind, thread) in [(&CHANNELS, channel), (&CONVERSATIONS, conversation)] {
-        let rows = db.query_all_raw(statement(backend, kind, me)).await?;
-        for row in rows {
-            if let Some(unread) = unread_row(&row, thread)? {
-                threads.push(unread);
-            }
+    for row in db.query_all_raw(statement).await? {
+        if let Some(unread) = unread_row(&row)? {
+            threads.push(unread);
         }
     }
     Ok(Unread { threads })
 }
 
-/// `(thread id, server id, last read, unread, mentions)` for every thread `{threads}` of the
-/// person's current memberships (`me`), with the person's reads `r`: its messages by others in
-/// `{messages}` created after the point read and not deleted, counted up to the cap, and of
-/// those the ones that mention the person (`{mentions}`).
-const THREADS: &str = "
-SELECT t.id AS thread_id, me.server_id AS server_id,
+/// `(kind, thread id, server id, last read, unread, mentions)` for every thread with
+/// something unread in the person's current memberships (`me`, the person being `$1`).
+const UNREAD: &str = "
+SELECT 'c' AS kind, t.id AS thread_id, me.server_id AS server_id,
+       COALESCE(r.last_read_seq, 0) AS last_read_seq,
+       CAST(1 AS BIGINT) AS unread, COALESCE(r.mentions, 0) AS mentions
+FROM member me
+JOIN channel t ON t.server_id = me.server_id
+LEFT JOIN channel_read r ON r.channel_id = t.id AND r.profile_id = me.profile_id
+WHERE me.profile_id = $1 AND me.left_at IS NULL
+  AND t.last_message_seq > COALESCE(r.last_read_seq, 0)
+UNION ALL
+SELECT 'd' AS kind, t.id AS thread_id, me.server_id AS server_id,
        COALESCE(r.last_read_seq, 0) AS last_read_seq,
        (SELECT COUNT(*) FROM (
-            SELECT 1 FROM {messages} m
-            WHERE m.{thread_column} = t.id
-              AND {unread}
-            LIMIT {unread_cap}) AS counted) AS unread,
-       {mentions} AS mentions
+            SELECT 1 FROM direct_message m
+            WHERE m.conversation_id = t.id
+              AND m.created_seq > COALESCE(r.last_read_seq, 0)
+              AND m.deleted = FALSE AND m.member_id <> me.id
+            LIMIT {cap}) AS counted) AS unread,
+       CAST(0 AS BIGINT) AS mentions
 FROM member me
-{threads}
-WHERE me.profile_id = {me} AND me.left_at IS NULL";
+JOIN conversation t ON t.member_one_id = me.id OR t.member_two_id = me.id
+LEFT JOIN conversation_read r ON r.conversation_id = t.id AND r.profile_id = me.profile_id
+WHERE me.profile_id = $1 AND me.left_at IS NULL
+  AND t.last_message_seq > COALESCE(r.last_read_seq, 0)";
 
-/// A message `m` of the thread is unread by `me`.
-const UNREAD: &str = "m.created_seq > COALESCE(r.last_read_seq, 0)
-              AND m.deleted = FALSE
-              AND m.member_id <> me.id";
-
-/// Unread channel messages that name the person (a range of their own mention rows), and those
-/// that mention everyone (a partial index holds only these), each counted up to the cap.
-const CHANNEL_MENTIONS: &str = "(
-       (SELECT COUNT(*) FROM (
-            SELECT 1 FROM message_mention x JOIN message m ON m.id = x.message_id
-            WHERE x.member_id = me.id AND x.channel_id = t.id
-              AND x.created_seq > COALESCE(r.last_read_seq, 0)
-              AND m.mentions_everyone = FALSE
-              AND {unread}
-            LIMIT {cap}) AS named)
-     + (SELECT COUNT(*) FROM (
-            SELECT 1 FROM message m
-            WHERE m.channel_id = t.id AND m.mentions_everyone = TRUE
-              AND {unread}
-            LIMIT {cap}) AS everyone))";
-
-/// The channels of the person's servers. A channel only says whether anything is unread (the
-/// sidebar shows it bold; its count would cost a scan of up to the cap per channel), and counts
-/// its mentions.
-const CHANNELS: [(&str, &str); 5] = [
-    ("{unread_cap}", "1"),
-    ("{mentions}", CHANNEL_MENTIONS),
-    ("{messages}", "message"),
-    ("{thread_column}", "channel_id"),
-    (
-        "{threads}",
-        "JOIN channel t ON t.server_id = me.server_id
-         LEFT JOIN channel_read r ON r.channel_id = t.id AND r.profile_id = me.profile_id",
-    ),
-];
-
-/// The person's direct conversations, counted (every message is for them: no mentions).
-const CONVERSATIONS: [(&str, &str); 5] = [
-    ("{unread_cap}", "{cap}"),
-    ("{mentions}", "CAST(0 AS BIGINT)"),
-    ("{messages}", "direct_message"),
-    ("{thread_column}", "conversation_id"),
-    (
-        "{threads}",
-        "JOIN conversation t ON t.member_one_id = me.id OR t.member_two_id = me.id
-         LEFT JOIN conversation_read r ON r.conversation_id = t.id AND r.profile_id = me.profile_id",
-    ),
-];
-
-fn statement(backend: DatabaseBackend, kind: &[(&str, &str)], me: ProfileId) -> Statement {
-    let placeholder = match backend {
-        DatabaseBackend::Postgres => "$1",
-        _ => "?",
-    };
-    let mut sql = THREADS.to_owned();
-    for (name, value) in kind {
-        sql = sql.replace(name, value);
-    }
-    let sql = sql
-        .replace("{unread}", UNREAD)
-        .replace("{cap}", &UNREAD_CAP.to_string())
-        .replace("{me}", placeholder);
-    Statement::from_sql_and_values(backend, sql, [me.0.into()])
-}
-
-fn unread_row(
-    row: &QueryResult,
-    thread: fn(Uuid) -> Thread,
-) -> Result<Option<ThreadUnread>, CommunityError> {
+fn unread_row(row: &QueryResult) -> Result<Option<ThreadUnread>, CommunityError> {
     let unread: i64 = row.try_get("", "unread")?;
     if unread == 0 {
         return Ok(None);
     }
+    let kind: String = row.try_get("", "kind")?;
+    let id: Uuid = row.try_get("", "thread_id")?;
+    let thread = match kind.as_str() {
+        "c" => Thread::Channel(ChannelId(id)),
+        _ => Thread::Conversation(ConversationId(id)),
+    };
     let mentions: i64 = row.try_get("", "mentions")?;
     let capped = |n: i64| u32::try_from(n).unwrap_or(UNREAD_CAP).min(UNREAD_CAP);
     Ok(Some(ThreadUnread {
-        thread: thread(row.try_get("", "thread_id")?),
+        thread,
         server_id: ServerId(row.try_get("", "server_id")?),
         last_read_seq: row.try_get("", "last_read_seq")?,
         unread: capped(unread),

@@ -1,4 +1,5 @@
-//! A channel of a server. `last_seq` is the channel's message sequence counter.
+//! A channel of a server. `last_seq` is the channel's message sequence counter;
+//! `last_message_seq` where its latest message still standing was created (unread marks).
 
 use sea_orm::entity::prelude::*;
 
@@ -24,6 +25,8 @@ pub struct Model {
     pub creator_id: Option<Uuid>,
     pub server_id: Uuid,
     pub last_seq: i64,
+    /// The sequence number the latest message still standing was created with (0: none).
+    pub last_message_seq: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

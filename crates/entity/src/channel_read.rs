@@ -10,6 +10,9 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub channel_id: Uuid,
     pub last_read_seq: i64,
+    /// Unread messages by others after it that mention the person (by name or everyone),
+    /// kept by the write path.
+    pub mentions: i64,
     pub updated_at: DateTimeUtc,
 }
 

@@ -11,6 +11,8 @@ pub struct Model {
     pub member_one_id: Uuid,
     pub member_two_id: Uuid,
     pub last_seq: i64,
+    /// The sequence number the latest message still standing was created with (0: none).
+    pub last_message_seq: i64,
     pub created_at: DateTimeUtc,
 }
 

@@ -68,6 +68,7 @@ pub async fn create(
                     creator_id: Set(Some(me.0)),
                     server_id: Set(server.id),
                     last_seq: Set(0),
+                    last_message_seq: Set(0),
                     created_at: Set(now),
                     updated_at: Set(now),
                 }

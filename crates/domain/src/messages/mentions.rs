@@ -105,3 +105,14 @@ pub(crate) async fn save(
     .await?;
     Ok(())
 }
+
+/// The members a channel message mentions by name, as stored.
+pub(crate) async fn named(db: &impl ConnectionTrait, message: Uuid) -> Result<Vec<Uuid>, CommunityError> {
+    Ok(message_mention::Entity::find()
+        .select_only()
+        .column(message_mention::Column::MemberId)
+        .filter(message_mention::Column::MessageId.eq(message))
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?)
+}

@@ -20,6 +20,8 @@ pub trait Row {
     fn created_seq(&self) -> i64;
     fn member_id(&self) -> Uuid;
     fn deleted(&self) -> bool;
+    /// Mentions `@everyone`.
+    fn everyone(&self) -> bool;
     fn file(&self) -> Option<FileKey>;
     /// Set on a line the server wrote about a call.
     fn call(&self) -> Option<CallLine>;
@@ -69,6 +71,10 @@ macro_rules! row {
 
             fn deleted(&self) -> bool {
                 self.deleted
+            }
+
+            fn everyone(&self) -> bool {
+                self.mentions_everyone
             }
 
             fn file(&self) -> Option<FileKey> {

@@ -24,6 +24,7 @@ use crate::communities::CommunityError;
 use crate::communities::access::Membership;
 use crate::files::FileKey;
 use crate::limits::Rule;
+use crate::read_state::{self, upkeep, upkeep::Concerned};
 use crate::uploads::{self, Usage};
 
 /// One message table and the kind of thread its rows belong to.
@@ -35,9 +36,11 @@ pub(crate) trait ThreadTable: Send + Sync + 'static {
     /// The thread's own table (channel or conversation), which keeps its `last_seq`.
     type Parent: EntityTrait;
 
-    /// The thread's id and sequence counter in its own table.
+    /// The thread's id and sequence counter in its own table, and where its latest message
+    /// still standing was created (`read_state::upkeep`).
     const PARENT_ID: <Self::Parent as EntityTrait>::Column;
     const PARENT_LAST_SEQ: <Self::Parent as EntityTrait>::Column;
+    const PARENT_LAST_MESSAGE_SEQ: <Self::Parent as EntityTrait>::Column;
     /// The column naming the thread (channel or conversation), and those the steps filter on.
     const THREAD: Self::Column;
     const ID: Self::Column;
@@ -154,13 +157,21 @@ pub(crate) struct Created {
 
 /// Takes the thread's next sequence number inside the caller's transaction. The UPDATE locks
 /// the thread's row (PostgreSQL) or the database (SQLite) until the transaction ends, so a
-/// number is never handed out twice.
+/// number is never handed out twice. A message `creating` the number is the thread's latest.
 async fn next_seq<T: ThreadTable>(
     db: &impl ConnectionTrait,
     thread: Uuid,
+    creating: bool,
 ) -> Result<i64, CommunityError> {
-    T::Parent::update_many()
-        .col_expr(T::PARENT_LAST_SEQ, Expr::col(T::PARENT_LAST_SEQ).add(1))
+    let mut update = T::Parent::update_many()
+        .col_expr(T::PARENT_LAST_SEQ, Expr::col(T::PARENT_LAST_SEQ).add(1));
+    if creating {
+        update = update.col_expr(
+            T::PARENT_LAST_MESSAGE_SEQ,
+            Expr::col(T::PARENT_LAST_SEQ).add(1),
+        );
+    }
+    update
         .filter(T::PARENT_ID.eq(thread))
         .exec(db)
         .await?;
@@ -216,7 +227,7 @@ pub(crate) async fn send<T: ThreadTable>(
                     return Ok(same_thread::<T>(first, thread, txn).await?);
                 }
                 let mentioned = mentions::check(txn, &access, T::thread(thread), &text).await?;
-                let seq = next_seq::<T>(txn, thread).await?;
+                let seq = next_seq::<T>(txn, thread, true).await?;
                 let attached = file.clone();
                 let row = T::new_row(NewRow {
                     thread,
@@ -248,8 +259,13 @@ pub(crate) async fn send<T: ThreadTable>(
                         channel: thread,
                         created_seq: seq,
                     };
-                    mentions::save(txn, place, &mentioned.mentions.members, false).await?;
+                    let members = &mentioned.mentions.members;
+                    mentions::save(txn, place, members, false).await?;
+                    let members = members.iter().map(|m| m.0).collect();
+                    let concerned = Concerned::of(mentioned.mentions.everyone, members);
+                    upkeep::recount(txn, access.server.id, thread, seq, &concerned).await?;
                 }
+                read_state::store_point(txn, me, T::thread(thread), seq).await?;
                 let message = one(txn, row).await?;
                 outbox.publish(event(T::thread(thread), Change::Created, &message));
                 let created = Created {
@@ -288,7 +304,7 @@ pub(crate) async fn post_call_line<T: ThreadTable>(
     domain
         .write(move |txn, outbox| {
             Box::pin(async move {
-                let seq = next_seq::<T>(txn, thread).await?;
+                let seq = next_seq::<T>(txn, thread, true).await?;
                 let row = T::new_row(NewRow {
                     thread,
                     member,
@@ -313,6 +329,7 @@ pub(crate) async fn post_call_line<T: ThreadTable>(
                     profile: ProfileId(author.profile_id),
                     server: ServerId(author.server_id),
                 };
+                read_state::store_point(txn, author.profile, T::thread(thread), seq).await?;
                 let created = Created {
                     message: message.id,
                     seq,
@@ -558,21 +575,38 @@ pub(crate) async fn revise<T: ThreadTable>(
                 if !revision.check(&access, T::thread(thread), state)? {
                     return Ok((one(txn, row).await?, None));
                 }
+                let is_channel = matches!(T::thread(thread), Thread::Channel(_));
+                let created_seq = row.created_seq();
+                // Those whose mention counts the change may move: mentioned before or after.
+                let (mut everyone, mut named) = (row.everyone(), Vec::new());
+                if is_channel {
+                    named = mentions::named(txn, row.id()).await?;
+                }
                 if let Revision::Edit(text) = &revision {
                     let mentioned = mentions::check(txn, &access, T::thread(thread), text).await?;
-                    if matches!(T::thread(thread), Thread::Channel(_)) {
+                    if is_channel {
                         let place = Place {
                             message: row.id(),
                             channel: thread,
-                            created_seq: row.created_seq(),
+                            created_seq,
                         };
-                        mentions::save(txn, place, &mentioned.mentions.members, true).await?;
+                        let members = &mentioned.mentions.members;
+                        mentions::save(txn, place, members, true).await?;
+                        named.extend(members.iter().map(|m| m.0));
+                        everyone |= mentioned.mentions.everyone;
                     }
                 }
-                let seq = next_seq::<T>(txn, thread).await?;
+                let seq = next_seq::<T>(txn, thread, false).await?;
                 let mut active = row.into_active_model();
                 T::revise_row(&mut active, &revision, seq, Utc::now());
                 let message = one(txn, active.update(txn).await?).await?;
+                if matches!(revision, Revision::Delete) {
+                    upkeep::deleted(txn, T::thread(thread), created_seq).await?;
+                }
+                if is_channel {
+                    let concerned = Concerned::of(everyone, named);
+                    upkeep::recount(txn, access.server.id, thread, created_seq, &concerned).await?;
+                }
                 outbox.publish(event(T::thread(thread), revision.change(), &message));
                 // A deleted message's file goes with it.
                 let removed = matches!(revision, Revision::Delete)

@@ -14,12 +14,13 @@ use crate::read_state::counts_in;
 
 on_both_engines!(
     mentions_count_for_the_person_named_until_they_read,
+    mention_counts_follow_the_point_read_both_ways,
     everyone_is_for_moderators_and_admins_in_channels,
     only_members_of_the_server_can_be_mentioned,
     the_activity_of_a_message_names_those_it_mentions,
 );
 
-fn token(member: &str) -> String {
+pub fn token(member: &str) -> String {
     format!("<@{member}>")
 }
 
@@ -47,10 +48,9 @@ async fn mentions_count_for_the_person_named_until_they_read(engine: Engine) {
     assert_eq!(counts_in(&c, &c.guest, &random).await, (1, 1));
     assert_eq!(counts_in(&c, &c.moderator, &random).await, (1, 0));
 
-    // Twice in one message is one mention; naming oneself is no news.
+    // Twice in one message is one mention.
     let twice = format!("{0} and {0}", token(&c.guest_member));
     let second = post(&c, &c.owner, &random, &twice).await;
-    post(&c, &c.guest, &random, &token(&c.guest_member)).await;
     assert_eq!(counts_in(&c, &c.guest, &random).await, (1, 2));
 
     // An edit that drops the mention stops it counting; one that adds a mention counts it;
@@ -75,6 +75,59 @@ async fn mentions_count_for_the_person_named_until_they_read(engine: Engine) {
         )
         .await;
     assert_eq!(counts_in(&c, &c.moderator, &random).await, (0, 0));
+
+    // Writing in a channel reads it, and naming oneself is no news.
+    post(&c, &c.owner, &random, &hello).await;
+    assert_eq!(counts_in(&c, &c.guest, &random).await, (1, 1));
+    post(&c, &c.guest, &random, &token(&c.guest_member)).await;
+    assert_eq!(counts_in(&c, &c.guest, &random).await, (0, 0));
+    assert_eq!(counts_in(&c, &c.owner, &random).await, (1, 0));
+}
+
+async fn mention_counts_follow_the_point_read_both_ways(engine: Engine) {
+    let c = Community::new(engine).await;
+    let random = c.new_channel(&c.owner, "random", "TEXT").await;
+    let named = token(&c.guest_member);
+    let first = post(&c, &c.owner, &random, &named).await;
+    let plain = post(&c, &c.owner, &random, "plain").await;
+    post(&c, &c.owner, &random, &named).await;
+    let everyone = post(&c, &c.owner, &random, "@everyone").await;
+    assert_eq!(counts_in(&c, &c.guest, &random).await, (1, 3));
+    assert_eq!(counts_in(&c, &c.moderator, &random).await, (1, 1));
+
+    // Read part of the way: only the mentions after the point count.
+    let read_to = |message: &Value| message["seq"].as_i64().unwrap().to_string();
+    let to_plain = read_to(&plain);
+    c.app
+        .ok(
+            &c.guest,
+            "mark_read",
+            &[("channel_id", random.as_str()), ("seq", to_plain.as_str())],
+        )
+        .await;
+    assert_eq!(counts_in(&c, &c.guest, &random).await, (1, 2));
+
+    // Back to the first message: all three count again.
+    c.app
+        .ok(
+            &c.guest,
+            "mark_unread",
+            &[("channel_id", random.as_str()), ("message_id", id(&first))],
+        )
+        .await;
+    assert_eq!(counts_in(&c, &c.guest, &random).await, (1, 3));
+
+    // The mention of everyone deleted: it counts for no one; the channel is still unread.
+    c.app
+        .ok(&c.owner, "delete_message", &[("message_id", id(&everyone))])
+        .await;
+    assert_eq!(counts_in(&c, &c.guest, &random).await, (1, 2));
+    assert_eq!(counts_in(&c, &c.moderator, &random).await, (1, 0));
+
+    // Mentioning everyone by an edit counts it for everyone who has not read that far.
+    edit(&c, &plain, "@everyone, plainly").await;
+    assert_eq!(counts_in(&c, &c.guest, &random).await, (1, 3));
+    assert_eq!(counts_in(&c, &c.moderator, &random).await, (1, 1));
 }
 
 async fn everyone_is_for_moderators_and_admins_in_channels(engine: Engine) {
@@ -116,9 +169,12 @@ async fn everyone_is_for_moderators_and_admins_in_channels(engine: Engine) {
     let both = format!("@everyone, {} too", token(&c.guest_member));
     post(&c, &c.owner, &general, &both).await;
     assert_eq!(counts_in(&c, &c.guest, &general).await.1, 2);
-    // Words that only contain it mention nobody.
+    // Writing reads the channel (the owner's mention is read); words that only contain it
+    // mention nobody.
+    assert_eq!(counts_in(&c, &c.owner, &general).await.1, 0);
+    assert_eq!(counts_in(&c, &c.moderator, &general).await.1, 1);
     post(&c, &c.guest, &general, "mail me@everyone.org").await;
-    assert_eq!(counts_in(&c, &c.owner, &general).await.1, 1);
+    assert_eq!(counts_in(&c, &c.moderator, &general).await.1, 1);
 
     // Not in a direct conversation, whoever writes it.
     let dm = c.open_dm(&c.owner, &c.guest_member).await;

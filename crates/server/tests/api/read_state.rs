@@ -176,6 +176,22 @@ async fn direct_messages_are_unread_for_the_other_person_only(engine: Engine) {
     let (status, _) = mark_read(&c, &c.guest, "conversation_id", &dm, seq(&last)).await;
     assert_eq!(status, 200);
     assert_eq!(unread_in(&c, &c.guest, &dm).await, 0);
+
+    // Answering reads the conversation; the answer is news to the other person.
+    c.dm(&c.moderator, &dm, "one more thing").await;
+    assert_eq!(unread_in(&c, &c.guest, &dm).await, 1);
+    let answer = c.dm(&c.guest, &dm, "yes?").await;
+    assert_eq!(unread_in(&c, &c.guest, &dm).await, 0);
+    assert_eq!(unread_in(&c, &c.moderator, &dm).await, 1);
+    // Deleted before it was read, it is no news.
+    c.app
+        .ok(
+            &c.guest,
+            "delete_direct_message",
+            &[("message_id", answer["id"].as_str().unwrap())],
+        )
+        .await;
+    assert_eq!(unread_in(&c, &c.moderator, &dm).await, 0);
 }
 
 async fn read_state_is_private_and_reaches_the_persons_other_sockets(engine: Engine) {
