@@ -26,7 +26,7 @@ pub const CHANNELS_PER_SERVER: usize = 20;
 /// One message in this many mentions the reader by name; one in `EVERYONE_EVERY` mentions all.
 const MENTION_EVERY: usize = 50;
 const EVERYONE_EVERY: usize = 200;
-const _: () = assert!(EVERYONE_EVERY % MENTION_EVERY == 0);
+const _: () = assert!(EVERYONE_EVERY.is_multiple_of(MENTION_EVERY));
 const SINGLE_LOADS: usize = 1000;
 const CONCURRENT_FOR: Duration = Duration::from_secs(5);
 const BATCH: usize = 1000;

@@ -57,15 +57,17 @@ pub(crate) async fn read_up_to(
     Ok(seq.unwrap_or(0))
 }
 
-/// Inserts or moves `me`'s point in the read table `$table`, whose thread column is `$thread`.
+/// Inserts or moves `me`'s point in the read table `$table`, whose thread column is `$thread`
+/// (a new row with the `$more` fields the table has besides).
 macro_rules! upsert {
-    ($db:expr, $table:ident, $thread:ident, $Thread:ident, $me:expr, $id:expr, $seq:expr) => {
+    ($db:expr, $table:ident, $thread:ident, $Thread:ident, $me:expr, $id:expr, $seq:expr
+     $(, $more:ident: $value:expr)*) => {
         $table::Entity::insert($table::ActiveModel {
             profile_id: Set($me.0),
             $thread: Set($id.0),
             last_read_seq: Set($seq),
             updated_at: Set(Utc::now()),
-            ..Default::default()
+            $($more: Set($value),)*
         })
         .on_conflict(
             OnConflict::columns([$table::Column::ProfileId, $table::Column::$Thread])
@@ -93,7 +95,7 @@ pub(crate) async fn store_point(
                 .filter(channel::Column::Id.eq(id.0))
                 .exec(db)
                 .await?;
-            upsert!(db, channel_read, channel_id, ChannelId, me, id, seq)?;
+            upsert!(db, channel_read, channel_id, ChannelId, me, id, seq, mentions: 0)?;
             upkeep::recount_reader(db, me.0, id.0).await?;
         }
         Thread::Conversation(id) => {
