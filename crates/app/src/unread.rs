@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 use shared::ids::{ChannelId, ServerId};
 use shared::live::Thread;
+use shared::unread::Unread;
 
 /// How long after a change the counts are loaded again (several changes, one load).
 const SETTLE: std::time::Duration = std::time::Duration::from_millis(400);
@@ -164,19 +165,7 @@ impl UnreadMarks {
             waiting.set_value(false);
             spawn_local(async move {
                 if let Ok(unread) = api::load_unread().await {
-                    let counts = unread
-                        .threads
-                        .into_iter()
-                        .map(|t| {
-                            let counts = Counts {
-                                server: t.server_id,
-                                unread: t.unread,
-                                mentions: t.mentions,
-                            };
-                            (t.thread, counts)
-                        })
-                        .collect();
-                    let _ = self.counts.try_set(counts);
+                    let _ = self.counts.try_set(counts_of(unread));
                 }
             });
         };
@@ -188,6 +177,29 @@ impl UnreadMarks {
             }
         });
     }
+}
+
+/// The counts of every thread listed: a channel listed is unread (it says no more).
+fn counts_of(unread: Unread) -> HashMap<Thread, Counts> {
+    let channels = unread.servers.into_iter().flat_map(|s| {
+        s.channels.into_iter().map(move |c| {
+            let counts = Counts {
+                server: s.server_id,
+                unread: 1,
+                mentions: c.mentions,
+            };
+            (Thread::Channel(c.id), counts)
+        })
+    });
+    let conversations = unread.conversations.into_iter().map(|c| {
+        let counts = Counts {
+            server: c.server_id,
+            unread: c.unread,
+            mentions: 0,
+        };
+        (Thread::Conversation(c.id), counts)
+    });
+    channels.chain(conversations).collect()
 }
 
 /// "N unread" for a count, as a pill's label ("99+" past the cap).

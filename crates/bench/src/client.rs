@@ -2,6 +2,7 @@
 //! `Origin`, and pages as plain GETs. (The live feed's sockets are `wire`.)
 
 use anyhow::{Context, bail};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 #[derive(Clone)]
@@ -54,13 +55,23 @@ impl Api {
         endpoint: &str,
         form: &[(&str, &str)],
     ) -> anyhow::Result<Value> {
+        self.call_for(cookie, endpoint, form).await
+    }
+
+    /// `call`, its answer decoded as `T` (as the browser's code decodes it).
+    pub async fn call_for<T: DeserializeOwned>(
+        &self,
+        cookie: &str,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> anyhow::Result<T> {
         let response = self.post(cookie, endpoint, form).await?;
         let status = response.status();
-        let body = response.text().await?;
+        let body = response.bytes().await?;
         if !status.is_success() {
-            bail!("{endpoint}: {status}: {body}");
+            bail!("{endpoint}: {status}: {}", String::from_utf8_lossy(&body));
         }
-        Ok(serde_json::from_str(&body)?)
+        Ok(serde_json::from_slice(&body)?)
     }
 
     pub async fn post(

@@ -8,6 +8,9 @@ use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 /// Connects to `url` (SQLite or PostgreSQL) and fails fast when it cannot be reached.
+/// Rows a SQLite connection's thread may hand over before the reader takes them.
+const ROW_CHANNEL: usize = 4096;
+
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
@@ -19,11 +22,15 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         // readers, and in WAL mode they never wait for it. A commit is synced to the WAL before
         // it is acknowledged (`FULL`), so an acknowledged write survives a power cut; a batch
         // pays for one sync. Another process writing the same file is waited for, not refused.
+        // Each connection runs on a thread of its own that hands every row over a channel: a
+        // deep one lets a long answer (all unread marks) cross without a thread switch per
+        // handful of rows.
         options.max_connections(8).map_sqlx_sqlite_opts(|sqlite| {
             sqlite
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(5))
+                .row_buffer_size(ROW_CHANNEL)
         });
     }
     Database::connect(options)

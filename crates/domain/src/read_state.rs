@@ -7,16 +7,18 @@
 
 pub(crate) mod upkeep;
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use entity::{channel, channel_read, conversation_read};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryResult,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter,
     Statement,
 };
 use shared::ids::{ChannelId, ConversationId, MessageId, ProfileId, ServerId};
 use shared::live::{ServerEvent, Thread};
-use shared::unread::{ThreadUnread, UNREAD_CAP, Unread};
+use shared::unread::{ChannelUnread, ConversationUnread, ServerUnread, UNREAD_CAP, Unread};
 use uuid::Uuid;
 
 use crate::Domain;
@@ -91,7 +93,10 @@ pub(crate) async fn store_point(
             // Holds the channel's row until the transaction ends, as a send does: on
             // PostgreSQL a send committing meanwhile on another node is then in the recount.
             channel::Entity::update_many()
-                .col_expr(channel::Column::LastSeq, Expr::col(channel::Column::LastSeq))
+                .col_expr(
+                    channel::Column::LastSeq,
+                    Expr::col(channel::Column::LastSeq),
+                )
                 .filter(channel::Column::Id.eq(id.0))
                 .exec(db)
                 .await?;
@@ -262,22 +267,71 @@ pub async fn mark_server_read(
 pub async fn unread(domain: &Domain, me: ProfileId) -> Result<Unread, CommunityError> {
     let db = &domain.db;
     let backend = db.get_database_backend();
-    let sql = UNREAD.replace("{cap}", &UNREAD_CAP.to_string());
+    let sql = one_row(backend, &UNREAD.replace("{cap}", &UNREAD_CAP.to_string()));
     let statement = Statement::from_sql_and_values(backend, sql, [me.0.into()]);
-    let mut threads = Vec::new();
-    for row in db.query_all_raw(statement).await? {
-        if let Some(unread) = unread_row(&row)? {
-            threads.push(unread);
-        }
-    }
-    Ok(Unread { threads })
+    let rows: String = match db.query_one_raw(statement).await? {
+        Some(row) => row.try_get("", "threads")?,
+        None => return Ok(Unread::default()),
+    };
+    let rows: Vec<UnreadRow> = serde_json::from_str(&rows)
+        .map_err(|e| CommunityError::Unexpected(anyhow::anyhow!("unread rows: {e}")))?;
+    Ok(gather(rows))
 }
 
-/// `(kind, thread id, server id, last read, unread, mentions)` for every thread with
-/// something unread in the person's current memberships (`me`, the person being `$1`).
+/// The rows, channels gathered by server; conversations with nothing by the other person
+/// after the point read (only one's own) left out.
+fn gather(rows: Vec<UnreadRow>) -> Unread {
+    let mut unread = Unread::default();
+    let mut servers: HashMap<ServerId, usize> = HashMap::new();
+    let capped = |n: i64| u32::try_from(n).unwrap_or(UNREAD_CAP).min(UNREAD_CAP);
+    for UnreadRow(kind, id, server_id, count, mentions) in rows {
+        let server_id = ServerId(server_id);
+        if kind == "c" {
+            let at = *servers.entry(server_id).or_insert_with(|| {
+                unread.servers.push(ServerUnread {
+                    server_id,
+                    channels: Vec::new(),
+                });
+                unread.servers.len() - 1
+            });
+            unread.servers[at].channels.push(ChannelUnread {
+                id: ChannelId(id),
+                mentions: capped(mentions),
+            });
+        } else if count > 0 {
+            unread.conversations.push(ConversationUnread {
+                id: ConversationId(id),
+                server_id,
+                unread: capped(count),
+            });
+        }
+    }
+    unread
+}
+
+/// The rows of `sql` as one JSON array of arrays in one row (`threads`): a SQLite connection
+/// hands each row of an answer from its own thread to the caller's, and two thousand such
+/// hand-offs cost several times the query.
+fn one_row(backend: DatabaseBackend, sql: &str) -> String {
+    let (aggregate, row, id) = match backend {
+        DatabaseBackend::Postgres => ("json_agg", "json_build_array", ""),
+        _ => ("json_group_array", "json_array", "hex"),
+    };
+    format!(
+        "SELECT CAST(COALESCE({aggregate}({row}(kind, {id}(thread_id), {id}(server_id),
+                unread, mentions)), '[]') AS TEXT) AS threads
+         FROM ({sql}) AS unread"
+    )
+}
+
+/// `(kind, thread id, server id, unread, mentions)`: a channel (`c`) or a conversation.
+#[derive(serde::Deserialize)]
+struct UnreadRow(String, Uuid, Uuid, i64, i64);
+
+/// `(kind, thread id, server id, unread, mentions)` for every thread with something unread
+/// in the person's current memberships (`me`, the person being `$1`).
 const UNREAD: &str = "
 SELECT 'c' AS kind, t.id AS thread_id, me.server_id AS server_id,
-       COALESCE(r.last_read_seq, 0) AS last_read_seq,
        CAST(1 AS BIGINT) AS unread, COALESCE(r.mentions, 0) AS mentions
 FROM member me
 JOIN channel t ON t.server_id = me.server_id
@@ -286,7 +340,6 @@ WHERE me.profile_id = $1 AND me.left_at IS NULL
   AND t.last_message_seq > COALESCE(r.last_read_seq, 0)
 UNION ALL
 SELECT 'd' AS kind, t.id AS thread_id, me.server_id AS server_id,
-       COALESCE(r.last_read_seq, 0) AS last_read_seq,
        (SELECT COUNT(*) FROM (
             SELECT 1 FROM direct_message m
             WHERE m.conversation_id = t.id
@@ -299,25 +352,3 @@ JOIN conversation t ON t.member_one_id = me.id OR t.member_two_id = me.id
 LEFT JOIN conversation_read r ON r.conversation_id = t.id AND r.profile_id = me.profile_id
 WHERE me.profile_id = $1 AND me.left_at IS NULL
   AND t.last_message_seq > COALESCE(r.last_read_seq, 0)";
-
-fn unread_row(row: &QueryResult) -> Result<Option<ThreadUnread>, CommunityError> {
-    let unread: i64 = row.try_get("", "unread")?;
-    if unread == 0 {
-        return Ok(None);
-    }
-    let kind: String = row.try_get("", "kind")?;
-    let id: Uuid = row.try_get("", "thread_id")?;
-    let thread = match kind.as_str() {
-        "c" => Thread::Channel(ChannelId(id)),
-        _ => Thread::Conversation(ConversationId(id)),
-    };
-    let mentions: i64 = row.try_get("", "mentions")?;
-    let capped = |n: i64| u32::try_from(n).unwrap_or(UNREAD_CAP).min(UNREAD_CAP);
-    Ok(Some(ThreadUnread {
-        thread,
-        server_id: ServerId(row.try_get("", "server_id")?),
-        last_read_seq: row.try_get("", "last_read_seq")?,
-        unread: capped(unread),
-        mentions: capped(mentions),
-    }))
-}

@@ -3,32 +3,49 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::ServerId;
-use crate::live::Thread;
+use crate::ids::{ChannelId, ConversationId, ServerId};
 
 /// Counts stop here: a thread with more shows "99+".
 pub const UNREAD_CAP: u32 = 100;
 
-/// One thread with something unread in it.
+/// Everything unread for one person, on every device: the channels with something unread,
+/// server by server, and the direct conversations. Only what is unread is listed, as tersely
+/// as it can be said (someone in a hundred busy servers gets it after every change).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unread {
+    pub servers: Vec<ServerUnread>,
+    pub conversations: Vec<ConversationUnread>,
+}
+
+/// A server's channels with something unread.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ThreadUnread {
-    pub thread: Thread,
-    /// The server of the channel, or of the conversation's two members.
+pub struct ServerUnread {
     pub server_id: ServerId,
-    /// Every message created up to this sequence number has been read.
-    pub last_read_seq: i64,
-    /// Messages by others after it, not deleted: counted up to `UNREAD_CAP` in a direct
-    /// conversation; in a channel only whether there are any (1), which is what it shows.
-    pub unread: u32,
-    /// Those of them that mention the person, by name or as everyone (always 0 in a direct
-    /// conversation, where every message is for them).
+    pub channels: Vec<ChannelUnread>,
+}
+
+/// A channel with messages by others after the point read. A channel only says so (the
+/// sidebar shows it bold), and how many of them mention the person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelUnread {
+    pub id: ChannelId,
+    /// By name or as everyone, up to `UNREAD_CAP`; left out when none.
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub mentions: u32,
 }
 
-/// Everything unread for one person, on every device.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Unread {
-    pub threads: Vec<ThreadUnread>,
+/// A direct conversation with messages by the other person after the point read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationUnread {
+    pub id: ConversationId,
+    /// The server of the conversation's two members.
+    pub server_id: ServerId,
+    /// Counted up to `UNREAD_CAP` (every one of them is for the person).
+    pub unread: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Unread {

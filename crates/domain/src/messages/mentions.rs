@@ -107,7 +107,10 @@ pub(crate) async fn save(
 }
 
 /// The members a channel message mentions by name, as stored.
-pub(crate) async fn named(db: &impl ConnectionTrait, message: Uuid) -> Result<Vec<Uuid>, CommunityError> {
+pub(crate) async fn named(
+    db: &impl ConnectionTrait,
+    message: Uuid,
+) -> Result<Vec<Uuid>, CommunityError> {
     Ok(message_mention::Entity::find()
         .select_only()
         .column(message_mention::Column::MemberId)

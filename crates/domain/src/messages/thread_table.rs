@@ -163,18 +163,15 @@ async fn next_seq<T: ThreadTable>(
     thread: Uuid,
     creating: bool,
 ) -> Result<i64, CommunityError> {
-    let mut update = T::Parent::update_many()
-        .col_expr(T::PARENT_LAST_SEQ, Expr::col(T::PARENT_LAST_SEQ).add(1));
+    let mut update =
+        T::Parent::update_many().col_expr(T::PARENT_LAST_SEQ, Expr::col(T::PARENT_LAST_SEQ).add(1));
     if creating {
         update = update.col_expr(
             T::PARENT_LAST_MESSAGE_SEQ,
             Expr::col(T::PARENT_LAST_SEQ).add(1),
         );
     }
-    update
-        .filter(T::PARENT_ID.eq(thread))
-        .exec(db)
-        .await?;
+    update.filter(T::PARENT_ID.eq(thread)).exec(db).await?;
     current_seq::<T>(db, thread).await
 }
 

@@ -26,20 +26,29 @@ async fn unread_in(c: &Community, who: &Session, id: &str) -> u64 {
     counts_in(c, who, id).await.0
 }
 
-/// `who`'s unread and mention counts in the thread `id` (0 when it is not listed).
+/// `who`'s unread and mention counts in the thread `id` (0 when it is not listed; a channel
+/// listed is unread, and says no more).
 pub async fn counts_in(c: &Community, who: &Session, id: &str) -> (u64, u64) {
     let all = c.app.ok(who, "load_unread", &[]).await;
-    all["threads"]
+    let channel = all["servers"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|t| t["thread"]["id"] == id)
-        .map_or((0, 0), |t| {
-            (
-                t["unread"].as_u64().unwrap(),
-                t["mentions"].as_u64().unwrap(),
-            )
-        })
+        .flat_map(|s| s["channels"].as_array().unwrap())
+        .find(|t| t["id"] == id)
+        .map(|t| (1, t["mentions"].as_u64().unwrap_or(0)));
+    let conversation = all["conversations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == id)
+        .map(|t| (t["unread"].as_u64().unwrap(), 0));
+    channel.or(conversation).unwrap_or((0, 0))
+}
+
+/// What `load_unread` says when nothing is unread.
+fn nothing() -> Value {
+    json!({ "servers": [], "conversations": [] })
 }
 
 async fn mark_read(c: &Community, who: &Session, field: &str, id: &str, seq: i64) -> (u16, Value) {
@@ -64,8 +73,13 @@ async fn unread_counts_follow_sends_edits_deletes_and_reading(engine: Engine) {
     assert_eq!(unread_in(&c, &c.guest, &general).await, 1);
     assert_eq!(unread_in(&c, &c.owner, &general).await, 0, "one's own");
     let listed = c.app.ok(&c.guest, "load_unread", &[]).await;
-    assert_eq!(listed["threads"][0]["server_id"], c.server.as_str());
-    assert_eq!(listed["threads"][0]["thread"]["kind"], "Channel");
+    assert_eq!(
+        listed,
+        json!({
+            "servers": [{ "server_id": c.server, "channels": [{ "id": general }] }],
+            "conversations": [],
+        })
+    );
 
     // An edit moves nothing; a deleted unread message stops counting.
     let id = sent[0]["id"].as_str().unwrap();
@@ -150,15 +164,10 @@ async fn direct_messages_are_unread_for_the_other_person_only(engine: Engine) {
     assert_eq!(unread_in(&c, &c.guest, &dm).await, 2);
     assert_eq!(unread_in(&c, &c.moderator, &dm).await, 0);
     let listed = c.app.ok(&c.guest, "load_unread", &[]).await;
-    let entry = listed["threads"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["thread"]["id"] == dm.as_str())
-        .unwrap()
-        .clone();
-    assert_eq!(entry["thread"]["kind"], "Conversation");
-    assert_eq!(entry["server_id"], c.server.as_str());
+    assert_eq!(
+        listed["conversations"],
+        json!([{ "id": dm, "server_id": c.server, "unread": 2 }])
+    );
 
     // Someone else's conversation cannot be marked (nor learnt of).
     assert_eq!(
@@ -261,7 +270,7 @@ async fn leaving_and_coming_back_keeps_the_place_read(engine: Engine) {
         .await;
     post(&c, &c.owner, &general, "while away").await;
     let all = c.app.ok(&c.guest, "load_unread", &[]).await;
-    assert_eq!(all["threads"], json!([]), "a former member counts nothing");
+    assert_eq!(all, nothing(), "a former member counts nothing");
     let code = c.invite_code().await;
     c.app.ok(&c.guest, "join_server", &[("code", &code)]).await;
     post(&c, &c.owner, &general, "after").await;
@@ -288,10 +297,7 @@ async fn a_whole_server_is_marked_read_at_once(engine: Engine) {
     c.app
         .ok(&c.guest, "mark_server_read", &[("server_id", &c.server)])
         .await;
-    assert_eq!(
-        c.app.ok(&c.guest, "load_unread", &[]).await["threads"],
-        json!([])
-    );
+    assert_eq!(c.app.ok(&c.guest, "load_unread", &[]).await, nothing());
     assert_eq!(
         unread_in(&c, &c.moderator, &random).await,
         1,
@@ -342,7 +348,7 @@ async fn a_newcomer_finds_the_history_already_read(engine: Engine) {
     post(&c, &c.owner, &random, "three").await;
     let newcomer = c.newcomer("Nina Newcomer").await;
     let all = c.app.ok(&newcomer, "load_unread", &[]).await;
-    assert_eq!(all["threads"], json!([]), "{all}");
+    assert_eq!(all, nothing());
     let after = post(&c, &c.owner, &random, "four").await;
     assert_eq!(unread_in(&c, &newcomer, &random).await, 1);
     let opened = c
