@@ -3,7 +3,8 @@
 //! created with, 0 for none), and each person's count of unread mentions in each channel
 //! (`channel_read.mentions`). Existing data gets both: the latest standing message of each
 //! thread, a read row for everyone mentioned (by name, or as a member of a server where everyone
-//! was), and their counts.
+//! was), and their counts. Two covering indexes let a person's unread marks be read from
+//! indexes alone: their servers' channels with their latest messages, and their read rows.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -96,10 +97,40 @@ impl MigrationTrait for Migration {
         for sql in LATEST.into_iter().chain(ROWS).chain([COUNTS]) {
             db.execute_unprepared(sql).await?;
         }
-        Ok(())
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_channel_latest")
+                    .table(Channel::Table)
+                    .col(Channel::ServerId)
+                    .col(Channel::Id)
+                    .col(Latest::LastMessageSeq)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_channel_read_counts")
+                    .table(ChannelRead::Table)
+                    .col(ChannelRead::ProfileId)
+                    .col(ChannelRead::ChannelId)
+                    .col(ChannelRead::LastReadSeq)
+                    .col(Counted::Mentions)
+                    .to_owned(),
+            )
+            .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for (index, table) in [
+            ("idx_channel_latest", Channel::Table.into_iden()),
+            ("idx_channel_read_counts", ChannelRead::Table.into_iden()),
+        ] {
+            manager
+                .drop_index(Index::drop().name(index).table(table).to_owned())
+                .await?;
+        }
         manager
             .alter_table(
                 Table::alter()
