@@ -267,15 +267,45 @@ pub async fn mark_server_read(
 pub async fn unread(domain: &Domain, me: ProfileId) -> Result<Unread, CommunityError> {
     let db = &domain.db;
     let backend = db.get_database_backend();
-    let sql = one_row(backend, &UNREAD.replace("{cap}", &UNREAD_CAP.to_string()));
-    let statement = Statement::from_sql_and_values(backend, sql, [me.0.into()]);
-    let rows: String = match db.query_one_raw(statement).await? {
-        Some(row) => row.try_get("", "threads")?,
-        None => return Ok(Unread::default()),
+    let sql = UNREAD.replace("{cap}", &UNREAD_CAP.to_string());
+    let rows = match backend {
+        DatabaseBackend::Sqlite => {
+            let statement = Statement::from_sql_and_values(backend, one_row(&sql), [me.0.into()]);
+            let rows: Option<String> = match db.query_one_raw(statement).await? {
+                Some(row) => row.try_get("", "threads")?,
+                None => None,
+            };
+            serde_json::from_str(rows.as_deref().unwrap_or("[]"))
+                .map_err(|e| CommunityError::Unexpected(anyhow::anyhow!("unread rows: {e}")))?
+        }
+        _ => {
+            let statement = Statement::from_sql_and_values(backend, sql, [me.0.into()]);
+            let mut rows = Vec::new();
+            for row in db.query_all_raw(statement).await? {
+                rows.push(UnreadRow(
+                    row.try_get("", "kind")?,
+                    row.try_get("", "thread_id")?,
+                    row.try_get("", "server_id")?,
+                    row.try_get("", "unread")?,
+                    row.try_get("", "mentions")?,
+                ));
+            }
+            rows
+        }
     };
-    let rows: Vec<UnreadRow> = serde_json::from_str(&rows)
-        .map_err(|e| CommunityError::Unexpected(anyhow::anyhow!("unread rows: {e}")))?;
     Ok(gather(rows))
+}
+
+/// On SQLite, the rows of `sql` as one JSON array of arrays in one row (`threads`): each
+/// connection hands every row of an answer from its own thread to the caller's, and two
+/// thousand such hand-offs cost several times the query. (PostgreSQL's rows arrive on the
+/// caller's task, and building JSON there costs more than it saves.)
+fn one_row(sql: &str) -> String {
+    format!(
+        "SELECT json_group_array(json_array(kind, hex(thread_id), hex(server_id), unread,
+                mentions)) AS threads
+         FROM ({sql}) AS unread"
+    )
 }
 
 /// The rows, channels gathered by server; conversations with nothing by the other person
@@ -307,21 +337,6 @@ fn gather(rows: Vec<UnreadRow>) -> Unread {
         }
     }
     unread
-}
-
-/// The rows of `sql` as one JSON array of arrays in one row (`threads`): a SQLite connection
-/// hands each row of an answer from its own thread to the caller's, and two thousand such
-/// hand-offs cost several times the query.
-fn one_row(backend: DatabaseBackend, sql: &str) -> String {
-    let (aggregate, row, id) = match backend {
-        DatabaseBackend::Postgres => ("json_agg", "json_build_array", ""),
-        _ => ("json_group_array", "json_array", "hex"),
-    };
-    format!(
-        "SELECT CAST(COALESCE({aggregate}({row}(kind, {id}(thread_id), {id}(server_id),
-                unread, mentions)), '[]') AS TEXT) AS threads
-         FROM ({sql}) AS unread"
-    )
 }
 
 /// `(kind, thread id, server id, unread, mentions)`: a channel (`c`) or a conversation.
