@@ -15,6 +15,7 @@ use rand::Rng;
 use sea_orm::{
     ColumnTrait, Database, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
+use shared::ids::ProfileId;
 use shared::unread::Unread;
 use tokio::time::Instant;
 use uuid::Uuid;
@@ -38,6 +39,8 @@ pub struct Outcome {
     pub channels: usize,
     /// Channels the answer listed (those with something unread).
     pub listed: usize,
+    /// The query alone, one at a time.
+    pub query: Latency,
     pub one_at_a_time: Latency,
     pub eight_at_once: Latency,
     pub loads_per_second: f64,
@@ -46,7 +49,7 @@ pub struct Outcome {
 /// Seeds the servers, channels and `size` messages, and loads the reader's counts.
 pub async fn run(room: &Room, database_url: &str, size: usize) -> anyhow::Result<Outcome> {
     let reader = room.senders.first().context("the room has no reader")?;
-    let channels = seed(database_url, room, size).await?;
+    let (channels, reader_profile) = seed(database_url, room, size).await?;
     let answer: Unread = room.api.call_for(reader, "load_unread", &[]).await?;
     let listed = answer.servers.iter().map(|s| s.channels.len()).sum();
     anyhow::ensure!(listed > channels / 2, "only {listed} channels unread");
@@ -71,14 +74,36 @@ pub async fn run(room: &Room, database_url: &str, size: usize) -> anyhow::Result
         loads += w?;
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let query = query_alone(database_url, ProfileId(reader_profile), &answer).await?;
     Ok(Outcome {
         messages: size,
         channels,
         listed,
+        query,
         one_at_a_time: Latency::of(&lock(&one)),
         eight_at_once: Latency::of(&lock(&eight)),
         loads_per_second: loads as f64 / elapsed,
     })
+}
+
+/// The query `load_unread` runs, alone: the server's own code on a connection of the
+/// benchmark's to the same database, set up as the server sets up its own, one at a time.
+async fn query_alone(
+    database_url: &str,
+    reader: ProfileId,
+    expected: &Unread,
+) -> anyhow::Result<Latency> {
+    let db = domain::db::connect(database_url).await?;
+    let mut latencies = new_histogram();
+    for _ in 0..SINGLE_LOADS {
+        let started = Instant::now();
+        let answer = domain::read_state::unread_on(&db, reader).await?;
+        let took = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        latencies.saturating_record(took.max(1));
+        anyhow::ensure!(answer == *expected, "the query and load_unread disagree");
+    }
+    db.close().await?;
+    Ok(Latency::of(&latencies))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -104,8 +129,8 @@ async fn load(
 
 /// The room's server and 99 more, each with 20 text channels, the owner and the reader in all;
 /// `size` messages by the owner spread evenly; the reader's read point in each channel at
-/// random. How many channels there are.
-async fn seed(database_url: &str, room: &Room, size: usize) -> anyhow::Result<usize> {
+/// random. How many channels there are, and who the reader is.
+async fn seed(database_url: &str, room: &Room, size: usize) -> anyhow::Result<(usize, Uuid)> {
     let db = Database::connect(database_url).await?;
     let home = server::Entity::find_by_id(room.server.0)
         .one(&db)
@@ -210,7 +235,7 @@ async fn seed(database_url: &str, room: &Room, size: usize) -> anyhow::Result<us
     txn.commit().await?;
     seed_messages(&db, &channels, reader, size).await?;
     db.close().await?;
-    Ok(channels.len())
+    Ok((channels.len(), reader))
 }
 
 /// `size` messages spread over `channels` (channel, the owner's member, the reader's member),

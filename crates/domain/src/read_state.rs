@@ -13,8 +13,8 @@ use chrono::Utc;
 use entity::{channel, channel_read, conversation_read};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter,
-    Statement,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
+    EntityTrait, QueryFilter, Statement,
 };
 use shared::ids::{ChannelId, ConversationId, MessageId, ProfileId, ServerId};
 use shared::live::{ServerEvent, Thread};
@@ -265,7 +265,11 @@ pub async fn mark_server_read(
 /// the write path), and each conversation likewise, with its messages by others after that
 /// point counted up to `UNREAD_CAP`.
 pub async fn unread(domain: &Domain, me: ProfileId) -> Result<Unread, CommunityError> {
-    let db = &domain.db;
+    unread_on(&domain.db, me).await
+}
+
+/// `unread`'s query on a connection of its own (the benchmark times it alone).
+pub async fn unread_on(db: &DatabaseConnection, me: ProfileId) -> Result<Unread, CommunityError> {
     let backend = db.get_database_backend();
     let sql = UNREAD.replace("{cap}", &UNREAD_CAP.to_string());
     let rows = match backend {
