@@ -73,6 +73,11 @@ impl Notifications {
         expect_context::<Self>()
     }
 
+    /// Who is signed in, once known (not reactive).
+    pub fn me(self) -> Option<ProfileId> {
+        self.me.get_untracked()
+    }
+
     /// The settings (reactive).
     pub fn settings(self) -> NotifySettings {
         self.settings.get()

@@ -1,17 +1,18 @@
 //! What the signed-in person has not read, as the sidebar, the rail and the tab title show it:
-//! counts per thread from the server (`load_unread`), loaded again a moment after anything that
-//! may change them (a new message anywhere they can read, a read on another device, a
-//! reconnect). The thread being read at its bottom counts nothing, and is marked read as
-//! messages arrive.
+//! counts per thread from the server (`load_unread`) when the app opens, loaded again a moment
+//! after a read on another device or a reconnect; each new message announced where they read is
+//! applied to the counts as it comes (a busy server does not make every member load everything
+//! again). The thread being read at its bottom counts nothing, and is marked read as messages
+//! arrive.
 
 pub mod api;
 
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use shared::ids::{ChannelId, ServerId};
-use shared::live::Thread;
-use shared::unread::Unread;
+use shared::ids::{ChannelId, ProfileId, ServerId};
+use shared::live::{ServerEvent, Thread};
+use shared::unread::{UNREAD_CAP, Unread};
 
 /// How long after a change the counts are loaded again (several changes, one load).
 const SETTLE: std::time::Duration = std::time::Duration::from_millis(400);
@@ -33,6 +34,8 @@ pub struct UnreadMarks {
     changed: RwSignal<u64>,
     /// Bumped on each direct message to the person (the inbox reloads).
     direct_changed: RwSignal<u64>,
+    /// Messages applied as they arrived (a load that was under way meanwhile is redone).
+    arrivals: RwSignal<u64>,
 }
 
 impl UnreadMarks {
@@ -44,6 +47,7 @@ impl UnreadMarks {
             viewing: RwSignal::new(None),
             changed: RwSignal::new(0),
             direct_changed: RwSignal::new(0),
+            arrivals: RwSignal::new(0),
         };
         provide_context(marks);
         marks.load_on_change();
@@ -60,10 +64,68 @@ impl UnreadMarks {
         self.changed.update(|n| *n += 1);
     }
 
-    /// A direct message arrived: the counts and the inbox move.
-    pub fn direct_message(self) {
-        self.changed();
-        self.direct_changed.update(|n| *n += 1);
+    /// A new message where the person reads (`ChannelActivity`, `DirectActivity`), applied to
+    /// the counts at once instead of loading them all again: written by them, its thread is
+    /// read (sending reads it, on the server too); by someone else, the thread is unread, with
+    /// one more mention when it names them or everyone, or one more direct message. Until it
+    /// is known who `me` is, the counts are loaded again instead.
+    pub fn arrived(self, event: &ServerEvent, me: Option<ProfileId>) {
+        let (thread, server, author, mentions_me) = match event {
+            ServerEvent::ChannelActivity {
+                server_id,
+                channel_id,
+                author,
+                mentioned,
+                everyone,
+                ..
+            } => {
+                let named = me.is_some_and(|me| mentioned.contains(&me));
+                (
+                    Thread::Channel(*channel_id),
+                    *server_id,
+                    *author,
+                    *everyone || named,
+                )
+            }
+            ServerEvent::DirectActivity {
+                server_id,
+                conversation_id,
+                author,
+                ..
+            } => {
+                self.direct_changed.update(|n| *n += 1);
+                (
+                    Thread::Conversation(*conversation_id),
+                    *server_id,
+                    *author,
+                    false,
+                )
+            }
+            _ => return,
+        };
+        let Some(me) = me else {
+            return self.changed();
+        };
+        self.arrivals.update_untracked(|n| *n += 1);
+        self.counts.update(|counts| {
+            if author == me {
+                counts.remove(&thread);
+                return;
+            }
+            let counts = counts.entry(thread).or_insert(Counts {
+                server,
+                unread: 0,
+                mentions: 0,
+            });
+            let more = |n: u32| (n + 1).min(UNREAD_CAP);
+            counts.unread = match thread {
+                Thread::Channel(_) => 1,
+                Thread::Conversation(_) => more(counts.unread),
+            };
+            if mentions_me {
+                counts.mentions = more(counts.mentions);
+            }
+        });
     }
 
     /// Tracks the direct messages arriving (reactive).
@@ -164,8 +226,13 @@ impl UnreadMarks {
         let load = move || {
             waiting.set_value(false);
             spawn_local(async move {
+                let arrivals = self.arrivals.get_untracked();
                 if let Ok(unread) = api::load_unread().await {
                     let _ = self.counts.try_set(counts_of(unread));
+                    // What arrived meanwhile may be missing from this answer.
+                    if self.arrivals.try_get_untracked() != Some(arrivals) {
+                        self.changed();
+                    }
                 }
             });
         };

@@ -266,14 +266,11 @@ impl Chat {
             | ServerEvent::ServerDeleted { .. }
             | ServerEvent::Unsubscribed { .. } => self.refresh.bump(),
             ServerEvent::SessionEnded { .. } => {}
-            // A new message anywhere this person reads, or a read on another device.
+            // A read on another device; a new message anywhere this person reads.
             ServerEvent::ReadUpTo { .. } => self.marks.changed(),
-            ServerEvent::ChannelActivity { .. } => {
-                self.marks.changed();
-                self.notify(&event);
-            }
-            ServerEvent::DirectActivity { .. } => {
-                self.marks.direct_message();
+            ServerEvent::ChannelActivity { .. } | ServerEvent::DirectActivity { .. } => {
+                self.marks
+                    .arrived(&event, self.notifications.and_then(|n| n.me()));
                 self.notify(&event);
             }
             ServerEvent::NotifySettingsChanged { .. } => {
