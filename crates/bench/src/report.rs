@@ -184,6 +184,17 @@ fn unread_table(md: &mut String, r: &Results) {
             u.loads_per_second,
             u.eight_at_once.p99,
         );
+        let m = &u.most_read;
+        let _ = writeln!(
+            md,
+            "| {engine}, nine channels in ten read | {} | {} | {:.1} / {:.1} ms | {:.1} / {:.1} ms | |",
+            u.messages,
+            m.listed,
+            m.query.p50,
+            m.query.p99,
+            m.one_at_a_time.p50,
+            m.one_at_a_time.p99,
+        );
     }
     md.push('\n');
 }
@@ -300,17 +311,25 @@ fn targets(md: &mut String, r: &Results) {
         }
     }
     for (engine, u) in &r.unread {
-        row(
-            &format!(
-                "{engine} all unread counts in one query, {} channels and {} messages: p99 ≤ 5 ms",
-                u.channels, u.messages
+        for (case, listed, query, http) in [
+            ("", u.listed, &u.query, &u.one_at_a_time),
+            (
+                ", nine in ten read",
+                u.most_read.listed,
+                &u.most_read.query,
+                &u.most_read.one_at_a_time,
             ),
-            format!(
-                "{:.1} ms ({:.1} ms over HTTP)",
-                u.query.p99, u.one_at_a_time.p99
-            ),
-            u.query.p99 <= 5.0,
-        );
+        ] {
+            row(
+                &format!(
+                    "{engine} all unread counts in one query, {} channels ({listed} unread{case}) \
+                     and {} messages: p99 ≤ 5 ms",
+                    u.channels, u.messages
+                ),
+                format!("{:.1} ms ({:.1} ms over HTTP)", query.p99, http.p99),
+                query.p99 <= 5.0,
+            );
+        }
     }
     row(
         "release WASM ≤ 400 KB gzip",

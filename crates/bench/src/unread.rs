@@ -12,8 +12,10 @@ use chrono::Utc;
 use entity::{channel, channel_read, member, message, message_mention, server};
 use futures_util::future::join_all;
 use rand::Rng;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Database, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
+    ColumnTrait, Database, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
 };
 use shared::ids::ProfileId;
 use shared::unread::Unread;
@@ -44,6 +46,15 @@ pub struct Outcome {
     pub one_at_a_time: Latency,
     pub eight_at_once: Latency,
     pub loads_per_second: f64,
+    /// The same reader, with nine channels in ten read.
+    pub most_read: MostRead,
+}
+
+#[derive(Debug, Clone)]
+pub struct MostRead {
+    pub listed: usize,
+    pub query: Latency,
+    pub one_at_a_time: Latency,
 }
 
 /// Seeds the servers, channels and `size` messages, and loads the reader's counts.
@@ -74,7 +85,26 @@ pub async fn run(room: &Room, database_url: &str, size: usize) -> anyhow::Result
         loads += w?;
     }
     let elapsed = started.elapsed().as_secs_f64();
-    let query = query_alone(database_url, ProfileId(reader_profile), &answer).await?;
+    let reader_profile = ProfileId(reader_profile);
+    let query = query_alone(database_url, reader_profile, &answer).await?;
+
+    // The same reader having read nine channels in ten.
+    read_most(database_url, reader_profile).await?;
+    let fewer: Unread = room.api.call_for(reader, "load_unread", &[]).await?;
+    let fewer_listed = fewer.servers.iter().map(|s| s.channels.len()).sum();
+    anyhow::ensure!(
+        fewer_listed <= channels / 10,
+        "{fewer_listed} channels still unread"
+    );
+    let fewer_one = Mutex::new(new_histogram());
+    for _ in 0..SINGLE_LOADS {
+        load(room, reader, &fewer, &fewer_one).await?;
+    }
+    let most_read = MostRead {
+        listed: fewer_listed,
+        query: query_alone(database_url, reader_profile, &fewer).await?,
+        one_at_a_time: Latency::of(&lock(&fewer_one)),
+    };
     Ok(Outcome {
         messages: size,
         channels,
@@ -83,7 +113,38 @@ pub async fn run(room: &Room, database_url: &str, size: usize) -> anyhow::Result
         one_at_a_time: Latency::of(&lock(&one)),
         eight_at_once: Latency::of(&lock(&eight)),
         loads_per_second: loads as f64 / elapsed,
+        most_read,
     })
+}
+
+/// Marks nine in ten of the reader's channels (all but every tenth, in id order) read to their
+/// latest message, as reading them would.
+async fn read_most(database_url: &str, reader: ProfileId) -> anyhow::Result<()> {
+    let db = Database::connect(database_url).await?;
+    let rows = channel_read::Entity::find()
+        .filter(channel_read::Column::ProfileId.eq(reader.0))
+        .order_by_asc(channel_read::Column::ChannelId)
+        .all(&db)
+        .await?;
+    let read = rows
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 10 != 0)
+        .map(|(_, r)| r.channel_id);
+    channel_read::Entity::update_many()
+        .col_expr(
+            channel_read::Column::LastReadSeq,
+            Expr::cust(
+                "(SELECT c.last_message_seq FROM channel c WHERE c.id = channel_read.channel_id)",
+            ),
+        )
+        .col_expr(channel_read::Column::Mentions, Expr::value(0))
+        .filter(channel_read::Column::ProfileId.eq(reader.0))
+        .filter(channel_read::Column::ChannelId.is_in(read))
+        .exec(&db)
+        .await?;
+    db.close().await?;
+    Ok(())
 }
 
 /// The query `load_unread` runs, alone: the server's own code on a connection of the
