@@ -82,7 +82,7 @@ macro_rules! upsert {
 }
 
 /// Puts `me`'s point in `thread` at `seq`, and recounts their mentions in a channel.
-pub(crate) async fn store_point(
+async fn store_point(
     db: &impl ConnectionTrait,
     me: ProfileId,
     thread: Thread,
@@ -115,6 +115,42 @@ pub(crate) async fn store_point(
             )?;
         }
     }
+    Ok(())
+}
+
+/// `me` wrote the message created at `seq` in `thread`, its latest: they have read the
+/// thread, mentions and all (sending reads it; their own sockets learn it from the message's
+/// announcement).
+pub(crate) async fn authored(
+    db: &impl ConnectionTrait,
+    me: ProfileId,
+    thread: Thread,
+    seq: i64,
+) -> Result<(), CommunityError> {
+    let Thread::Channel(id) = thread else {
+        return store_point(db, me, thread, seq).await;
+    };
+    channel_read::Entity::insert(channel_read::ActiveModel {
+        profile_id: Set(me.0),
+        channel_id: Set(id.0),
+        last_read_seq: Set(seq),
+        mentions: Set(0),
+        updated_at: Set(Utc::now()),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            channel_read::Column::ProfileId,
+            channel_read::Column::ChannelId,
+        ])
+        .update_columns([
+            channel_read::Column::LastReadSeq,
+            channel_read::Column::Mentions,
+            channel_read::Column::UpdatedAt,
+        ])
+        .to_owned(),
+    )
+    .exec(db)
+    .await?;
     Ok(())
 }
 

@@ -262,7 +262,7 @@ pub(crate) async fn send<T: ThreadTable>(
                     let concerned = Concerned::of(mentioned.mentions.everyone, members);
                     upkeep::recount(txn, access.server.id, thread, seq, &concerned).await?;
                 }
-                read_state::store_point(txn, me, T::thread(thread), seq).await?;
+                read_state::authored(txn, me, T::thread(thread), seq).await?;
                 let message = one(txn, row).await?;
                 outbox.publish(event(T::thread(thread), Change::Created, &message));
                 let created = Created {
@@ -326,7 +326,7 @@ pub(crate) async fn post_call_line<T: ThreadTable>(
                     profile: ProfileId(author.profile_id),
                     server: ServerId(author.server_id),
                 };
-                read_state::store_point(txn, author.profile, T::thread(thread), seq).await?;
+                read_state::authored(txn, author.profile, T::thread(thread), seq).await?;
                 let created = Created {
                     message: message.id,
                     seq,
