@@ -26,6 +26,48 @@ pub enum MessageMention {
     CreatedSeq,
 }
 
+/// The mention rows' table, named `table` (`m20261128_000001` rebuilds it under another name).
+pub(crate) fn mention_table(table: impl IntoIden) -> TableCreateStatement {
+    let table = table.into_iden();
+    Table::create()
+        .table(table.clone())
+        .col(uuid(MessageMention::MessageId))
+        .col(uuid(MessageMention::MemberId))
+        .col(uuid(MessageMention::ChannelId))
+        .col(big_integer(MessageMention::CreatedSeq))
+        .primary_key(
+            Index::create()
+                .col(MessageMention::MessageId)
+                .col(MessageMention::MemberId),
+        )
+        .foreign_key(
+            ForeignKey::create()
+                .name("fk_message_mention_message")
+                .from(table.clone(), MessageMention::MessageId)
+                .to(Message::Table, Message::Id)
+                .on_delete(ForeignKeyAction::Cascade),
+        )
+        .foreign_key(
+            ForeignKey::create()
+                .name("fk_message_mention_member")
+                .from(table, MessageMention::MemberId)
+                .to(Member::Table, Member::Id)
+                .on_delete(ForeignKeyAction::Cascade),
+        )
+        .to_owned()
+}
+
+/// A member's mentions in a channel since a point: one range.
+pub(crate) fn mention_index() -> IndexCreateStatement {
+    Index::create()
+        .name("idx_message_mention_member")
+        .table(MessageMention::Table)
+        .col(MessageMention::MemberId)
+        .col(MessageMention::ChannelId)
+        .col(MessageMention::CreatedSeq)
+        .to_owned()
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -47,46 +89,9 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_table(
-                Table::create()
-                    .table(MessageMention::Table)
-                    .col(uuid(MessageMention::MessageId))
-                    .col(uuid(MessageMention::MemberId))
-                    .col(uuid(MessageMention::ChannelId))
-                    .col(big_integer(MessageMention::CreatedSeq))
-                    .primary_key(
-                        Index::create()
-                            .col(MessageMention::MessageId)
-                            .col(MessageMention::MemberId),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_message_mention_message")
-                            .from(MessageMention::Table, MessageMention::MessageId)
-                            .to(Message::Table, Message::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_message_mention_member")
-                            .from(MessageMention::Table, MessageMention::MemberId)
-                            .to(Member::Table, Member::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
-                    .to_owned(),
-            )
+            .create_table(mention_table(MessageMention::Table))
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_message_mention_member")
-                    .table(MessageMention::Table)
-                    .col(MessageMention::MemberId)
-                    .col(MessageMention::ChannelId)
-                    .col(MessageMention::CreatedSeq)
-                    .to_owned(),
-            )
-            .await
+        manager.create_index(mention_index()).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -3,7 +3,9 @@
 //! created with, 0 for none), and each person's count of unread mentions in each channel
 //! (`channel_read.mentions`). Existing data gets both: the latest standing message of each
 //! thread, a read row for everyone mentioned (by name, or as a member of a server where everyone
-//! was), and their counts. Two covering indexes let a person's unread marks be read from
+//! was), and their counts. A database made while `m20261127_000006` created the mention rows
+//! without their channel and creation sequence number (it changed after it first shipped) gets
+//! them, rows kept. Two covering indexes let a person's unread marks be read from
 //! indexes alone: their servers' channels with their latest messages, and their read rows.
 
 use sea_orm_migration::{prelude::*, schema::*};
@@ -11,6 +13,7 @@ use sea_orm_migration::{prelude::*, schema::*};
 use crate::m20261125_000002_communities::Channel;
 use crate::m20261125_000003_messages::Conversation;
 use crate::m20261127_000005_read_state::ChannelRead;
+use crate::m20261127_000006_mentions::{MessageMention, mention_index, mention_table};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -72,9 +75,39 @@ const COUNTS: &str = "UPDATE channel_read SET mentions = (
           AND m.deleted = FALSE AND m.member_id <> me.id
     )";
 
+/// Mention rows of the first shape (message and member only) rebuilt in the present one, each
+/// taking its message's channel and creation sequence number; nothing when they have it.
+async fn mention_rows_in_full(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    if manager.has_column("message_mention", "channel_id").await? {
+        return Ok(());
+    }
+    let next = Alias::new("message_mention_next");
+    manager.create_table(mention_table(next.clone())).await?;
+    manager
+        .get_connection()
+        .execute_unprepared(
+            "INSERT INTO message_mention_next (message_id, member_id, channel_id, created_seq)
+             SELECT x.message_id, x.member_id, m.channel_id, m.created_seq
+             FROM message_mention x JOIN message m ON m.id = x.message_id",
+        )
+        .await?;
+    manager
+        .drop_table(Table::drop().table(MessageMention::Table).to_owned())
+        .await?;
+    manager
+        .rename_table(
+            Table::rename()
+                .table(next, MessageMention::Table)
+                .to_owned(),
+        )
+        .await?;
+    manager.create_index(mention_index()).await
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        mention_rows_in_full(manager).await?;
         for table in [Channel::Table.into_iden(), Conversation::Table.into_iden()] {
             manager
                 .alter_table(

@@ -110,13 +110,21 @@ async fn the_unread_upkeep_is_filled_in_for_what_is_there(engine: Engine) {
     );
 
     // Back to before the migration, without the read rows only the write path made (nothing
-    // read), and up again: the same marks.
+    // read), with the mention rows in their first shape (message and member only), and up
+    // again: the same marks.
     let db = &c.app.db;
+    let mentions = c.app.count("message_mention").await;
     Migrator::down(db, Some(1)).await.unwrap();
-    db.execute_unprepared("DELETE FROM channel_read WHERE last_read_seq = 0")
-        .await
-        .unwrap();
+    for sql in [
+        "DELETE FROM channel_read WHERE last_read_seq = 0",
+        "CREATE TABLE message_mention_first AS SELECT message_id, member_id FROM message_mention",
+        "DROP TABLE message_mention",
+        "ALTER TABLE message_mention_first RENAME TO message_mention",
+    ] {
+        db.execute_unprepared(sql).await.unwrap();
+    }
     Migrator::up(db, None).await.unwrap();
+    assert_eq!(c.app.count("message_mention").await, mentions);
     for (who, before) in people.into_iter().zip(before) {
         assert_eq!(unread_of(&c, who).await, before);
     }
