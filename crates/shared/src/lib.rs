@@ -8,6 +8,7 @@ pub mod error;
 pub mod files;
 pub mod ids;
 pub mod live;
+pub mod markup;
 pub mod mentions;
 pub mod messages;
 pub mod notify;

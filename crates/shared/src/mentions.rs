@@ -85,7 +85,7 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
 }
 
 /// The mention starting at byte `at`, and its length.
-fn mention_at(text: &str, at: usize) -> Option<(Segment<'static>, usize)> {
+pub(crate) fn mention_at(text: &str, at: usize) -> Option<(Segment<'static>, usize)> {
     let rest = &text[at..];
     if rest.starts_with("<@") {
         let id = rest.get(2..TOKEN_LEN - 1)?;

@@ -1,8 +1,9 @@
 //! A message as one line of text, for the inbox and notifications: what it was (a call, deleted,
-//! a file) or its first line as read (mentions by name), cut to a length.
+//! a file) or its first line as read (mentions by name, formatting marks gone, spoilers kept
+//! hidden), cut to a length.
 
 use shared::ids::MemberId;
-use shared::mentions::decode;
+use shared::markup::{parse, plain};
 use shared::messages::{CallLine, DELETED_TEXT};
 
 pub(crate) fn preview(
@@ -21,8 +22,8 @@ pub(crate) fn preview(
     if content.is_empty() {
         return "Sent a file".to_owned();
     }
-    let read = decode(content, name).0;
-    let line = read.lines().next().unwrap_or("");
+    let read = plain(&parse(content), &name);
+    let line = read.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     if line.chars().count() > max_chars {
         let kept: String = line.chars().take(max_chars).collect();
         format!("{}…", kept.trim_end())
@@ -49,6 +50,10 @@ mod tests {
             "This message has been deleted."
         );
         assert_eq!(preview("", false, None, none, 120), "Sent a file");
+        assert_eq!(
+            preview("**look** at ||the end||\nmore", false, None, none, 120),
+            "look at (spoiler)"
+        );
         assert_eq!(
             preview(
                 "Missed video call",
