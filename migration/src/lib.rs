@@ -14,6 +14,7 @@ mod m20261127_000005_read_state;
 mod m20261127_000006_mentions;
 mod m20261127_000007_notify_settings;
 mod m20261128_000001_unread_upkeep;
+mod m20261128_000002_reactions;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_mentions::Migration),
             Box::new(m20261127_000007_notify_settings::Migration),
             Box::new(m20261128_000001_unread_upkeep::Migration),
+            Box::new(m20261128_000002_reactions::Migration),
         ]
     }
 }

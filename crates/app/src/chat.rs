@@ -7,21 +7,26 @@ pub mod cache;
 mod cache_tests;
 mod composer;
 pub mod connection;
+mod draft;
 mod emoji_picker;
 mod emoji_table;
 mod indicator;
+pub mod layout;
+#[cfg(test)]
+mod layout_tests;
 mod mention_picker;
 mod mention_query;
 mod message_item;
 mod message_text;
 mod message_view;
+mod reactions;
 pub mod reading;
 mod send;
 #[cfg(feature = "browser")]
 mod socket;
 pub mod store;
 pub mod thread_api;
-pub(crate) mod time;
+pub mod time;
 mod upload;
 
 pub use indicator::LiveIndicator;

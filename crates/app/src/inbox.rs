@@ -11,7 +11,7 @@ use shared::live::Thread;
 use shared::messages::InboxEntry;
 use shared::unread::Unread;
 
-use crate::chat::time::local_time;
+use crate::chat::time::{Today, stamp};
 use crate::communities::conversation_path;
 use crate::shell::UserPanel;
 use crate::ui::Avatar;
@@ -61,6 +61,7 @@ fn InboxRow(entry: InboxEntry) -> impl IntoView {
     let unread = Memo::new(move |_| marks.count(thread));
     let has_unread = Memo::new(move |_| unread.get() > 0);
     let other = entry.conversation.other;
+    let (today, at) = (Today::get(), entry.last.at);
     let href = conversation_path(entry.conversation.server_id, other.member_id);
     let line = if entry.last.mine {
         format!("You: {}", entry.last.line)
@@ -75,7 +76,7 @@ fn InboxRow(entry: InboxEntry) -> impl IntoView {
                     <span class="inbox-head">
                         <span class="inbox-name">{other.name.clone()}</span>
                         <span class="inbox-server">{entry.server_name}</span>
-                        <time datetime=entry.last.at.to_rfc3339()>{local_time(entry.last.at)}</time>
+                        <time datetime=at.to_rfc3339()>{move || stamp(at, today.day())}</time>
                     </span>
                     <span class="inbox-line">{line}</span>
                 </span>

@@ -9,6 +9,7 @@ use shared::account::{CurrentUser, sign_in_path};
 use crate::auth::api::{SignOut, me};
 use crate::calls::IncomingCallBanner;
 use crate::chat::store::Chat;
+use crate::chat::time::Today;
 use crate::communities::api::my_servers;
 use crate::communities::{CreateServerModal, Refresh, ServerRail};
 use crate::notify::{DesktopNotificationsToggle, Notifications};
@@ -39,6 +40,7 @@ pub fn AppShell() -> impl IntoView {
     UnreadMarks::provide();
     Notifications::provide();
     Chat::provide();
+    Today::provide();
     let sheet = NavSheet::provide();
     let location = use_location();
     view! {

@@ -3,104 +3,21 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
-use std::cell::Cell;
-use std::rc::Rc;
+#[path = "support/list.rs"]
+mod list;
 
-use app::chat::MessageView;
 use app::chat::cache::MessageCache;
-use app::chat::store::Chat;
-use app::communities::{CurrentServer, Refresh};
-use chrono::DateTime;
 use leptos::prelude::*;
-use leptos_router::components::Router;
-use shared::ids::{ChannelId, MemberId, MessageId, ProfileId};
+use list::{message, mount, mount_with, settle, texts};
+use shared::ids::{ChannelId, MessageId};
 use shared::live::{ServerEvent, Thread};
-use shared::messages::{Author, HistoryPage, Message, Opening};
-use shared::permissions::Role;
+use shared::messages::{HistoryPage, Opening};
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::HtmlElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn message(n: u128, seq: i64, content: &str) -> Message {
-    Message {
-        nonce: Uuid::from_u128(n),
-        call: None,
-        id: MessageId(Uuid::from_u128(n)),
-        seq,
-        content: content.into(),
-        file_url: None,
-        deleted: false,
-        edited: false,
-        created_at: DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
-        author: Author {
-            member_id: MemberId(Uuid::from_u128(1)),
-            profile_id: ProfileId(Uuid::from_u128(1)),
-            name: "Ada Lovelace".into(),
-            image_url: None,
-            role: Role::Guest,
-        },
-    }
-}
-
-/// Mounts the list for `thread` with `page` already loaded; returns the host and the chat state.
-fn mount(
-    thread: Thread,
-    page: HistoryPage,
-) -> (HtmlElement, Chat, RwSignal<MessageCache>, impl Drop) {
-    mount_with(thread, move |c| c.load_newest(page))
-}
-
-/// Mounts the list for `thread` with its cache filled by `load`.
-fn mount_with(
-    thread: Thread,
-    load: impl FnOnce(&mut MessageCache) + 'static,
-) -> (HtmlElement, Chat, RwSignal<MessageCache>, impl Drop) {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let host: HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&host).unwrap();
-    let slot: Rc<Cell<Option<(Chat, RwSignal<MessageCache>)>>> = Rc::new(Cell::new(None));
-    let out = slot.clone();
-    let handle = leptos::mount::mount_to(host.clone(), move || {
-        Refresh::provide();
-        app::unread::UnreadMarks::provide();
-        let chat = Chat::provide();
-        // No server in the route: the viewer is unknown, so no message actions are offered.
-        CurrentServer::provide(Memo::new(|_| None));
-        let cache = chat.cache(thread);
-        cache.update(load);
-        out.set(Some((chat, cache)));
-        view! {
-            <Router>
-                <MessageView thread composer_label="Message #test" start=|| view! { <h2>"Welcome to #test!"</h2> } />
-            </Router>
-        }
-    });
-    let (chat, cache) = slot.take().unwrap();
-    (host, chat, cache, handle)
-}
-
-fn texts(host: &HtmlElement) -> Vec<String> {
-    let rows = host
-        .query_selector_all("[data-testid='message'] .message-main")
-        .unwrap();
-    (0..rows.length())
-        .map(|i| {
-            let row: HtmlElement = rows.item(i).unwrap().unchecked_into();
-            row.query_selector(".message-text")
-                .unwrap()
-                .map(|p| p.text_content().unwrap())
-                .unwrap_or_default()
-        })
-        .collect()
-}
-
-async fn settle() {
-    leptos::task::tick().await;
-    leptos::task::tick().await;
-}
 
 #[wasm_bindgen_test]
 async fn live_events_change_the_list_in_place() {
@@ -233,7 +150,9 @@ async fn sends_show_at_once_and_failures_offer_retry() {
 
 /// The text of each row of the list, the divider included, oldest first.
 fn rows(host: &HtmlElement) -> Vec<String> {
-    let rows = host.query_selector_all(".message-list > li").unwrap();
+    let rows = host
+        .query_selector_all(".message-list > li:not(.day-divider)")
+        .unwrap();
     (0..rows.length())
         .map(|i| {
             let row: HtmlElement = rows.item(i).unwrap().unchecked_into();
@@ -267,7 +186,7 @@ async fn a_thread_opened_at_an_old_unread_message_shows_the_divider_and_the_way_
     let (host, chat, cache, _handle) = mount_with(thread, move |c| c.load_opening(opening));
     settle().await;
     assert_eq!(rows(&host), ["last read", "New messages", "first new"]);
-    let divider = host.query_selector("[role='separator']").unwrap().unwrap();
+    let divider = host.query_selector(".new-divider").unwrap().unwrap();
     assert_eq!(divider.get_attribute("aria-label").unwrap(), "New messages");
     assert_eq!(
         jump_bar(&host).as_deref(),

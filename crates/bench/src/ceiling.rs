@@ -71,6 +71,7 @@ async fn send(
         },
         nonce: Uuid::new_v4(),
         call: None,
+        reactions: Vec::new(),
     };
     let event = ServerEvent::MessageCreated {
         thread: Thread::Channel(ChannelId(Uuid::nil())),

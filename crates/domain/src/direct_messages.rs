@@ -94,6 +94,17 @@ pub async fn delete(
     thread_table::revise::<Conversations>(domain, me, message_id, Revision::Delete).await
 }
 
+/// Adds (`on`) or takes back the caller's reaction to a direct message (either person).
+pub async fn react(
+    domain: &Domain,
+    me: ProfileId,
+    message_id: MessageId,
+    emoji: &str,
+    on: bool,
+) -> Result<Message, CommunityError> {
+    crate::messages::react::react::<Conversations>(domain, me, message_id, emoji, on).await
+}
+
 /// The `direct_message` table: threads are conversations, readable by their two members.
 struct Conversations;
 

@@ -27,6 +27,8 @@ pub enum Rule {
     Send,
     /// Edits and deletes of messages.
     Edit,
+    /// Reactions added and taken back.
+    React,
     /// Servers and channels created.
     Create,
     InviteRegenerate,
@@ -42,7 +44,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 16] = [
+    pub const ALL: [Rule; 17] = [
         Rule::SignUpPerAddress,
         Rule::SignUp,
         Rule::SignInPerAddress,
@@ -50,6 +52,7 @@ impl Rule {
         Rule::Requests,
         Rule::Send,
         Rule::Edit,
+        Rule::React,
         Rule::Create,
         Rule::InviteRegenerate,
         Rule::Join,
@@ -71,6 +74,7 @@ impl Rule {
             Rule::Requests => "requests",
             Rule::Send => "send",
             Rule::Edit => "edit",
+            Rule::React => "react",
             Rule::Create => "create",
             Rule::InviteRegenerate => "invite",
             Rule::Join => "join",
@@ -94,6 +98,7 @@ impl Rule {
             Rule::Requests => RateSpec::new(20, Second, 200),
             Rule::Send => RateSpec::new(5, Second, 10),
             Rule::Edit => RateSpec::new(2, Second, 10),
+            Rule::React => RateSpec::new(5, Second, 20),
             Rule::Create => RateSpec::new(30, Hour, 10),
             Rule::InviteRegenerate => RateSpec::new(10, Minute, 5),
             Rule::Join => RateSpec::new(30, Hour, 10),

@@ -6,6 +6,8 @@
 pub(crate) mod authors;
 pub(crate) mod mentions;
 pub(crate) mod preview;
+pub(crate) mod react;
+pub(crate) mod reactions;
 pub(crate) mod rows;
 pub(crate) mod shared_steps;
 pub(crate) mod thread_table;
@@ -91,6 +93,18 @@ pub async fn delete(
     message_id: MessageId,
 ) -> Result<Message, CommunityError> {
     thread_table::revise::<Channels>(domain, me, message_id, Revision::Delete).await
+}
+
+/// Adds (`on`) or takes back the caller's reaction to a channel message (any member of the
+/// server); the message with all its reactions.
+pub async fn react(
+    domain: &Domain,
+    me: ProfileId,
+    message_id: MessageId,
+    emoji: &str,
+    on: bool,
+) -> Result<Message, CommunityError> {
+    react::react::<Channels>(domain, me, message_id, emoji, on).await
 }
 
 /// The channel and the caller's membership of its server (NotFound for non-members).

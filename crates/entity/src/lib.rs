@@ -11,6 +11,7 @@ pub mod direct_message;
 pub mod member;
 pub mod message;
 pub mod message_mention;
+pub mod message_reaction;
 pub mod profile;
 pub mod server;
 pub mod server_notify;

@@ -72,7 +72,20 @@ pub struct Message {
     /// Set on the lines the server writes about a direct call (`content` says the same words).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call: Option<CallLine>,
+    /// Who reacted with what: each emoji in the order first used.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reactions: Vec<Reaction>,
 }
+
+/// The members who reacted to a message with one emoji, in the order they did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reaction {
+    pub emoji: String,
+    pub members: Vec<MemberId>,
+}
+
+/// The most different emojis one message can carry (as Discord allows).
+pub const MAX_REACTIONS: usize = 20;
 
 /// A line about a call in a direct conversation, written by the server in the caller's name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -294,9 +307,10 @@ mod tests {
             },
             nonce: Uuid::new_v4(),
             call: None,
+            reactions: Vec::new(),
         };
         let json = serde_json::to_string(&plain).unwrap();
-        for absent in ["file_url", "deleted", "edited", "call"] {
+        for absent in ["file_url", "deleted", "edited", "call", "reactions"] {
             assert!(!json.contains(absent), "{json}");
         }
         assert_eq!(serde_json::from_str::<Message>(&json).unwrap(), plain);
@@ -305,6 +319,10 @@ mod tests {
             deleted: true,
             edited: true,
             call: Some(CallLine::Ended { seconds: 250 }),
+            reactions: vec![Reaction {
+                emoji: "👍".into(),
+                members: vec![MemberId(Uuid::new_v4())],
+            }],
             ..plain
         };
         let json = serde_json::to_string(&revised).unwrap();

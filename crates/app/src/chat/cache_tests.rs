@@ -23,6 +23,7 @@ fn message(n: u128, seq: i64, content: &str) -> Message {
     Message {
         nonce: Uuid::from_u128(n),
         call: None,
+        reactions: Vec::new(),
         id: MessageId(Uuid::from_u128(n)),
         seq,
         content: content.into(),

@@ -107,6 +107,16 @@ impl MentionPicker {
             .with_untracked(|picked| shared::mentions::encode(text, picked))
     }
 
+    /// The members picked so far, by the name written (kept with a draft).
+    pub fn picked(self) -> Vec<(String, MemberId)> {
+        self.picked.get_untracked()
+    }
+
+    /// Takes back the picks of a draft.
+    pub fn restore(self, picked: Vec<(String, MemberId)>) {
+        self.picked.set(picked);
+    }
+
     /// Sent: the picks are done with.
     pub fn forget(self) {
         self.picked.set(Vec::new());

@@ -14,9 +14,10 @@ use shared::permissions::{Action, can};
 use super::cache::{MessageCache, Pending};
 use super::message_text::MessageText;
 use super::message_view::Viewer;
+use super::reactions::{AddReaction, Reactions};
 use super::send::deliver;
 use super::thread_api;
-use super::time::{local_date_time, local_time};
+use super::time::{Today, clock, local_date_time, stamp};
 use crate::communities::{CurrentServer, RoleBadge, conversation_path};
 use crate::ui::{Avatar, Glyph, Icon, Modal};
 
@@ -24,6 +25,8 @@ use crate::ui::{Avatar, Glyph, Icon, Modal};
 pub fn MessageItem(
     thread: Thread,
     message: Message,
+    /// Under the header of the message above (same author, minutes apart): no avatar or name.
+    grouped: bool,
     cache: RwSignal<MessageCache>,
     viewer: Memo<Option<Viewer>>,
     editing: RwSignal<Option<MessageId>>,
@@ -74,38 +77,50 @@ pub fn MessageItem(
     let body = message.clone();
     let me = Signal::derive(move || viewer.get().map(|v| v.member_id));
     let mentions = Mentions::of(&message.content);
+    let edited = message.edited && !deleted;
+    let reaction_error = RwSignal::new(None::<String>);
     let mentions_me = move || !deleted && me.get().is_some_and(|me| mentions.includes(me));
     view! {
         <li
             class="message"
+            class:grouped=grouped
             id=format!("message-{id}")
             class:deleted=deleted
             class:mentions-me=mentions_me
             class:focused=move || focus.get() == Some(id)
             data-testid="message"
         >
-            <Avatar name=author.name.clone() image_url=author.image_url.clone() />
-            <div class="message-main">
-                <div class="message-meta">
-                    {move || {
-                        let name = name.clone();
-                        if own() {
-                            view! { <span class="message-author">{name}</span> }.into_any()
-                        } else {
-                            view! {
-                                <A href=move || dm_path().unwrap_or_default() attr:class="message-author" attr:title="Send a direct message">
-                                    {name}
-                                </A>
-                            }
-                            .into_any()
-                        }
-                    }}
-                    {move || view! { <RoleBadge role is_owner=is_owner() /> }}
-                    <time datetime=message.created_at.to_rfc3339() title=local_date_time(message.created_at)>
-                        {local_time(message.created_at)}
+            {if grouped {
+                view! {
+                    <time class="gutter-time" datetime=message.created_at.to_rfc3339() title=local_date_time(message.created_at)>
+                        {clock(message.created_at)}
                     </time>
-                    {(message.edited && !deleted).then(|| view! { <span class="edited">"(edited)"</span> })}
-                </div>
+                }
+                .into_any()
+            } else {
+                view! { <Avatar name=author.name.clone() image_url=author.image_url.clone() /> }.into_any()
+            }}
+            <div class="message-main">
+                {(!grouped).then(|| view! {
+                    <div class="message-meta">
+                        {move || {
+                            let name = name.clone();
+                            if own() {
+                                view! { <span class="message-author">{name}</span> }.into_any()
+                            } else {
+                                view! {
+                                    <A href=move || dm_path().unwrap_or_default() attr:class="message-author" attr:title="Send a direct message">
+                                        {name}
+                                    </A>
+                                }
+                                .into_any()
+                            }
+                        }}
+                        {move || view! { <RoleBadge role is_owner=is_owner() /> }}
+                        <MessageStamp at=message.created_at />
+                        {edited.then(|| view! { <span class="edited">"(edited)"</span> })}
+                    </div>
+                })}
                 {move || {
                     if editing.get() == Some(id) {
                         view! { <EditMessage thread message=body.clone() cache editing /> }.into_any()
@@ -113,8 +128,12 @@ pub fn MessageItem(
                         view! { <MessageBody message=body.clone() me /> }.into_any()
                     }
                 }}
+                {(grouped && edited).then(|| view! { <span class="edited">"(edited)"</span> })}
+                <Reactions thread message=id reactions=message.reactions.clone() cache me error=reaction_error />
+                {move || reaction_error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             </div>
             <div class="message-actions">
+                {(!deleted).then(|| view! { <AddReaction thread message=id cache error=reaction_error /> })}
                 <button type="button" class="icon-button" aria-label="Mark unread" on:click=move |_| mark_unread.run(id)>
                     <Icon glyph=Glyph::Unread />
                 </button>
@@ -155,10 +174,19 @@ fn CallLineItem(message: Message, line: CallLine) -> impl IntoView {
                 {line.words()}
                 <span class="call-line-by">{format!(" — {} called", message.author.name)}</span>
             </p>
-            <time datetime=message.created_at.to_rfc3339() title=local_date_time(message.created_at)>
-                {local_time(message.created_at)}
-            </time>
+            <MessageStamp at=message.created_at />
         </li>
+    }
+}
+
+/// When a message was written, in words that stay right past midnight.
+#[component]
+fn MessageStamp(at: chrono::DateTime<chrono::Utc>) -> impl IntoView {
+    let today = Today::get();
+    view! {
+        <time datetime=at.to_rfc3339() title=local_date_time(at)>
+            {move || stamp(at, today.day())}
+        </time>
     }
 }
 
@@ -213,6 +241,19 @@ fn EditMessage(
     let id = message.id;
     let has_file = message.file_url.is_some();
     let input_id = format!("edit-{id}");
+    let input = NodeRef::<leptos::html::Textarea>::new();
+    // Opened (by its button or Up in the composer): the caret goes to the end of the text.
+    Effect::new(move |_| {
+        if let Some(el) = input.get() {
+            let _ = el.focus();
+            let end = el.value().encode_utf16().count() as u32;
+            let _ = el.set_selection_range(end, end);
+        }
+    });
+    let close = move || {
+        editing.set(None);
+        focus_composer();
+    };
     let save = move || {
         let content = named.with_value(|named| encode(&text.get_untracked(), named));
         if let Err(e) = shared::messages::MessageText::parse(&content, has_file) {
@@ -224,7 +265,7 @@ fn EditMessage(
             match thread_api::edit(thread, id, content).await {
                 Ok(stored) => {
                     cache.update(|c| c.changed(stored));
-                    editing.set(None);
+                    close();
                 }
                 Err(e) => error.set(Some(e.to_string())),
             }
@@ -236,7 +277,7 @@ fn EditMessage(
             ev.prevent_default();
             save();
         }
-        "Escape" => editing.set(None),
+        "Escape" => close(),
         _ => {}
     };
     view! {
@@ -247,14 +288,14 @@ fn EditMessage(
                 rows="2"
                 prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))
+                node_ref=input
                 on:keydown=on_keydown
                 disabled=move || saving.get()
-                autofocus
             ></textarea>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             <p class="hint">
                 "Escape to "
-                <button type="button" class="link-button" on:click=move |_| editing.set(None)>"cancel"</button>
+                <button type="button" class="link-button" on:click=move |_| close()>"cancel"</button>
                 " · Enter to "
                 <button type="button" class="link-button" on:click=move |_| save()>"save"</button>
             </p>
@@ -298,6 +339,20 @@ pub fn PendingItem(
                 }}
             </div>
         </li>
+    }
+}
+
+/// Puts the caret back in the composer (an edit closed from the keyboard).
+fn focus_composer() {
+    #[cfg(feature = "browser")]
+    {
+        use wasm_bindgen::JsCast;
+        let composer = document()
+            .get_element_by_id("composer")
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(el) = composer {
+            let _ = el.focus();
+        }
     }
 }
 

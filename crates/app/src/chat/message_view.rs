@@ -11,14 +11,15 @@ use leptos_router::hooks::use_query_map;
 use shared::ids::{MemberId, MessageId};
 use shared::live::Thread;
 use shared::permissions::Actor;
-use uuid::Uuid;
 
-use super::cache::{MessageCache, Pending, Row};
+use super::cache::MessageCache;
 use super::composer::Composer;
+use super::layout::{Item, lay_out};
 use super::message_item::{DeleteMessageModal, MessageItem, PendingItem};
 use super::reading::{jump_bar, new_below};
 use super::store::Chat;
 use super::thread_api;
+use super::time::{day_line, local_day};
 use crate::communities::CurrentServer;
 use crate::unread::UnreadMarks;
 
@@ -35,25 +36,6 @@ pub struct Viewer {
     pub member_id: MemberId,
     pub actor: Actor,
     pub owner: Option<MemberId>,
-}
-
-/// One row of the list, owned, oldest first.
-#[derive(Debug, Clone, PartialEq)]
-enum Item {
-    Stored(shared::messages::Message),
-    Pending(Pending),
-    /// "New messages", above the first the reader had not read.
-    Divider,
-}
-
-impl Item {
-    fn key(&self) -> (Uuid, i64) {
-        match self {
-            Item::Stored(m) => (m.id.0, m.seq),
-            Item::Pending(p) => (p.nonce, if p.failed.is_some() { -2 } else { -1 }),
-            Item::Divider => (Uuid::nil(), -3),
-        }
-    }
 }
 
 #[component]
@@ -94,25 +76,7 @@ pub fn MessageView(
             owner: d.members.iter().find(|m| m.is_owner).map(|m| m.id),
         })
     });
-    let items = Memo::new(move |_| {
-        cache.with(|c| {
-            let divider = c.divider();
-            let mut items = Vec::new();
-            for row in c.rows() {
-                match row {
-                    Row::Pending(p) => items.push(Item::Pending(p.clone())),
-                    Row::Stored(m) => {
-                        items.push(Item::Stored(m.clone()));
-                        if Some(m.id) == divider {
-                            items.push(Item::Divider);
-                        }
-                    }
-                }
-            }
-            items.reverse();
-            items
-        })
-    });
+    let items = Memo::new(move |_| cache.with(|c| lay_out(c.rows(), c.divider(), local_day)));
     let loaded = Memo::new(move |_| cache.with(MessageCache::is_loaded));
     let has_older = Memo::new(move |_| cache.with(MessageCache::has_older));
     let short_of_present = Memo::new(move |_| cache.with(MessageCache::has_newer));
@@ -140,19 +104,13 @@ pub fn MessageView(
 
     // The newest message the reader saw at the bottom; what is newer is new to them.
     let seen = RwSignal::new(None::<MessageId>);
-    let newest = move || {
-        items.with_untracked(|items| {
-            items.iter().rev().find_map(|item| match item {
-                Item::Stored(m) => Some(m.id),
-                _ => None,
-            })
-        })
-    };
+    let newest =
+        move || items.with_untracked(|items| items.iter().rev().find_map(Item::message_id));
     let bar = Memo::new(move |_| {
         let me = viewer.get().map(|v| v.member_id);
         let below = items.with(|items| {
             let stored = items.iter().filter_map(|item| match item {
-                Item::Stored(m) => Some((m.id, m.author.member_id)),
+                Item::Stored { message, .. } => Some((message.id, message.author.member_id)),
                 _ => None,
             });
             new_below(stored, seen.get(), me)
@@ -316,8 +274,8 @@ pub fn MessageView(
             <ol class="message-list" aria-label="Messages">
                 <For each=move || items.get() key=Item::key let:item>
                     {match item {
-                        Item::Stored(message) => view! {
-                            <MessageItem thread message cache viewer editing deleting mark_unread focus />
+                        Item::Stored { message, grouped } => view! {
+                            <MessageItem thread message grouped cache viewer editing deleting mark_unread focus />
                         }
                         .into_any(),
                         Item::Pending(pending) => view! { <PendingItem thread pending cache /> }.into_any(),
@@ -327,6 +285,16 @@ pub fn MessageView(
                             </li>
                         }
                         .into_any(),
+                        Item::Day(day) => {
+                            let line = day_line(day);
+                            let label = line.clone();
+                            view! {
+                                <li class="day-divider" role="separator" aria-label=label>
+                                    <span>{line}</span>
+                                </li>
+                            }
+                            .into_any()
+                        }
                     }}
                 </For>
             </ol>
@@ -347,6 +315,20 @@ pub fn MessageView(
             jump_to_present();
             at_bottom.set(true);
             kept_unread.set(false);
+        }) on_edit_last=Callback::new(move |()| {
+            let Some(me) = viewer.get_untracked().map(|v| v.member_id) else {
+                return;
+            };
+            let last = items.with_untracked(|items| last_own(items, me));
+            if let Some(id) = last {
+                editing.set(Some(id));
+                request_animation_frame(move || {
+                    let el = scroller.try_get_untracked().flatten();
+                    if let Some(Ok(Some(row))) = el.map(|el| el.query_selector(&format!("#message-{id}"))) {
+                        row.scroll_into_view_with_bool(false);
+                    }
+                });
+            }
         }) />
         {move || {
             deleting
@@ -354,6 +336,18 @@ pub fn MessageView(
                 .map(|message| view! { <DeleteMessageModal thread message cache deleting /> })
         }}
     }
+}
+
+/// The reader's latest message they can still edit (not deleted, not a call line).
+fn last_own(items: &[Item], me: MemberId) -> Option<MessageId> {
+    items.iter().rev().find_map(|item| match item {
+        Item::Stored { message, .. }
+            if message.author.member_id == me && !message.deleted && message.call.is_none() =>
+        {
+            Some(message.id)
+        }
+        _ => None,
+    })
 }
 
 /// While the reader is at the bottom of a loaded thread (reaching the present) with the tab in

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::messages::api::{
     channel_changes, channel_history, conversation_changes, conversation_history,
     delete_direct_message, delete_message, edit_direct_message, edit_message, open_thread,
-    send_direct_message, send_message,
+    react_direct_message, react_message, send_direct_message, send_message,
 };
 
 pub async fn history(thread: Thread, before: Option<MessageId>) -> Result<HistoryPage, AppError> {
@@ -64,5 +64,18 @@ pub async fn delete(thread: Thread, id: MessageId) -> Result<Message, AppError> 
     match thread {
         Thread::Channel(_) => delete_message(id).await,
         Thread::Conversation(_) => delete_direct_message(id).await,
+    }
+}
+
+/// Adds (`on`) or takes back the reader's reaction `emoji` to a message.
+pub async fn react(
+    thread: Thread,
+    id: MessageId,
+    emoji: String,
+    on: bool,
+) -> Result<Message, AppError> {
+    match thread {
+        Thread::Channel(_) => react_message(id, emoji, on).await,
+        Thread::Conversation(_) => react_direct_message(id, emoji, on).await,
     }
 }

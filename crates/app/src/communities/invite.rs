@@ -6,7 +6,7 @@ use shared::community::ServerDetails;
 use super::api::RegenerateInvite;
 use super::state::{OpenDialog, Refresh};
 use crate::auth::pages::FormError;
-use crate::ui::Modal;
+use crate::ui::{Modal, copy_to_clipboard};
 
 #[component]
 pub fn InviteModal(details: ServerDetails) -> impl IntoView {
@@ -66,16 +66,5 @@ fn origin() -> String {
     #[cfg(not(any(feature = "hydrate", feature = "csr")))]
     {
         String::new()
-    }
-}
-
-fn copy_to_clipboard(text: &str) {
-    #[cfg(any(feature = "hydrate", feature = "csr"))]
-    {
-        let _ = window().navigator().clipboard().write_text(text);
-    }
-    #[cfg(not(any(feature = "hydrate", feature = "csr")))]
-    {
-        let _ = text;
     }
 }

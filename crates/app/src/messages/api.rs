@@ -53,6 +53,17 @@ pub async fn delete_message(message_id: MessageId) -> Result<Message, AppError> 
     Ok(domain::messages::delete(&domain()?, me.id, message_id).await?)
 }
 
+/// Adds (`on: true`) or takes back the caller's reaction `emoji` to a channel message.
+#[server(prefix = "/api", endpoint = "react_message")]
+pub async fn react_message(
+    message_id: MessageId,
+    emoji: String,
+    on: bool,
+) -> Result<Message, AppError> {
+    let me = require_user().await?;
+    Ok(domain::messages::react(&domain()?, me.id, message_id, &emoji, on).await?)
+}
+
 /// A page of history, newest first (30 by default, at most 100): the newest, or read from one
 /// of `before`, `after` or `around` a message.
 #[server(prefix = "/api", endpoint = "channel_history")]
@@ -115,6 +126,16 @@ pub async fn edit_direct_message(
 pub async fn delete_direct_message(message_id: MessageId) -> Result<Message, AppError> {
     let me = require_user().await?;
     Ok(domain::direct_messages::delete(&domain()?, me.id, message_id).await?)
+}
+
+#[server(prefix = "/api", endpoint = "react_direct_message")]
+pub async fn react_direct_message(
+    message_id: MessageId,
+    emoji: String,
+    on: bool,
+) -> Result<Message, AppError> {
+    let me = require_user().await?;
+    Ok(domain::direct_messages::react(&domain()?, me.id, message_id, &emoji, on).await?)
 }
 
 #[server(prefix = "/api", endpoint = "conversation_history")]

@@ -9,7 +9,7 @@ use shared::ids::MessageId;
 use shared::messages::{Author, CallLine, Message};
 use uuid::Uuid;
 
-use super::authors;
+use super::{authors, reactions};
 use crate::communities::CommunityError;
 use crate::files::FileKey;
 
@@ -131,6 +131,7 @@ fn to_message(
         author,
         nonce,
         call,
+        reactions: Vec::new(),
     }
 }
 
@@ -149,8 +150,29 @@ pub async fn one<R: Row>(db: &impl ConnectionTrait, row: R) -> Result<Message, C
         .ok_or(CommunityError::NotFound)
 }
 
-/// Messages with their authors, loaded in one query for the whole page.
+/// A message just created: it has no reactions yet, so none are looked for.
+pub async fn created<R: Row>(db: &impl ConnectionTrait, row: R) -> Result<Message, CommunityError> {
+    authored(db, vec![row])
+        .await?
+        .pop()
+        .ok_or(CommunityError::NotFound)
+}
+
+/// Messages with their authors and reactions, each loaded in one query for the whole page.
 pub async fn with_authors<R: Row>(
+    db: &impl ConnectionTrait,
+    rows: Vec<R>,
+) -> Result<Vec<Message>, CommunityError> {
+    let ids: Vec<Uuid> = rows.iter().map(Row::id).collect();
+    let mut reactions = reactions::of(db, &ids).await?;
+    let mut messages = authored(db, rows).await?;
+    for message in &mut messages {
+        message.reactions = reactions.remove(&message.id.0).unwrap_or_default();
+    }
+    Ok(messages)
+}
+
+async fn authored<R: Row>(
     db: &impl ConnectionTrait,
     rows: Vec<R>,
 ) -> Result<Vec<Message>, CommunityError> {

@@ -16,7 +16,8 @@ use shared::permissions::Action;
 use uuid::Uuid;
 
 use super::mentions::{self, Mentioned, Place};
-use super::rows::{Row, call_columns, one, with_authors};
+use super::reactions;
+use super::rows::{Row, call_columns, created, one, with_authors};
 use super::shared_steps::{Change, Revision, capped, event, page};
 use super::{CHANGES_CAP, is_unique_violation};
 use crate::Domain;
@@ -158,7 +159,7 @@ pub(crate) struct Created {
 /// Takes the thread's next sequence number inside the caller's transaction. The UPDATE locks
 /// the thread's row (PostgreSQL) or the database (SQLite) until the transaction ends, so a
 /// number is never handed out twice. A message `creating` the number is the thread's latest.
-async fn next_seq<T: ThreadTable>(
+pub(crate) async fn next_seq<T: ThreadTable>(
     db: &impl ConnectionTrait,
     thread: Uuid,
     creating: bool,
@@ -263,7 +264,7 @@ pub(crate) async fn send<T: ThreadTable>(
                     upkeep::recount(txn, access.server.id, thread, seq, &concerned).await?;
                 }
                 read_state::authored(txn, me, T::thread(thread), seq).await?;
-                let message = one(txn, row).await?;
+                let message = created(txn, row).await?;
                 outbox.publish(event(T::thread(thread), Change::Created, &message));
                 let created = Created {
                     message: message.id,
@@ -315,7 +316,7 @@ pub(crate) async fn post_call_line<T: ThreadTable>(
                 })
                 .insert(txn)
                 .await?;
-                let message = one(txn, row).await?;
+                let message = created(txn, row).await?;
                 outbox.publish(event(T::thread(thread), Change::Created, &message));
                 let author = entity::member::Entity::find_by_id(member)
                     .one(txn)
@@ -594,6 +595,9 @@ pub(crate) async fn revise<T: ThreadTable>(
                     }
                 }
                 let seq = next_seq::<T>(txn, thread, false).await?;
+                if matches!(revision, Revision::Delete) {
+                    reactions::clear(txn, row.id()).await?;
+                }
                 let mut active = row.into_active_model();
                 T::revise_row(&mut active, &revision, seq, Utc::now());
                 let message = one(txn, active.update(txn).await?).await?;

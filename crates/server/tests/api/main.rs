@@ -27,5 +27,6 @@ mod migrations;
 mod nodes;
 mod notifications;
 mod pages;
+mod reactions;
 mod read_state;
 mod site;

@@ -1,0 +1,60 @@
+//! Reacting to a message (written once for both message tables): whoever may read the thread
+//! may react; each change takes the thread's next sequence number, so the message travels as an
+//! update (live, and to those catching up by sequence number) with all its reactions.
+
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use shared::ids::{MessageId, ProfileId};
+use shared::messages::Message;
+
+use super::reactions;
+use super::rows::{Row, one};
+use super::shared_steps::{Change, event};
+use super::thread_table::{ThreadTable, next_seq};
+use crate::Domain;
+use crate::communities::CommunityError;
+use crate::limits::Rule;
+
+/// Adds (`on`) or takes back `me`'s reaction `emoji` to a message; the message as it then is.
+/// Doing what is already done changes nothing and publishes nothing.
+pub(crate) async fn react<T: ThreadTable>(
+    domain: &Domain,
+    me: ProfileId,
+    message_id: MessageId,
+    emoji: &str,
+    on: bool,
+) -> Result<Message, CommunityError> {
+    domain.limits.check(Rule::React, me)?;
+    let emoji = reactions::emoji(emoji)?;
+    domain
+        .write(move |txn, outbox| {
+            Box::pin(async move {
+                let row = T::Entity::find()
+                    .filter(T::ID.eq(message_id.0))
+                    .one(txn)
+                    .await?
+                    .ok_or(CommunityError::NotFound)?;
+                let thread = T::thread_of(&row);
+                let access = T::access(txn, me, thread).await?;
+                if row.deleted() {
+                    return Err(CommunityError::Invalid(
+                        "A deleted message cannot take reactions.".into(),
+                    ));
+                }
+                if !reactions::set(txn, row.id(), access.member.id, &emoji, on).await? {
+                    return one(txn, row).await;
+                }
+                let seq = next_seq::<T>(txn, thread, false).await?;
+                T::Entity::update_many()
+                    .col_expr(T::SEQ, Expr::value(seq))
+                    .filter(T::ID.eq(message_id.0))
+                    .exec(txn)
+                    .await?;
+                let mut message = one(txn, row).await?;
+                message.seq = seq;
+                outbox.publish(event(T::thread(thread), Change::Updated, &message));
+                Ok(message)
+            })
+        })
+        .await
+}
