@@ -15,6 +15,7 @@ mod m20261127_000006_mentions;
 mod m20261127_000007_notify_settings;
 mod m20261128_000001_unread_upkeep;
 mod m20261128_000002_reactions;
+mod m20261128_000003_replies;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000007_notify_settings::Migration),
             Box::new(m20261128_000001_unread_upkeep::Migration),
             Box::new(m20261128_000002_reactions::Migration),
+            Box::new(m20261128_000003_replies::Migration),
         ]
     }
 }

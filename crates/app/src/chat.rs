@@ -21,6 +21,7 @@ mod message_text;
 mod message_view;
 mod reactions;
 pub mod reading;
+mod reply;
 mod send;
 #[cfg(feature = "browser")]
 mod socket;

@@ -6,7 +6,7 @@
 #[path = "support/list.rs"]
 mod list;
 
-use app::chat::cache::MessageCache;
+use app::chat::cache::{MessageCache, Pending};
 use leptos::prelude::*;
 use list::{message, mount, mount_with, settle, texts};
 use shared::ids::{ChannelId, MessageId};
@@ -114,7 +114,7 @@ async fn sends_show_at_once_and_failures_offer_retry() {
     );
 
     let nonce = Uuid::new_v4();
-    cache.update(|c| c.sending(nonce, "on its way".into(), None));
+    cache.update(|c| c.sending(Pending::new(nonce, "on its way".into(), None)));
     settle().await;
     assert_eq!(texts(&host), ["older", "on its way"]);
     assert!(host.text_content().unwrap().contains("Sending…"));

@@ -72,6 +72,7 @@ async fn send(
         nonce: Uuid::new_v4(),
         call: None,
         reactions: Vec::new(),
+        reply: None,
     };
     let event = ServerEvent::MessageCreated {
         thread: Thread::Channel(ChannelId(Uuid::nil())),

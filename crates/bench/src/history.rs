@@ -193,6 +193,7 @@ async fn seed(
                         call: Set(None),
                         call_seconds: Set(None),
                         mentions_everyone: Set(false),
+                        reply_to: Set(None),
                     }
                 })
                 .collect();

@@ -347,6 +347,7 @@ async fn seed_messages(
                     call: Set(None),
                     call_seconds: Set(None),
                     mentions_everyone: Set(everyone),
+                    reply_to: Set(None),
                 });
             }
             channel::Entity::update(channel::ActiveModel {

@@ -16,7 +16,7 @@ use crate::communities::access::Membership;
 use crate::conversations::participant;
 use crate::files::FileKey;
 use crate::messages::shared_steps::Revision;
-use crate::messages::thread_table::{self, Author, Created, ThreadTable, row_shape};
+use crate::messages::thread_table::{self, Author, Created, Outgoing, ThreadTable, row_shape};
 use crate::uploads::Usage;
 
 /// Posts a direct message. A retry with the same nonce returns the first message.
@@ -36,9 +36,16 @@ pub async fn send(
     conversation_id: ConversationId,
     text: MessageText,
     file: Option<FileKey>,
+    reply_to: Option<MessageId>,
     nonce: Uuid,
 ) -> Result<Message, CommunityError> {
-    thread_table::send::<Conversations>(domain, me, conversation_id.0, text, file, nonce).await
+    let outgoing = Outgoing {
+        text,
+        file,
+        reply_to,
+        nonce,
+    };
+    thread_table::send::<Conversations>(domain, me, conversation_id.0, outgoing).await
 }
 
 /// A page of the conversation's history, newest first, read from `at`.

@@ -25,21 +25,29 @@ use crate::communities::access::Membership;
 use crate::files::FileKey;
 use crate::uploads::Usage;
 use shared_steps::Revision;
-use thread_table::{Author, Created, ThreadTable, row_shape};
+use thread_table::{Author, Created, Outgoing, ThreadTable, row_shape};
 
 /// The most changes one `changes_since` answer carries.
 pub const CHANGES_CAP: u64 = 500;
 
-/// Posts a message. A retry with the same nonce returns the first message and creates nothing.
+/// Posts a message (answering `reply_to`, a message of the same channel, when given). A retry
+/// with the same nonce returns the first message and creates nothing.
 pub async fn send(
     domain: &Domain,
     me: ProfileId,
     channel_id: ChannelId,
     text: MessageText,
     file: Option<FileKey>,
+    reply_to: Option<MessageId>,
     nonce: Uuid,
 ) -> Result<Message, CommunityError> {
-    thread_table::send::<Channels>(domain, me, channel_id.0, text, file, nonce).await
+    let outgoing = Outgoing {
+        text,
+        file,
+        reply_to,
+        nonce,
+    };
+    thread_table::send::<Channels>(domain, me, channel_id.0, outgoing).await
 }
 
 /// A page of history, newest first, read from `at` (the newest, before, after or around a

@@ -27,6 +27,8 @@ pub struct Model {
     pub call_seconds: Option<i64>,
     /// Mentions every member of the server (`@everyone`; never in a direct message).
     pub mentions_everyone: bool,
+    /// The message of the same thread this one answers.
+    pub reply_to: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -75,6 +75,29 @@ pub struct Message {
     /// Who reacted with what: each emoji in the order first used.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reactions: Vec<Reaction>,
+    /// The message this one answers, as it is now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<ReplyTo>,
+}
+
+/// The message a reply answers, as the reply quotes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyTo {
+    pub id: MessageId,
+    pub author: MemberId,
+    pub author_name: String,
+    /// The start of its text as stored (mentions as tokens), cut to `ReplyTo::MAX_CHARS`.
+    pub text: String,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deleted: bool,
+    /// Carries a file.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub file: bool,
+}
+
+impl ReplyTo {
+    /// How much of the original's text a reply carries.
+    pub const MAX_CHARS: usize = 200;
 }
 
 /// The members who reacted to a message with one emoji, in the order they did.
@@ -308,9 +331,17 @@ mod tests {
             nonce: Uuid::new_v4(),
             call: None,
             reactions: Vec::new(),
+            reply: None,
         };
         let json = serde_json::to_string(&plain).unwrap();
-        for absent in ["file_url", "deleted", "edited", "call", "reactions"] {
+        for absent in [
+            "file_url",
+            "deleted",
+            "edited",
+            "call",
+            "reactions",
+            "reply",
+        ] {
             assert!(!json.contains(absent), "{json}");
         }
         assert_eq!(serde_json::from_str::<Message>(&json).unwrap(), plain);
@@ -323,6 +354,14 @@ mod tests {
                 emoji: "👍".into(),
                 members: vec![MemberId(Uuid::new_v4())],
             }],
+            reply: Some(ReplyTo {
+                id: MessageId(Uuid::new_v4()),
+                author: MemberId(Uuid::new_v4()),
+                author_name: "Bo".into(),
+                text: "the start".into(),
+                deleted: false,
+                file: true,
+            }),
             ..plain
         };
         let json = serde_json::to_string(&revised).unwrap();

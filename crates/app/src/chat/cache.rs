@@ -14,8 +14,23 @@ pub struct Pending {
     pub nonce: Uuid,
     pub content: String,
     pub file_url: Option<String>,
+    /// The message it answers.
+    pub reply_to: Option<MessageId>,
     /// The error of the last attempt; `None` while it is on its way.
     pub failed: Option<String>,
+}
+
+impl Pending {
+    /// A send on its way, answering nothing.
+    pub fn new(nonce: Uuid, content: String, file_url: Option<String>) -> Self {
+        Self {
+            nonce,
+            content,
+            file_url,
+            reply_to: None,
+            failed: None,
+        }
+    }
 }
 
 /// One row of the message list, newest first.
@@ -215,17 +230,9 @@ impl MessageCache {
     }
 
     /// Shows a send at once, before the server has answered.
-    pub fn sending(&mut self, nonce: Uuid, content: String, file_url: Option<String>) {
-        self.pending.retain(|p| p.nonce != nonce);
-        self.pending.insert(
-            0,
-            Pending {
-                nonce,
-                content,
-                file_url,
-                failed: None,
-            },
-        );
+    pub fn sending(&mut self, pending: Pending) {
+        self.pending.retain(|p| p.nonce != pending.nonce);
+        self.pending.insert(0, pending);
     }
 
     /// The server stored the send: the pending row becomes the stored message.

@@ -6,7 +6,7 @@ use shared::messages::{Author, Changes, HistoryPage, Message, Opening};
 use shared::permissions::Role;
 use uuid::Uuid;
 
-use super::cache::{MessageCache, Row};
+use super::cache::{MessageCache, Pending, Row};
 
 fn author() -> Author {
     Author {
@@ -24,6 +24,7 @@ fn message(n: u128, seq: i64, content: &str) -> Message {
         nonce: Uuid::from_u128(n),
         call: None,
         reactions: Vec::new(),
+        reply: None,
         id: MessageId(Uuid::from_u128(n)),
         seq,
         content: content.into(),
@@ -157,7 +158,7 @@ fn catching_up_inserts_new_replaces_known_and_skips_unloaded_history() {
 fn a_send_shows_at_once_then_becomes_the_stored_message() {
     let mut cache = loaded();
     let nonce = Uuid::new_v4();
-    cache.sending(nonce, "hello".into(), None);
+    cache.sending(Pending::new(nonce, "hello".into(), None));
     assert_eq!(contents(&cache)[0], "pending:hello");
     let mut stored = message(7, 7, "hello");
     stored.nonce = nonce;
@@ -175,7 +176,7 @@ fn a_send_shows_at_once_then_becomes_the_stored_message() {
 fn a_send_found_by_catching_up_replaces_its_pending_row() {
     let mut cache = loaded();
     let nonce = Uuid::new_v4();
-    cache.sending(nonce, "while polling".into(), None);
+    cache.sending(Pending::new(nonce, "while polling".into(), None));
     let mut stored = message(7, 7, "while polling");
     stored.nonce = nonce;
     cache.caught_up(Changes {
@@ -191,7 +192,7 @@ fn a_send_found_by_catching_up_replaces_its_pending_row() {
 fn a_failed_send_is_marked_and_retried_with_the_same_nonce() {
     let mut cache = loaded();
     let nonce = Uuid::new_v4();
-    cache.sending(nonce, "flaky".into(), None);
+    cache.sending(Pending::new(nonce, "flaky".into(), None));
     cache.send_failed(nonce, "offline".into());
     match cache.rows().next() {
         Some(Row::Pending(p)) => assert_eq!(p.failed.as_deref(), Some("offline")),
@@ -268,7 +269,7 @@ fn a_thread_opened_short_of_the_present_counts_arrivals_then_pages_up_to_it() {
     // open next.
     cache.leave();
     assert_eq!(cache.divider(), None);
-    cache.sending(Uuid::from_u128(99), "on its way".into(), None);
+    cache.sending(Pending::new(Uuid::from_u128(99), "on its way".into(), None));
     let at = MessageId(Uuid::from_u128(6));
     cache.unload(Some(at));
     assert!(!cache.is_loaded());

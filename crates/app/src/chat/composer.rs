@@ -1,13 +1,13 @@
 //! The message input: Enter sends, Shift+Enter breaks the line, Up in an empty input edits the
-//! reader's last message; `@` lists members to mention (in channels); an emoji picker (inserting
-//! at the caret) and an attach button beside it. What is being written is kept per thread in
-//! this browser until sent. Errors (too long, a refused file, a mention not allowed) are shown
-//! in place.
+//! reader's last message, Escape drops the reply being written; `@` lists members to mention
+//! (in channels); an emoji picker (inserting at the caret) and an attach button beside it. What
+//! is being written is kept per thread in this browser until sent. Errors (too long, a refused
+//! file, a mention not allowed) are shown in place.
 
 use leptos::html::Textarea;
 use leptos::prelude::*;
 use shared::live::Thread;
-use shared::messages::MessageText;
+use shared::messages::{Message, MessageText};
 
 use super::attach::AttachModal;
 use super::cache::MessageCache;
@@ -15,6 +15,7 @@ use super::draft::{self, Draft};
 use super::emoji_picker::EmojiPicker;
 use super::mention_picker::{LIST_ID, MentionList, MentionPicker};
 use super::mention_query::{byte_offset, utf16_offset};
+use super::reply::ReplyBar;
 use super::send::send;
 
 #[component]
@@ -26,6 +27,8 @@ pub fn Composer(
     on_sent: Callback<()>,
     /// Up in an empty input: edit the reader's last message.
     on_edit_last: Callback<()>,
+    /// The message being answered, if any (set by a message's Reply).
+    replying: RwSignal<Option<Message>>,
 ) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -61,7 +64,9 @@ pub fn Composer(
         mentions.forget();
         keep_draft();
         on_sent.run(());
-        send(thread, cache, content.trim().to_owned(), None);
+        let reply_to = replying.get_untracked().map(|m| m.id);
+        replying.set(None);
+        send(thread, cache, content.trim().to_owned(), None, reply_to);
     };
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         if mentions.on_keydown(&ev) {
@@ -73,6 +78,9 @@ pub fn Composer(
         } else if ev.key() == "ArrowUp" && text.with_untracked(String::is_empty) {
             ev.prevent_default();
             on_edit_last.run(());
+        } else if ev.key() == "Escape" && replying.with_untracked(Option::is_some) {
+            ev.prevent_default();
+            replying.set(None);
         }
     };
     let insert_emoji = Callback::new(move |emoji: String| {
@@ -96,9 +104,12 @@ pub fn Composer(
     let sent_file = Callback::new(move |(content, url): (String, String)| {
         attaching.set(false);
         on_sent.run(());
-        send(thread, cache, content, Some(url));
+        let reply_to = replying.get_untracked().map(|m| m.id);
+        replying.set(None);
+        send(thread, cache, content, Some(url), reply_to);
     });
     view! {
+        <ReplyBar replying />
         <form class="composer" on:submit=move |ev| {
             ev.prevent_default();
             submit();

@@ -17,7 +17,7 @@ pub const GROUP_WITHIN: TimeDelta = TimeDelta::minutes(7);
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     Stored {
-        message: Message,
+        message: Box<Message>,
         /// Shown under the previous message's header (no avatar or name of its own).
         grouped: bool,
     },
@@ -84,7 +84,7 @@ pub fn lay_out<'a>(
                 let grouped =
                     above.is_some_and(|(prev, prev_day)| follows(prev, prev_day, message, today));
                 items.push(Item::Stored {
-                    message: message.clone(),
+                    message: Box::new(message.clone()),
                     grouped,
                 });
                 above = Some((message, today));
@@ -94,12 +94,14 @@ pub fn lay_out<'a>(
     items
 }
 
-/// Whether `message` goes under the header of `prev`, the message right above it.
+/// Whether `message` goes under the header of `prev`, the message right above it (a reply
+/// shows its quote above its own header).
 fn follows(prev: &Message, prev_day: NaiveDate, message: &Message, day: NaiveDate) -> bool {
     let gap = message.created_at - prev.created_at;
     prev.author.member_id == message.author.member_id
         && prev.call.is_none()
         && message.call.is_none()
+        && message.reply.is_none()
         && prev_day == day
         && gap >= TimeDelta::zero()
         && gap < GROUP_WITHIN

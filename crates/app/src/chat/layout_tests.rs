@@ -14,6 +14,7 @@ fn by(who: u128, n: u128, at: DateTime<Utc>) -> Message {
         nonce: Uuid::from_u128(n),
         call: None,
         reactions: Vec::new(),
+        reply: None,
         id: MessageId(Uuid::from_u128(n)),
         seq: i64::try_from(n).unwrap_or_default(),
         content: format!("m{n}"),
@@ -86,12 +87,7 @@ fn a_divider_a_call_line_or_a_pending_row_starts_a_new_group() {
         shape(&lay(&messages, Some(MessageId(Uuid::from_u128(2))))),
         "DhNhhhg"
     );
-    let pending = Pending {
-        nonce: Uuid::from_u128(99),
-        content: "on its way".into(),
-        file_url: None,
-        failed: None,
-    };
+    let pending = Pending::new(Uuid::from_u128(99), "on its way".into(), None);
     let rows = [
         Row::Stored(&messages[4]),
         Row::Pending(&pending),
@@ -101,6 +97,22 @@ fn a_divider_a_call_line_or_a_pending_row_starts_a_new_group() {
         shape(&lay_out(rows.into_iter(), None, |at| at.date_naive())),
         "DhPh"
     );
+}
+
+#[test]
+fn a_reply_shows_its_own_header() {
+    let t = noon();
+    let mut reply = by(1, 2, t + TimeDelta::minutes(1));
+    reply.reply = Some(shared::messages::ReplyTo {
+        id: MessageId(Uuid::from_u128(1)),
+        author: MemberId(Uuid::from_u128(1)),
+        author_name: "p1".into(),
+        text: "m1".into(),
+        deleted: false,
+        file: false,
+    });
+    let messages = [by(1, 1, t), reply, by(1, 3, t + TimeDelta::minutes(2))];
+    assert_eq!(shape(&lay(&messages, None)), "Dhhg");
 }
 
 #[test]

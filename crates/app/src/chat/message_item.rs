@@ -15,6 +15,7 @@ use super::cache::{MessageCache, Pending};
 use super::message_text::MessageText;
 use super::message_view::Viewer;
 use super::reactions::{AddReaction, Reactions};
+use super::reply::ReplyQuote;
 use super::send::deliver;
 use super::thread_api;
 use super::time::{Today, clock, local_date_time, stamp};
@@ -31,6 +32,8 @@ pub fn MessageItem(
     viewer: Memo<Option<Viewer>>,
     editing: RwSignal<Option<MessageId>>,
     deleting: RwSignal<Option<Message>>,
+    /// The message the composer answers (set by Reply).
+    replying: RwSignal<Option<Message>>,
     /// "Mark unread" from this message on.
     mark_unread: Callback<MessageId>,
     /// The message the thread was opened at, shown highlighted.
@@ -101,6 +104,7 @@ pub fn MessageItem(
                 view! { <Avatar name=author.name.clone() image_url=author.image_url.clone() /> }.into_any()
             }}
             <div class="message-main">
+                {message.reply.clone().map(|reply| view! { <ReplyQuote reply me /> })}
                 {(!grouped).then(|| view! {
                     <div class="message-meta">
                         {move || {
@@ -134,6 +138,23 @@ pub fn MessageItem(
             </div>
             <div class="message-actions">
                 {(!deleted).then(|| view! { <AddReaction thread message=id cache error=reaction_error /> })}
+                {(!deleted).then(|| {
+                    let answered = message.clone();
+                    view! {
+                        <button
+                            type="button"
+                            class="icon-button"
+                            aria-label="Reply"
+                            title="Reply"
+                            on:click=move |_| {
+                                replying.set(Some(answered.clone()));
+                                focus_composer();
+                            }
+                        >
+                            "↩"
+                        </button>
+                    }
+                })}
                 <button type="button" class="icon-button" aria-label="Mark unread" on:click=move |_| mark_unread.run(id)>
                     <Icon glyph=Glyph::Unread />
                 </button>

@@ -82,6 +82,7 @@ pub fn MessageView(
     let short_of_present = Memo::new(move |_| cache.with(MessageCache::has_newer));
     let editing = RwSignal::new(None::<MessageId>);
     let deleting = RwSignal::new(None::<shared::messages::Message>);
+    let replying = RwSignal::new(None::<shared::messages::Message>);
 
     let scroller = NodeRef::<Div>::new();
     let near_bottom = StoredValue::new(true);
@@ -275,7 +276,7 @@ pub fn MessageView(
                 <For each=move || items.get() key=Item::key let:item>
                     {match item {
                         Item::Stored { message, grouped } => view! {
-                            <MessageItem thread message grouped cache viewer editing deleting mark_unread focus />
+                            <MessageItem thread message=*message grouped cache viewer editing deleting replying mark_unread focus />
                         }
                         .into_any(),
                         Item::Pending(pending) => view! { <PendingItem thread pending cache /> }.into_any(),
@@ -329,7 +330,7 @@ pub fn MessageView(
                     }
                 });
             }
-        }) />
+        }) replying />
         {move || {
             deleting
                 .get()

@@ -3,38 +3,40 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use shared::ids::MessageId;
 use shared::live::Thread;
 use uuid::Uuid;
 
 use super::cache::{MessageCache, Pending};
 use super::thread_api;
 
-/// Shows a new send at once and delivers it.
+/// Shows a new send (answering `reply_to`, if given) at once and delivers it.
 pub fn send(
     thread: Thread,
     cache: RwSignal<MessageCache>,
     content: String,
     file_url: Option<String>,
+    reply_to: Option<MessageId>,
 ) {
-    let nonce = Uuid::new_v4();
-    cache.update(|c| c.sending(nonce, content.clone(), file_url.clone()));
-    deliver(
-        thread,
-        cache,
-        Pending {
-            nonce,
-            content,
-            file_url,
-            failed: None,
-        },
-    );
+    let pending = Pending {
+        reply_to,
+        ..Pending::new(Uuid::new_v4(), content, file_url)
+    };
+    cache.update(|c| c.sending(pending.clone()));
+    deliver(thread, cache, pending);
 }
 
 /// Delivers a pending send (new, or retried with its nonce).
 pub fn deliver(thread: Thread, cache: RwSignal<MessageCache>, pending: Pending) {
     spawn_local(async move {
         let nonce = pending.nonce;
-        match thread_api::send(thread, pending.content, pending.file_url, nonce).await {
+        let Pending {
+            content,
+            file_url,
+            reply_to,
+            ..
+        } = pending;
+        match thread_api::send(thread, content, file_url, reply_to, nonce).await {
             Ok(message) => cache.update(|c| c.sent(nonce, message)),
             Err(e) => cache.update(|c| c.send_failed(nonce, e.to_string())),
         }

@@ -45,11 +45,14 @@ pub async fn send(
     thread: Thread,
     content: String,
     file_url: Option<String>,
+    reply_to: Option<MessageId>,
     nonce: Uuid,
 ) -> Result<Message, AppError> {
     match thread {
-        Thread::Channel(id) => send_message(id, content, file_url, nonce).await,
-        Thread::Conversation(id) => send_direct_message(id, content, file_url, nonce).await,
+        Thread::Channel(id) => send_message(id, content, file_url, reply_to, nonce).await,
+        Thread::Conversation(id) => {
+            send_direct_message(id, content, file_url, reply_to, nonce).await
+        }
     }
 }
 

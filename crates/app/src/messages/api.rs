@@ -27,17 +27,20 @@ fn message_input(
     Ok((text, file))
 }
 
-/// Posts a message; `nonce` makes a retried send return the first message instead of a copy.
+/// Posts a message (a reply to `reply_to`, when given); `nonce` makes a retried send return
+/// the first message instead of a copy.
 #[server(prefix = "/api", endpoint = "send_message")]
 pub async fn send_message(
     channel_id: ChannelId,
     content: String,
     file_url: Option<String>,
+    reply_to: Option<MessageId>,
     nonce: Uuid,
 ) -> Result<Message, AppError> {
     let me = require_user().await?;
     let (text, file) = message_input(&content, file_url.as_deref())?;
-    Ok(domain::messages::send(&domain()?, me.id, channel_id, text, file, nonce).await?)
+    let domain = domain()?;
+    Ok(domain::messages::send(&domain, me.id, channel_id, text, file, reply_to, nonce).await?)
 }
 
 #[server(prefix = "/api", endpoint = "edit_message")]
@@ -102,14 +105,14 @@ pub async fn send_direct_message(
     conversation_id: ConversationId,
     content: String,
     file_url: Option<String>,
+    reply_to: Option<MessageId>,
     nonce: Uuid,
 ) -> Result<Message, AppError> {
     let me = require_user().await?;
     let (text, file) = message_input(&content, file_url.as_deref())?;
-    Ok(
-        domain::direct_messages::send(&domain()?, me.id, conversation_id, text, file, nonce)
-            .await?,
-    )
+    let domain = domain()?;
+    let sent = domain::direct_messages::send;
+    Ok(sent(&domain, me.id, conversation_id, text, file, reply_to, nonce).await?)
 }
 
 #[server(prefix = "/api", endpoint = "edit_direct_message")]

@@ -25,6 +25,7 @@ pub fn message(n: u128, seq: i64, content: &str) -> Message {
         nonce: Uuid::from_u128(n),
         call: None,
         reactions: Vec::new(),
+        reply: None,
         id: MessageId(Uuid::from_u128(n)),
         seq,
         content: content.into(),

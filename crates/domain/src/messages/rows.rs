@@ -4,9 +4,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use entity::{direct_message, message};
-use sea_orm::ConnectionTrait;
-use shared::ids::MessageId;
-use shared::messages::{Author, CallLine, Message};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use shared::ids::{MemberId, MessageId};
+use shared::messages::{Author, CallLine, Message, ReplyTo};
 use uuid::Uuid;
 
 use super::{authors, reactions};
@@ -14,7 +14,10 @@ use crate::communities::CommunityError;
 use crate::files::FileKey;
 
 /// What a stored message row has, whichever table it is in.
-pub trait Row {
+pub trait Row: Sized {
+    /// The row's own table, where the messages it replies to are too.
+    type Table: EntityTrait<Model = Self>;
+    fn id_column() -> <Self::Table as EntityTrait>::Column;
     fn id(&self) -> Uuid;
     fn seq(&self) -> i64;
     fn created_seq(&self) -> i64;
@@ -25,6 +28,9 @@ pub trait Row {
     fn file(&self) -> Option<FileKey>;
     /// Set on a line the server wrote about a call.
     fn call(&self) -> Option<CallLine>;
+    fn content(&self) -> &str;
+    /// The message of the same thread this one answers.
+    fn reply_to(&self) -> Option<Uuid>;
     fn into_message(self, author: Author) -> Message;
 }
 
@@ -51,8 +57,14 @@ fn call_line(call: Option<&str>, seconds: Option<i64>) -> Option<CallLine> {
 }
 
 macro_rules! row {
-    ($model:ty) => {
-        impl Row for $model {
+    ($table:ident) => {
+        impl Row for $table::Model {
+            type Table = $table::Entity;
+
+            fn id_column() -> $table::Column {
+                $table::Column::Id
+            }
+
             fn id(&self) -> Uuid {
                 self.id
             }
@@ -85,6 +97,14 @@ macro_rules! row {
                 call_line(self.call.as_deref(), self.call_seconds)
             }
 
+            fn content(&self) -> &str {
+                &self.content
+            }
+
+            fn reply_to(&self) -> Option<Uuid> {
+                self.reply_to
+            }
+
             fn into_message(self, author: Author) -> Message {
                 let call = self.call();
                 to_message(
@@ -104,8 +124,8 @@ macro_rules! row {
     };
 }
 
-row!(message::Model);
-row!(direct_message::Model);
+row!(message);
+row!(direct_message);
 
 #[allow(clippy::too_many_arguments)] // a plain field-by-field copy
 fn to_message(
@@ -132,6 +152,7 @@ fn to_message(
         nonce,
         call,
         reactions: Vec::new(),
+        reply: None,
     }
 }
 
@@ -172,18 +193,63 @@ pub async fn with_authors<R: Row>(
     Ok(messages)
 }
 
+/// Messages with their authors and what each replies to (authors of both in one query).
 async fn authored<R: Row>(
     db: &impl ConnectionTrait,
     rows: Vec<R>,
 ) -> Result<Vec<Message>, CommunityError> {
-    let ids: Vec<Uuid> = rows.iter().map(Row::member_id).collect();
+    let answered: Vec<Uuid> = rows.iter().filter_map(Row::reply_to).collect();
+    let originals = if answered.is_empty() {
+        Vec::new()
+    } else {
+        R::Table::find()
+            .filter(R::id_column().is_in(answered))
+            .all(db)
+            .await?
+    };
+    let ids: Vec<Uuid> = rows
+        .iter()
+        .chain(originals.iter())
+        .map(Row::member_id)
+        .collect();
     let authors: HashMap<Uuid, Author> = authors::load(db, &ids).await?;
+    let replies: HashMap<Uuid, ReplyTo> = originals
+        .iter()
+        .map(|o| (o.id(), quoted(o, &authors)))
+        .collect();
     rows.into_iter()
         .map(|row| {
             let author = authors.get(&row.member_id()).cloned().ok_or_else(|| {
                 CommunityError::Unexpected(anyhow::anyhow!("message author missing"))
             })?;
-            Ok(row.into_message(author))
+            let reply = row.reply_to().and_then(|id| replies.get(&id).cloned());
+            let mut message = row.into_message(author);
+            message.reply = reply;
+            Ok(message)
         })
         .collect()
+}
+
+/// A message as the replies to it quote it.
+fn quoted<R: Row>(original: &R, authors: &HashMap<Uuid, Author>) -> ReplyTo {
+    let deleted = original.deleted();
+    ReplyTo {
+        id: MessageId(original.id()),
+        author: MemberId(original.member_id()),
+        author_name: authors
+            .get(&original.member_id())
+            .map(|a| a.name.clone())
+            .unwrap_or_default(),
+        text: if deleted {
+            String::new()
+        } else {
+            original
+                .content()
+                .chars()
+                .take(ReplyTo::MAX_CHARS)
+                .collect()
+        },
+        deleted,
+        file: original.file().is_some(),
+    }
 }

@@ -100,6 +100,7 @@ macro_rules! row_shape {
                 call: sea_orm::ActiveValue::Set(new.call.0),
                 call_seconds: sea_orm::ActiveValue::Set(new.call.1),
                 mentions_everyone: sea_orm::ActiveValue::Set(new.everyone),
+                reply_to: sea_orm::ActiveValue::Set(new.reply_to),
             }
         }
 
@@ -204,6 +205,17 @@ pub(crate) struct NewRow {
     pub call: (Option<String>, Option<i64>),
     /// Mentions `@everyone`.
     pub everyone: bool,
+    /// The message of the same thread it answers.
+    pub reply_to: Option<Uuid>,
+}
+
+/// What a person sends: text, a file, the message it answers, and the key that makes a retry
+/// return the first message.
+pub(crate) struct Outgoing {
+    pub text: MessageText,
+    pub file: Option<FileKey>,
+    pub reply_to: Option<MessageId>,
+    pub nonce: Uuid,
 }
 
 /// Posts a message. A retry with the same nonce returns the first message and creates nothing.
@@ -211,10 +223,14 @@ pub(crate) async fn send<T: ThreadTable>(
     domain: &Domain,
     me: ProfileId,
     thread: Uuid,
-    text: MessageText,
-    file: Option<FileKey>,
-    nonce: Uuid,
+    outgoing: Outgoing,
 ) -> Result<Message, CommunityError> {
+    let Outgoing {
+        text,
+        file,
+        reply_to,
+        nonce,
+    } = outgoing;
     domain.limits.check(Rule::Send, me)?;
     let sent = domain
         .write(move |txn, outbox| {
@@ -225,6 +241,9 @@ pub(crate) async fn send<T: ThreadTable>(
                     return Ok(same_thread::<T>(first, thread, txn).await?);
                 }
                 let mentioned = mentions::check(txn, &access, T::thread(thread), &text).await?;
+                if let Some(original) = reply_to {
+                    answerable::<T>(txn, thread, original).await?;
+                }
                 let seq = next_seq::<T>(txn, thread, true).await?;
                 let attached = file.clone();
                 let row = T::new_row(NewRow {
@@ -237,6 +256,7 @@ pub(crate) async fn send<T: ThreadTable>(
                     now: Utc::now(),
                     call: (None, None),
                     everyone: mentioned.mentions.everyone,
+                    reply_to: reply_to.map(|m| m.0),
                 })
                 .insert(txn)
                 .await
@@ -313,6 +333,7 @@ pub(crate) async fn post_call_line<T: ThreadTable>(
                     now: Utc::now(),
                     call: call_columns(Some(line)),
                     everyone: false,
+                    reply_to: None,
                 })
                 .insert(txn)
                 .await?;
@@ -619,6 +640,25 @@ pub(crate) async fn revise<T: ThreadTable>(
         .await?;
     uploads::remove(domain, removed).await;
     Ok(message)
+}
+
+/// A reply may answer only a message of its own thread.
+async fn answerable<T: ThreadTable>(
+    db: &impl ConnectionTrait,
+    thread: Uuid,
+    original: MessageId,
+) -> Result<(), CommunityError> {
+    let found = T::Entity::find()
+        .filter(T::ID.eq(original.0))
+        .filter(T::THREAD.eq(thread))
+        .one(db)
+        .await?;
+    match found {
+        Some(_) => Ok(()),
+        None => Err(CommunityError::Invalid(
+            "You can only reply to a message in this conversation.".into(),
+        )),
+    }
 }
 
 async fn by_nonce<T: ThreadTable>(

@@ -29,4 +29,5 @@ mod notifications;
 mod pages;
 mod reactions;
 mod read_state;
+mod replies;
 mod site;

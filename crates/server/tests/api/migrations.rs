@@ -114,7 +114,9 @@ async fn the_unread_upkeep_is_filled_in_for_what_is_there(engine: Engine) {
     // again: the same marks.
     let db = &c.app.db;
     let mentions = c.app.count("message_mention").await;
-    Migrator::down(db, Some(since("m20261128_000001_unread_upkeep"))).await.unwrap();
+    Migrator::down(db, Some(since("m20261128_000001_unread_upkeep")))
+        .await
+        .unwrap();
     for sql in [
         "DELETE FROM channel_read WHERE last_read_seq = 0",
         "CREATE TABLE message_mention_first AS SELECT message_id, member_id FROM message_mention",
