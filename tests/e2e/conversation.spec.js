@@ -1,7 +1,7 @@
 // The conversation as people expect it, between two browsers: formatting and a link that opens
-// in a new tab (markup typed as HTML stays text), a run of messages under one header, reactions
-// seen live and taken back, Up to edit one's last message, and a draft that survives a channel
-// switch and a reload.
+// in a new tab (markup typed as HTML stays text), who is typing, a run of messages under one
+// header, reactions seen live and taken back, a reply that leads back to what it answers, Up to
+// edit one's last message, and a draft that survives a channel switch and a reload.
 import { expect, test } from '@playwright/test';
 import { api, hydrated, messages, reload, say, signUpByApi, watchForProblems } from './helpers.js';
 
@@ -15,7 +15,7 @@ async function openChannel(context, serverId, channelId) {
   return page;
 }
 
-test('formatting, grouping, reactions, editing from the keyboard and drafts', async ({ browser }) => {
+test('formatting, typing, grouping, reactions, replies, editing from the keyboard and drafts', async ({ browser }) => {
   const alice = await signUpByApi(browser, 'Alice Author');
   const bob = await signUpByApi(browser, 'Bob Reader');
   const server = await api(alice, 'create_server', { name: 'Talk Club' });
@@ -29,7 +29,9 @@ test('formatting, grouping, reactions, editing from the keyboard and drafts', as
   // Formatting arrives as formatting; HTML typed in a message is only text. The address is a
   // link for a new tab (not followed here: the tests reach nothing beyond this machine).
   await say(alicePage, '**bold move** and ~~gone~~ see https://example.com/docs <b>not html</b>');
-  const formatted = messages(bobPage).filter({ hasText: 'bold move' });
+  // Her message, not the replies that quote it.
+  const original = (page) => messages(page).filter({ has: page.locator('strong', { hasText: 'bold move' }) });
+  const formatted = original(bobPage);
   await expect(formatted.locator('strong')).toHaveText('bold move');
   await expect(formatted.locator('s')).toHaveText('gone');
   const link = formatted.getByRole('link', { name: 'https://example.com/docs' });
@@ -38,8 +40,17 @@ test('formatting, grouping, reactions, editing from the keyboard and drafts', as
   await expect(formatted).toContainText('<b>not html</b>');
   await expect(formatted.locator('.message-text b')).toHaveCount(0);
 
+  // While she writes, Bob reads that she is typing (she does not see herself); her message
+  // ends it.
+  const aliceComposer = alicePage.getByLabel('Message #general');
+  await aliceComposer.pressSequentially('and one more', { delay: 20 });
+  await expect(bobPage.locator('.typing-line')).toHaveText('Alice Author is typing…');
+  await expect(alicePage.locator('.typing-line')).toHaveText('');
+  await aliceComposer.pressSequentially(' thing');
+  await aliceComposer.press('Enter');
+  await expect(bobPage.locator('.typing-line')).toHaveText('');
+
   // A second message right after hers goes under the same header.
-  await say(alicePage, 'and one more thing');
   const more = messages(bobPage).filter({ hasText: 'and one more thing' });
   await expect(more).toHaveClass(/grouped/);
   await expect(more.locator('.message-author')).toHaveCount(0);
@@ -50,8 +61,8 @@ test('formatting, grouping, reactions, editing from the keyboard and drafts', as
   await formatted.getByRole('button', { name: 'Add reaction' }).click();
   await bobPage.getByLabel('Search emoji').fill('thumbs up');
   await bobPage.getByRole('button', { name: 'thumbs up', exact: true }).click();
-  const onAlice = messages(alicePage).filter({ hasText: 'bold move' });
-  const chip = (page, count) => messages(page).filter({ hasText: 'bold move' })
+  const onAlice = original(alicePage);
+  const chip = (page, count) => original(page)
     .getByRole('button', { name: new RegExp(`^👍 ${count}:`) });
   await expect(chip(alicePage, 1)).toHaveAttribute('title', 'Bob Reader reacted with 👍');
   await expect(chip(alicePage, 1)).toHaveAttribute('aria-pressed', 'false');
@@ -63,8 +74,27 @@ test('formatting, grouping, reactions, editing from the keyboard and drafts', as
   await expect(chip(alicePage, 1)).toHaveAttribute('title', 'Alice Author reacted with 👍');
   await chip(alicePage, 1).click();
   await expect(onAlice.getByRole('group', { name: 'Reactions' })).toHaveCount(0);
-  await expect(messages(bobPage).filter({ hasText: 'bold move' }).getByRole('group', { name: 'Reactions' }))
-    .toHaveCount(0);
+  await expect(formatted.getByRole('group', { name: 'Reactions' })).toHaveCount(0);
+
+  // Bob answers her message: the composer says so (Escape drops it, Reply again takes it up),
+  // and his reply quotes hers; her quote leads back to the original.
+  const bobComposer = bobPage.getByLabel('Message #general');
+  await formatted.hover();
+  await formatted.getByRole('button', { name: 'Reply' }).click();
+  await expect(bobPage.getByText('Replying to Alice Author')).toBeVisible();
+  await expect(bobComposer).toBeFocused();
+  await bobComposer.press('Escape');
+  await expect(bobPage.getByText('Replying to Alice Author')).toHaveCount(0);
+  await formatted.hover();
+  await formatted.getByRole('button', { name: 'Reply' }).click();
+  await bobComposer.fill('agreed');
+  await bobComposer.press('Enter');
+  await expect(bobPage.getByText('Replying to Alice Author')).toHaveCount(0);
+  const answer = messages(alicePage).filter({ hasText: 'agreed' });
+  const quote = answer.getByRole('button', { name: /^Replying to Alice Author: bold move and gone see/ });
+  await expect(quote).toBeVisible();
+  await quote.click();
+  await expect(onAlice).toHaveClass(/flash/);
 
   // Up in an empty composer edits one's last message; Enter saves it, and the caret goes back.
   await say(bobPage, 'helo everyone');

@@ -5,10 +5,12 @@
 import { expect, test } from '@playwright/test';
 import { api, hydrated, messages, signUpByApi, watchForProblems } from './helpers.js';
 
-/** Posts `count` messages "`prefix` 0", "`prefix` 1", … as `context`, waiting out the send limit
- *  (a refused send is retried with its nonce, so none is stored twice). */
-async function postMany(context, channelId, prefix, count) {
+/** Posts `count` messages "`prefix` 0", "`prefix` 1", … by `posters` in turn (browser
+ *  contexts), waiting out the send limit (a refused send is retried with its nonce, so none is
+ *  stored twice). */
+async function postMany(posters, channelId, prefix, count) {
   for (let i = 0; i < count; i += 1) {
+    const context = posters[i % posters.length];
     const form = { channel_id: channelId, content: `${prefix} ${i}`, nonce: crypto.randomUUID() };
     for (let attempt = 0; ; attempt += 1) {
       const response = await context.request.post(`${process.env.CHATTERHUB_E2E_URL}/api/send_message`, {
@@ -44,8 +46,12 @@ test('a channel opens at the first unread message, and the reader finds the way 
   const random = await api(alice, 'create_channel', { server_id: server.id, name: 'random', kind: 'TEXT' });
   const details = await api(alice, 'load_server', { server_id: server.id });
   const general = details.channels.find((c) => c.name === 'general');
-  await postMany(alice, general.id, 'old', 5);
+  await postMany([alice], general.id, 'old', 5);
   await api(bob, 'join_server', { code: details.invite_code });
+  // A second poster: messages by turns each show their header, so a page of them is more than
+  // the screen shows (one author's run would be compact, under one header).
+  const carol = await signUpByApi(browser, 'Carol Poster');
+  await api(carol, 'join_server', { code: details.invite_code });
 
   // Bob finds the history there read (he joined after it), then goes to #random.
   const page = await bob.newPage();
@@ -59,7 +65,7 @@ test('a channel opens at the first unread message, and the reader finds the way 
 
   // More arrive than one page holds; #general opens at the first of them, under the divider,
   // short of the present.
-  await postMany(alice, general.id, 'new', 40);
+  await postMany([alice, carol], general.id, 'new', 40);
   await expect(row(page, 'general')).toHaveClass(/unread/);
   await page.getByRole('link', { name: 'general' }).click();
   const divider = page.getByRole('separator', { name: 'New messages' });
@@ -104,5 +110,5 @@ test('a channel opens at the first unread message, and the reader finds the way 
   await expect(divider).toBeVisible();
   await expect(belowDivider(page)).toContainText('over in random');
   expect(page.problems).toEqual([]);
-  await Promise.all([alice.close(), bob.close()]);
+  await Promise.all([alice.close(), bob.close(), carol.close()]);
 });

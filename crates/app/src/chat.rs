@@ -28,6 +28,8 @@ mod socket;
 pub mod store;
 pub mod thread_api;
 pub mod time;
+pub mod typing;
+mod typing_line;
 mod upload;
 
 pub use indicator::LiveIndicator;

@@ -20,7 +20,7 @@ use domain::hub::Frame;
 use futures_channel::mpsc;
 use futures_util::{SinkExt, Stream, StreamExt};
 use shared::ids::{ProfileId, ServerId};
-use shared::live::{ServerEvent, Topic};
+use shared::live::{ServerEvent, Thread, Topic};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use uuid::Uuid;
@@ -234,6 +234,14 @@ impl Gate for DomainGate {
             CallCommand::Decline { room } => calls::decline(domain, me, room).await.map(|()| None),
         };
         done.map_err(|e| shared::AppError::from(e).to_string())
+    }
+
+    fn typing(&self, thread: Thread) {
+        let event = ServerEvent::Typing {
+            thread,
+            profile_id: self.me,
+        };
+        self.domain.hub.publish(&event);
     }
 
     fn gone(&self) {

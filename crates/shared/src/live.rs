@@ -102,6 +102,11 @@ pub enum ClientCommand {
     DeclineCall {
         room: CallRoom,
     },
+    /// The person is writing in `thread` (a thread this socket follows): its other followers
+    /// are told, never stored.
+    Typing {
+        thread: Thread,
+    },
 }
 
 /// What the server pushes.
@@ -265,6 +270,11 @@ pub enum ServerEvent {
         connection: Uuid,
         signal: Signal,
     },
+    /// `profile_id` is writing in `thread` (they said so a moment ago).
+    Typing {
+        thread: Thread,
+        profile_id: ProfileId,
+    },
     /// A command could not be carried out; the connection stays open.
     Error {
         message: String,
@@ -279,7 +289,8 @@ impl ServerEvent {
         match self {
             MessageCreated { thread, .. }
             | MessageUpdated { thread, .. }
-            | MessageDeleted { thread, .. } => Some(thread.topic()),
+            | MessageDeleted { thread, .. }
+            | Typing { thread, .. } => Some(thread.topic()),
             ChannelCreated { server_id, .. }
             | ChannelUpdated { server_id, .. }
             | ChannelDeleted { server_id, .. }

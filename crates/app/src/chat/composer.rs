@@ -17,6 +17,7 @@ use super::mention_picker::{LIST_ID, MentionList, MentionPicker};
 use super::mention_query::{byte_offset, utf16_offset};
 use super::reply::ReplyBar;
 use super::send::send;
+use super::store::Chat;
 
 #[component]
 pub fn Composer(
@@ -36,6 +37,7 @@ pub fn Composer(
     let input = NodeRef::<Textarea>::new();
     let input_id = "composer";
     let mentions = MentionPicker::new(matches!(thread, Thread::Channel(_)), text, input);
+    let chat = Chat::get();
     // The draft kept in this browser (effects run only there, after hydration).
     Effect::new(move |_| {
         if let Some(kept) = draft::load(thread) {
@@ -63,6 +65,7 @@ pub fn Composer(
         text.set(String::new());
         mentions.forget();
         keep_draft();
+        chat.typing().done(thread);
         on_sent.run(());
         let reply_to = replying.get_untracked().map(|m| m.id);
         replying.set(None);
@@ -130,7 +133,11 @@ pub fn Composer(
                 aria-activedescendant=move || mentions.active_option()
                 prop:value=move || text.get()
                 on:input=move |ev| {
-                    text.set(event_target_value(&ev));
+                    let written = event_target_value(&ev);
+                    if !written.trim().is_empty() {
+                        chat.say_typing(thread);
+                    }
+                    text.set(written);
                     keep_draft();
                     mentions.follow_caret();
                 }

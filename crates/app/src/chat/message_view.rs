@@ -20,6 +20,7 @@ use super::reading::{jump_bar, new_below};
 use super::store::Chat;
 use super::thread_api;
 use super::time::{day_line, local_day};
+use super::typing_line::TypingLine;
 use crate::communities::CurrentServer;
 use crate::unread::UnreadMarks;
 
@@ -303,6 +304,7 @@ pub fn MessageView(
                 <p class="loading" role="status">"Loading newer messages…"</p>
             </Show>
         </div>
+        <TypingLine thread />
         {move || bar.get().map(|text| view! {
             <div class="jump-bar" role="status">
                 <span>{text}</span>

@@ -16,6 +16,7 @@ use shared::live::{ClientCommand, ServerEvent, Thread, Topic};
 use super::cache::MessageCache;
 use super::connection::ConnectionState;
 use super::thread_api;
+use super::typing::Typing;
 use crate::communities::Refresh;
 use crate::notify::Notifications;
 use crate::unread::UnreadMarks;
@@ -57,6 +58,7 @@ pub struct Chat {
     marks: UnreadMarks,
     /// Absent where no one signed in provides it (the list mounted alone in tests).
     notifications: Option<Notifications>,
+    typing: Typing,
 }
 
 #[derive(Default)]
@@ -90,6 +92,7 @@ impl Chat {
             accepted: RwSignal::new(None),
             marks: UnreadMarks::get(),
             notifications: use_context::<Notifications>(),
+            typing: Typing::new(),
         };
         provide_context(chat);
         #[cfg(feature = "browser")]
@@ -237,9 +240,14 @@ impl Chat {
     pub fn receive(self, event: ServerEvent) {
         match event {
             ServerEvent::MessageCreated { thread, message } => {
+                self.typing.sent(thread, message.author.profile_id);
                 if let Some(cache) = self.held(thread) {
                     cache.update(|c| c.created(message));
                 }
+            }
+            ServerEvent::Typing { thread, profile_id } => {
+                let me = self.notifications.and_then(|n| n.me());
+                self.typing.heard(thread, profile_id, me);
             }
             ServerEvent::MessageUpdated { thread, message }
             | ServerEvent::MessageDeleted { thread, message } => {
@@ -314,6 +322,18 @@ impl Chat {
                 leptos::logging::warn!("live feed: {message}");
             }
             ServerEvent::Pong => {}
+        }
+    }
+
+    /// Who is typing where.
+    pub fn typing(self) -> Typing {
+        self.typing
+    }
+
+    /// The reader is writing in `thread`: its other followers are told, every few seconds.
+    pub fn say_typing(self, thread: Thread) {
+        if self.typing.time_to_say(thread) {
+            self.command(ClientCommand::Typing { thread });
         }
     }
 

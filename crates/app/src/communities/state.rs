@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use shared::AppError;
 use shared::community::{ChannelKind, ServerDetails};
-use shared::ids::{ChannelId, MemberId, ServerId};
+use shared::ids::{ChannelId, MemberId, ProfileId, ServerId};
 
 use super::api::load_server;
 
@@ -109,6 +109,20 @@ impl CurrentServer {
     /// The loaded details, if they are in.
     pub fn details(self) -> Option<ServerDetails> {
         self.result().and_then(Result::ok)
+    }
+
+    /// The current name of the person `profile` in the server in the route, if they are in it
+    /// (reactive).
+    pub fn profile_name(self, profile: ProfileId) -> Option<String> {
+        let id = self.id.get()?;
+        self.latest.with(|latest| match latest {
+            Some((held, Ok(details))) if *held == id => details
+                .members
+                .iter()
+                .find(|m| m.profile_id == profile)
+                .map(|m| m.name.clone()),
+            _ => None,
+        })
     }
 
     /// The current name of `member` of the server in the route, if they are in it (reactive).

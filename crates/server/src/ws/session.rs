@@ -11,7 +11,7 @@ use domain::limits::CommandBudget;
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use shared::calls::{CallRoom, MediaState, Signal};
 use shared::ids::{ProfileId, ServerId};
-use shared::live::{ClientCommand, ServerEvent, Topic};
+use shared::live::{ClientCommand, ServerEvent, Thread, Topic};
 use tokio::time::{Instant, MissedTickBehavior, interval_at, sleep_until, timeout};
 use tokio_stream::StreamMap;
 use tokio_stream::wrappers::BroadcastStream;
@@ -46,6 +46,9 @@ pub use shared::live::CLOSE_SIGNED_OUT;
 pub const CLOSE_GOING_AWAY: u16 = 1001;
 pub const CLOSE_POLICY: u16 = 1008;
 
+/// How often one connection may say its person is typing in one thread.
+const TYPING_EVERY: Duration = Duration::from_secs(2);
+
 /// What a session needs from the rest of the server.
 pub trait Gate: Send + Sync {
     /// Checks that the person may follow `topic`; the server it belongs to, or a reason.
@@ -57,6 +60,8 @@ pub trait Gate: Send + Sync {
         &self,
         command: CallCommand,
     ) -> impl Future<Output = Result<Option<ServerEvent>, String>> + Send;
+    /// The person is writing in `thread`: tell its followers.
+    fn typing(&self, thread: Thread);
     /// The connection has ended: the call seat it held is freed (after a grace period in which
     /// a reconnecting client takes it back).
     fn gone(&self);
@@ -133,6 +138,8 @@ struct Follows {
     streams: StreamMap<Topic, BroadcastStream<Frame>>,
     /// Topics the client asked for, with their server.
     asked: HashMap<Topic, ServerId>,
+    /// When this connection last passed on that its person is typing, per thread.
+    typing_said: HashMap<Thread, Instant>,
 }
 
 impl Follows {
@@ -146,6 +153,7 @@ impl Follows {
     }
 
     fn remove(&mut self, topic: Topic) {
+        self.typing_said.retain(|thread, _| thread.topic() != topic);
         if let Some(server_id) = self.asked.remove(&topic) {
             let server_topic = Topic::Server(server_id);
             let still_needed = self.asked.values().any(|s| *s == server_id)
@@ -213,6 +221,7 @@ pub async fn run<G, S, R>(
         me: identity.me,
         streams: StreamMap::new(),
         asked: HashMap::new(),
+        typing_said: HashMap::new(),
     };
     // The person's own topic: it says when this session ends.
     let account = Topic::Account(identity.me);
@@ -376,6 +385,7 @@ async fn command<G: Gate>(
         ClientCommand::Subscribe { topic } => {
             return Some(subscribe(gate, follows, allowance, topic).await);
         }
+        ClientCommand::Typing { thread } => return typing(gate, follows, thread),
         ClientCommand::Unsubscribe { topic } => {
             follows.remove(topic);
             return Some(ServerEvent::Unsubscribed {
@@ -385,6 +395,26 @@ async fn command<G: Gate>(
         }
     };
     gate.call(call).await.unwrap_or_else(|e| Some(error(&e)))
+}
+
+/// Passes on that the person is typing in `thread`, a thread this connection follows (its
+/// access checked then), at most once every `TYPING_EVERY`; more often is dropped quietly.
+fn typing<G: Gate>(gate: &G, follows: &mut Follows, thread: Thread) -> Option<ServerEvent> {
+    if !follows.asked.contains_key(&thread.topic()) {
+        return Some(error(
+            "Follow a conversation before saying you are typing in it.",
+        ));
+    }
+    let now = Instant::now();
+    let due = follows
+        .typing_said
+        .get(&thread)
+        .is_none_or(|last| now.duration_since(*last) >= TYPING_EVERY);
+    if due {
+        follows.typing_said.insert(thread, now);
+        gate.typing(thread);
+    }
+    None
 }
 
 /// Follows `topic` if the person may. The check runs again once the topic and its server's

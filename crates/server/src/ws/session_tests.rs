@@ -11,7 +11,7 @@ use futures_channel::mpsc;
 use futures_util::{SinkExt, StreamExt};
 use shared::calls::{CallRoom, Signal};
 use shared::ids::{ChannelId, MemberId, ProfileId, ServerId};
-use shared::live::{ClientCommand, ServerEvent, Topic};
+use shared::live::{ClientCommand, ServerEvent, Thread, Topic};
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
@@ -45,6 +45,12 @@ impl Gate for FakeGate {
 
     async fn call(&self, _command: CallCommand) -> Result<Option<ServerEvent>, String> {
         Err("No calls here.".to_owned())
+    }
+
+    fn typing(&self, thread: Thread) {
+        let profile_id = ProfileId(Uuid::nil());
+        self.hub
+            .publish(&ServerEvent::Typing { thread, profile_id });
     }
 
     fn gone(&self) {}

@@ -31,3 +31,4 @@ mod reactions;
 mod read_state;
 mod replies;
 mod site;
+mod typing;
