@@ -41,9 +41,9 @@ test('formatting, typing, grouping, reactions, replies, editing from the keyboar
   await expect(formatted.locator('.message-text b')).toHaveCount(0);
 
   // While she writes, Bob reads that she is typing (she does not see herself); her message
-  // ends it.
+  // ends it. (Her browser says so every 3 s at most, the first time with her last message.)
   const aliceComposer = alicePage.getByLabel('Message #general');
-  await aliceComposer.pressSequentially('and one more', { delay: 20 });
+  await aliceComposer.pressSequentially('and one more', { delay: 350 });
   await expect(bobPage.locator('.typing-line')).toHaveText('Alice Author is typing…');
   await expect(alicePage.locator('.typing-line')).toHaveText('');
   await aliceComposer.pressSequentially(' thing');

@@ -65,7 +65,6 @@ pub fn Composer(
         text.set(String::new());
         mentions.forget();
         keep_draft();
-        chat.typing().done(thread);
         on_sent.run(());
         let reply_to = replying.get_untracked().map(|m| m.id);
         replying.set(None);

@@ -97,13 +97,6 @@ impl Typing {
             })
             .unwrap_or(false)
     }
-
-    /// The reader sent their message: the next keystroke says so again at once.
-    pub fn done(self, thread: Thread) {
-        self.said.update_value(|said| {
-            said.remove(&thread);
-        });
-    }
 }
 
 impl Default for Typing {
