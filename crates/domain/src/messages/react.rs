@@ -10,7 +10,7 @@ use shared::messages::Message;
 use super::reactions;
 use super::rows::{Row, one};
 use super::shared_steps::{Change, event};
-use super::thread_table::{ThreadTable, next_seq};
+use super::thread_table::{ThreadTable, next_seq, reachable};
 use crate::Domain;
 use crate::communities::CommunityError;
 use crate::limits::Rule;
@@ -29,13 +29,7 @@ pub(crate) async fn react<T: ThreadTable>(
     domain
         .write(move |txn, outbox| {
             Box::pin(async move {
-                let row = T::Entity::find()
-                    .filter(T::ID.eq(message_id.0))
-                    .one(txn)
-                    .await?
-                    .ok_or(CommunityError::NotFound)?;
-                let thread = T::thread_of(&row);
-                let access = T::access(txn, me, thread).await?;
+                let (row, thread, access) = reachable::<T>(txn, me, message_id).await?;
                 if row.deleted() {
                     return Err(CommunityError::Invalid(
                         "A deleted message cannot take reactions.".into(),

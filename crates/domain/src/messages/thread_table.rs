@@ -577,13 +577,7 @@ pub(crate) async fn revise<T: ThreadTable>(
     let (message, removed) = domain
         .write(move |txn, outbox| {
             Box::pin(async move {
-                let row = T::Entity::find()
-                    .filter(T::ID.eq(message_id.0))
-                    .one(txn)
-                    .await?
-                    .ok_or(CommunityError::NotFound)?;
-                let thread = T::thread_of(&row);
-                let access = T::access(txn, me, thread).await?;
+                let (row, thread, access) = reachable::<T>(txn, me, message_id).await?;
                 if row.call().is_some() {
                     return Err(CommunityError::Invalid(
                         "Call lines cannot be edited or deleted.".into(),
@@ -640,6 +634,23 @@ pub(crate) async fn revise<T: ThreadTable>(
         .await?;
     uploads::remove(domain, removed).await;
     Ok(message)
+}
+
+/// The message, its thread and the caller's access to that thread (NotFound when the message
+/// is unknown or the caller may not read its thread).
+pub(crate) async fn reachable<T: ThreadTable>(
+    txn: &sea_orm::DatabaseTransaction,
+    me: ProfileId,
+    message_id: MessageId,
+) -> Result<(T::Model, Uuid, Membership), CommunityError> {
+    let row = T::Entity::find()
+        .filter(T::ID.eq(message_id.0))
+        .one(txn)
+        .await?
+        .ok_or(CommunityError::NotFound)?;
+    let thread = T::thread_of(&row);
+    let access = T::access(txn, me, thread).await?;
+    Ok((row, thread, access))
 }
 
 /// A reply may answer only a message of its own thread.
