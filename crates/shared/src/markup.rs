@@ -154,7 +154,7 @@ pub fn plain(blocks: &[Block], name: &impl Fn(MemberId) -> Option<String>) -> St
         }
         match block {
             Block::Text(inlines) | Block::Quote(inlines) => plain_inline(inlines, name, &mut out),
-            Block::Code { code, .. } => out.push_str(code),
+            Block::Code { code, .. } => out.push_str(&crate::mentions::decode(code, name).0),
         }
     }
     out
@@ -163,7 +163,8 @@ pub fn plain(blocks: &[Block], name: &impl Fn(MemberId) -> Option<String>) -> St
 fn plain_inline(inlines: &[Inline], name: &impl Fn(MemberId) -> Option<String>, out: &mut String) {
     for piece in inlines {
         match piece {
-            Inline::Text(t) | Inline::Code(t) | Inline::Link(t) => out.push_str(t),
+            Inline::Text(t) | Inline::Link(t) => out.push_str(t),
+            Inline::Code(code) => out.push_str(&crate::mentions::decode(code, name).0),
             Inline::Member(id) => {
                 out.push('@');
                 out.push_str(name(*id).as_deref().unwrap_or("unknown member"));

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use shared::ids::MemberId;
 use shared::markup::{Block, Inline, Style, parse};
-use shared::mentions::{EVERYONE, Segment, segments};
+use shared::mentions::{EVERYONE, decode};
 
 use crate::communities::CurrentServer;
 use crate::ui::copy_to_clipboard;
@@ -49,7 +49,10 @@ fn piece_view(piece: Inline, me: Signal<Option<MemberId>>) -> AnyView {
         }
         Inline::Member(id) => {
             let current = CurrentServer::get();
-            let name = move || format!("@{}", name_of(current, id));
+            let name = move || {
+                let name = current.member_name(id);
+                format!("@{}", name.as_deref().unwrap_or("unknown member"))
+            };
             view! { <span class="mention" class:mention-me=move || me.get() == Some(id)>{name}</span> }
                 .into_any()
         }
@@ -67,25 +70,10 @@ fn piece_view(piece: Inline, me: Signal<Option<MemberId>>) -> AnyView {
     }
 }
 
-fn name_of(current: CurrentServer, id: MemberId) -> String {
-    current
-        .member_name(id)
-        .unwrap_or_else(|| "unknown member".to_owned())
-}
-
 /// Code as written, except that a member mentioned inside reads as `@Name` (plain).
 fn named(code: String) -> impl IntoView {
     let current = CurrentServer::get();
-    move || {
-        segments(&code)
-            .into_iter()
-            .map(|segment| match segment {
-                Segment::Text(text) => text.to_owned(),
-                Segment::Everyone => EVERYONE.to_owned(),
-                Segment::Member(id) => format!("@{}", name_of(current, id)),
-            })
-            .collect::<String>()
-    }
+    move || decode(&code, |m| current.member_name(m)).0
 }
 
 /// Hidden until clicked (or Enter/Space on it); then it reads as ordinary text.

@@ -231,6 +231,13 @@ fn mentions_are_pieces_of_their_own() {
     );
     let shown = plain(&parse(&source), &|id| (id == ann).then(|| "Ann".to_owned()));
     assert_eq!(shown, "@Ann and @everyone");
+    // Inside code a mention is not highlighted, but still reads by name.
+    let in_code = format!("`{}`", token(ann));
+    assert_eq!(one_block(&in_code), vec![Inline::Code(token(ann))]);
+    let shown = plain(&parse(&in_code), &|id| {
+        (id == ann).then(|| "Ann".to_owned())
+    });
+    assert_eq!(shown, "@Ann");
     assert_eq!(plain(&parse("a ||secret|| b"), &|_| None), "a (spoiler) b");
 }
 
