@@ -16,6 +16,7 @@ mod m20261127_000007_notify_settings;
 mod m20261128_000001_unread_upkeep;
 mod m20261128_000002_reactions;
 mod m20261128_000003_replies;
+mod m20261128_000004_pins;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_unread_upkeep::Migration),
             Box::new(m20261128_000002_reactions::Migration),
             Box::new(m20261128_000003_replies::Migration),
+            Box::new(m20261128_000004_pins::Migration),
         ]
     }
 }

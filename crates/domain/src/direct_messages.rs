@@ -112,6 +112,25 @@ pub async fn react(
     crate::messages::react::react::<Conversations>(domain, me, message_id, emoji, on).await
 }
 
+/// Pins (`on`) or unpins a direct message (either person).
+pub async fn pin(
+    domain: &Domain,
+    me: ProfileId,
+    message_id: MessageId,
+    on: bool,
+) -> Result<Message, CommunityError> {
+    crate::messages::pins::pin::<Conversations>(domain, me, message_id, on).await
+}
+
+/// The conversation's pinned messages, the latest pinned first.
+pub async fn pinned(
+    domain: &Domain,
+    me: ProfileId,
+    conversation_id: ConversationId,
+) -> Result<Vec<Message>, CommunityError> {
+    crate::messages::pins::pinned::<Conversations>(domain, me, conversation_id.0).await
+}
+
 /// The `direct_message` table: threads are conversations, readable by their two members.
 struct Conversations;
 
@@ -131,6 +150,7 @@ impl ThreadTable for Conversations {
     const SEQ: direct_message::Column = direct_message::Column::Seq;
     const CREATED_SEQ: direct_message::Column = direct_message::Column::CreatedSeq;
     const DELETED: direct_message::Column = direct_message::Column::Deleted;
+    const PINNED_AT: direct_message::Column = direct_message::Column::PinnedAt;
     const MEMBER: direct_message::Column = direct_message::Column::MemberId;
     const NONCE: direct_message::Column = direct_message::Column::Nonce;
 

@@ -25,7 +25,7 @@ pub enum Rule {
     /// Every server function a signed-in person calls.
     Requests,
     Send,
-    /// Edits and deletes of messages.
+    /// Edits, deletes and pins of messages.
     Edit,
     /// Reactions added and taken back.
     React,

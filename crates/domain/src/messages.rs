@@ -5,6 +5,7 @@
 
 pub(crate) mod authors;
 pub(crate) mod mentions;
+pub(crate) mod pins;
 pub(crate) mod preview;
 pub(crate) mod react;
 pub(crate) mod reactions;
@@ -115,6 +116,25 @@ pub async fn react(
     react::react::<Channels>(domain, me, message_id, emoji, on).await
 }
 
+/// Pins (`on`) or unpins a channel message (moderators and admins).
+pub async fn pin(
+    domain: &Domain,
+    me: ProfileId,
+    message_id: MessageId,
+    on: bool,
+) -> Result<Message, CommunityError> {
+    pins::pin::<Channels>(domain, me, message_id, on).await
+}
+
+/// The channel's pinned messages, the latest pinned first (any member of the server).
+pub async fn pinned(
+    domain: &Domain,
+    me: ProfileId,
+    channel_id: ChannelId,
+) -> Result<Vec<Message>, CommunityError> {
+    pins::pinned::<Channels>(domain, me, channel_id.0).await
+}
+
 /// The channel and the caller's membership of its server (NotFound for non-members).
 pub(crate) async fn channel_access(
     db: &impl ConnectionTrait,
@@ -156,6 +176,7 @@ impl ThreadTable for Channels {
     const SEQ: message::Column = message::Column::Seq;
     const CREATED_SEQ: message::Column = message::Column::CreatedSeq;
     const DELETED: message::Column = message::Column::Deleted;
+    const PINNED_AT: message::Column = message::Column::PinnedAt;
     const MEMBER: message::Column = message::Column::MemberId;
     const NONCE: message::Column = message::Column::Nonce;
 

@@ -28,6 +28,8 @@ pub struct Model {
     pub mentions_everyone: bool,
     /// The message of the same thread this one answers.
     pub reply_to: Option<Uuid>,
+    /// When it was pinned to its thread; `None` when it is not pinned.
+    pub pinned_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

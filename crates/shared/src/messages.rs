@@ -78,6 +78,9 @@ pub struct Message {
     /// The message this one answers, as it is now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply: Option<ReplyTo>,
+    /// Pinned to its thread.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub pinned: bool,
 }
 
 /// The message a reply answers, as the reply quotes it.
@@ -109,6 +112,9 @@ pub struct Reaction {
 
 /// The most different emojis one message can carry (as Discord allows).
 pub const MAX_REACTIONS: usize = 20;
+
+/// The most messages pinned in one thread.
+pub const MAX_PINS: usize = 50;
 
 /// A line about a call in a direct conversation, written by the server in the caller's name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -332,6 +338,7 @@ mod tests {
             call: None,
             reactions: Vec::new(),
             reply: None,
+            pinned: false,
         };
         let json = serde_json::to_string(&plain).unwrap();
         for absent in [

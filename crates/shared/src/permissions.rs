@@ -88,6 +88,10 @@ pub enum Action {
         own: bool,
         direct: bool,
     },
+    /// Pin or unpin a message: staff in a channel, either person in a direct conversation.
+    PinMessage {
+        direct: bool,
+    },
 }
 
 /// Whether `actor` may do `action`.
@@ -109,6 +113,7 @@ pub fn can(actor: Actor, action: Action) -> bool {
         Action::SendMessage => true,
         Action::EditMessage { own } => own,
         Action::DeleteMessage { own, direct } => own || (staff && !direct),
+        Action::PinMessage { direct } => staff || direct,
     }
 }
 
@@ -147,7 +152,7 @@ mod tests {
 
     #[test]
     fn server_actions_by_role() {
-        let table: [(Action, [bool; 5]); 17] = [
+        let table: [(Action, [bool; 5]); 19] = [
             (Action::View, [true, true, true, true, false]),
             (Action::ManageInvite, [true, true, true, false, false]),
             (Action::EditServer, [true, true, false, false, false]),
@@ -197,6 +202,14 @@ mod tests {
                     direct: true,
                 },
                 [false; 5],
+            ),
+            (
+                Action::PinMessage { direct: false },
+                [true, true, true, false, false],
+            ),
+            (
+                Action::PinMessage { direct: true },
+                [true, true, true, true, false],
             ),
         ];
         for (action, expected) in table {

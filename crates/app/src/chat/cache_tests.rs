@@ -25,6 +25,7 @@ fn message(n: u128, seq: i64, content: &str) -> Message {
         call: None,
         reactions: Vec::new(),
         reply: None,
+        pinned: false,
         id: MessageId(Uuid::from_u128(n)),
         seq,
         content: content.into(),

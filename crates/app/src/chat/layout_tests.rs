@@ -15,6 +15,7 @@ fn by(who: u128, n: u128, at: DateTime<Utc>) -> Message {
         call: None,
         reactions: Vec::new(),
         reply: None,
+        pinned: false,
         id: MessageId(Uuid::from_u128(n)),
         seq: i64::try_from(n).unwrap_or_default(),
         content: format!("m{n}"),

@@ -10,7 +10,8 @@ use uuid::Uuid;
 use crate::messages::api::{
     channel_changes, channel_history, conversation_changes, conversation_history,
     delete_direct_message, delete_message, edit_direct_message, edit_message, open_thread,
-    react_direct_message, react_message, send_direct_message, send_message,
+    pin_direct_message, pin_message, pinned_messages, react_direct_message, react_message,
+    send_direct_message, send_message,
 };
 
 pub async fn history(thread: Thread, before: Option<MessageId>) -> Result<HistoryPage, AppError> {
@@ -81,4 +82,18 @@ pub async fn react(
         Thread::Channel(_) => react_message(id, emoji, on).await,
         Thread::Conversation(_) => react_direct_message(id, emoji, on).await,
     }
+}
+
+/// Pins (`on`) or unpins a message.
+pub async fn pin(thread: Thread, id: MessageId, on: bool) -> Result<Message, AppError> {
+    match thread {
+        Thread::Channel(_) => pin_message(id, on).await,
+        Thread::Conversation(_) => pin_direct_message(id, on).await,
+    }
+}
+
+/// The thread's pinned messages, the latest pinned first.
+pub async fn pinned(thread: Thread) -> Result<Vec<Message>, AppError> {
+    let (channel_id, conversation_id) = thread.parts();
+    pinned_messages(channel_id, conversation_id).await
 }

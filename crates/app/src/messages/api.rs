@@ -67,6 +67,13 @@ pub async fn react_message(
     Ok(domain::messages::react(&domain()?, me.id, message_id, &emoji, on).await?)
 }
 
+/// Pins (`on: true`) or unpins a channel message (moderators and admins).
+#[server(prefix = "/api", endpoint = "pin_message")]
+pub async fn pin_message(message_id: MessageId, on: bool) -> Result<Message, AppError> {
+    let me = require_user().await?;
+    Ok(domain::messages::pin(&domain()?, me.id, message_id, on).await?)
+}
+
 /// A page of history, newest first (30 by default, at most 100): the newest, or read from one
 /// of `before`, `after` or `around` a message.
 #[server(prefix = "/api", endpoint = "channel_history")]
@@ -141,6 +148,12 @@ pub async fn react_direct_message(
     Ok(domain::direct_messages::react(&domain()?, me.id, message_id, &emoji, on).await?)
 }
 
+#[server(prefix = "/api", endpoint = "pin_direct_message")]
+pub async fn pin_direct_message(message_id: MessageId, on: bool) -> Result<Message, AppError> {
+    let me = require_user().await?;
+    Ok(domain::direct_messages::pin(&domain()?, me.id, message_id, on).await?)
+}
+
 #[server(prefix = "/api", endpoint = "conversation_history")]
 pub async fn conversation_history(
     conversation_id: ConversationId,
@@ -183,6 +196,27 @@ pub async fn open_thread(
             }
             shared::live::Thread::Conversation(id) => {
                 domain::direct_messages::opening(&domain, me.id, id, at, limit).await?
+            }
+        },
+    )
+}
+
+/// The pinned messages of a channel (`channel_id`) or a conversation (`conversation_id`), the
+/// latest pinned first.
+#[server(prefix = "/api", endpoint = "pinned_messages")]
+pub async fn pinned_messages(
+    channel_id: Option<ChannelId>,
+    conversation_id: Option<ConversationId>,
+) -> Result<Vec<Message>, AppError> {
+    let me = require_user().await?;
+    let domain = domain()?;
+    Ok(
+        match shared::live::Thread::one_of(channel_id, conversation_id)? {
+            shared::live::Thread::Channel(id) => {
+                domain::messages::pinned(&domain, me.id, id).await?
+            }
+            shared::live::Thread::Conversation(id) => {
+                domain::direct_messages::pinned(&domain, me.id, id).await?
             }
         },
     )

@@ -31,6 +31,7 @@ pub trait Row: Sized {
     fn content(&self) -> &str;
     /// The message of the same thread this one answers.
     fn reply_to(&self) -> Option<Uuid>;
+    fn pinned(&self) -> bool;
     fn into_message(self, author: Author) -> Message;
 }
 
@@ -105,6 +106,10 @@ macro_rules! row {
                 self.reply_to
             }
 
+            fn pinned(&self) -> bool {
+                self.pinned_at.is_some()
+            }
+
             fn into_message(self, author: Author) -> Message {
                 let call = self.call();
                 to_message(
@@ -118,6 +123,7 @@ macro_rules! row {
                     self.nonce,
                     author,
                     call,
+                    self.pinned_at.is_some(),
                 )
             }
         }
@@ -139,6 +145,7 @@ fn to_message(
     nonce: Uuid,
     author: Author,
     call: Option<CallLine>,
+    pinned: bool,
 ) -> Message {
     Message {
         id: MessageId(id),
@@ -153,6 +160,7 @@ fn to_message(
         call,
         reactions: Vec::new(),
         reply: None,
+        pinned,
     }
 }
 

@@ -50,6 +50,7 @@ pub(crate) trait ThreadTable: Send + Sync + 'static {
     const MEMBER: Self::Column;
     const NONCE: Self::Column;
     const DELETED: Self::Column;
+    const PINNED_AT: Self::Column;
 
     fn thread(id: Uuid) -> Thread;
     fn thread_of(row: &Self::Model) -> Uuid;
@@ -101,6 +102,7 @@ macro_rules! row_shape {
                 call_seconds: sea_orm::ActiveValue::Set(new.call.1),
                 mentions_everyone: sea_orm::ActiveValue::Set(new.everyone),
                 reply_to: sea_orm::ActiveValue::Set(new.reply_to),
+                pinned_at: sea_orm::ActiveValue::Set(None),
             }
         }
 
@@ -124,6 +126,7 @@ macro_rules! row_shape {
                         sea_orm::ActiveValue::Set(shared::messages::DELETED_TEXT.to_owned());
                     row.file_url = sea_orm::ActiveValue::Set(None);
                     row.deleted = sea_orm::ActiveValue::Set(true);
+                    row.pinned_at = sea_orm::ActiveValue::Set(None);
                 }
             }
             row.seq = sea_orm::ActiveValue::Set(seq);

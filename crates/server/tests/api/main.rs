@@ -27,6 +27,7 @@ mod migrations;
 mod nodes;
 mod notifications;
 mod pages;
+mod pins;
 mod reactions;
 mod read_state;
 mod replies;
