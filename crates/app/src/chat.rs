@@ -11,6 +11,7 @@ mod draft;
 mod emoji_picker;
 mod emoji_table;
 mod indicator;
+mod jump;
 pub mod layout;
 #[cfg(test)]
 mod layout_tests;
@@ -19,6 +20,7 @@ mod mention_query;
 mod message_item;
 mod message_text;
 mod message_view;
+mod pins;
 mod reactions;
 pub mod reading;
 mod reply;
@@ -34,3 +36,4 @@ mod upload;
 
 pub use indicator::LiveIndicator;
 pub use message_view::MessageView;
+pub use pins::PinsButton;

@@ -60,6 +60,8 @@ pub struct MessageCache {
     divider: Option<MessageId>,
     /// The message the thread was opened at (a link to it, a notification).
     focus: Option<MessageId>,
+    /// Counts the changes that may have altered the thread's pinned messages.
+    pin_changes: u32,
 }
 
 impl MessageCache {
@@ -209,7 +211,14 @@ impl MessageCache {
         if self.after.is_none() {
             self.note_seq(&message);
         }
+        self.note_pin(&message);
         self.replace(&message);
+    }
+
+    /// Goes up with every change that may alter the thread's pinned messages: one pinned, one
+    /// that was pinned, or one not held (it may have been).
+    pub fn pin_changes(&self) -> u32 {
+        self.pin_changes
     }
 
     /// What changed since `last_seq` (after a reconnect or a poll). Unknown messages newer than
@@ -217,6 +226,7 @@ impl MessageCache {
     pub fn caught_up(&mut self, changes: Changes) {
         for message in changes.messages {
             self.note_seq(&message);
+            self.note_pin(&message);
             self.pending.retain(|p| p.nonce != message.nonce);
             if self.replace(&message) {
                 continue;
@@ -270,6 +280,13 @@ impl MessageCache {
     /// Keeps the highest sequence number seen.
     fn note_seq(&mut self, message: &Message) {
         self.last_seq = self.last_seq.max(message.seq);
+    }
+
+    fn note_pin(&mut self, message: &Message) {
+        let held = self.find(message.id).map(|m| m.pinned);
+        if message.pinned || held != Some(false) {
+            self.pin_changes += 1;
+        }
     }
 
     /// Replaces a held copy if the incoming one is newer; true when the message was held.

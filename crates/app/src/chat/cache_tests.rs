@@ -302,3 +302,30 @@ fn jumping_to_the_present_leaves_the_past() {
     assert_eq!(cache.arrived(), 0);
     assert_eq!(contents(&cache), ["m6", "m5"]);
 }
+
+#[test]
+fn changes_that_may_touch_the_pins_are_counted() {
+    let mut cache = loaded();
+    let mut edited = message(5, 7, "m5 edited");
+    cache.changed(edited.clone());
+    assert_eq!(cache.pin_changes(), 0, "an edit of a message never pinned");
+    edited.pinned = true;
+    edited.seq = 8;
+    cache.changed(edited.clone());
+    assert_eq!(cache.pin_changes(), 1, "pinned");
+    edited.pinned = false;
+    edited.seq = 9;
+    cache.changed(edited);
+    assert_eq!(cache.pin_changes(), 2, "unpinned");
+    // A message on a page not held may have been pinned or unpinned.
+    cache.changed(message(0, 10, "m0"));
+    assert_eq!(cache.pin_changes(), 3);
+    let mut caught = message(4, 11, "m4");
+    caught.pinned = true;
+    cache.caught_up(Changes {
+        messages: vec![caught],
+        last_seq: 11,
+        more: false,
+    });
+    assert_eq!(cache.pin_changes(), 4, "a pin found by catching up");
+}

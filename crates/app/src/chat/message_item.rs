@@ -14,6 +14,7 @@ use shared::permissions::{Action, can};
 use super::cache::{MessageCache, Pending};
 use super::message_text::MessageText;
 use super::message_view::Viewer;
+use super::pins::{PinAction, may_pin};
 use super::reactions::{AddReaction, Reactions};
 use super::reply::ReplyQuote;
 use super::send::deliver;
@@ -133,6 +134,7 @@ pub fn MessageItem(
                     }
                 }}
                 {(grouped && edited).then(|| view! { <span class="edited">"(edited)"</span> })}
+                {message.pinned.then(|| view! { <span class="pinned-mark">"Pinned"</span> })}
                 <Reactions thread message=id reactions=message.reactions.clone() cache me error=reaction_error />
                 {move || reaction_error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             </div>
@@ -158,6 +160,11 @@ pub fn MessageItem(
                 <button type="button" class="icon-button" aria-label="Mark unread" on:click=move |_| mark_unread.run(id)>
                     <Icon glyph=Glyph::Unread />
                 </button>
+                {(!deleted).then(|| view! {
+                    <Show when=may_pin(thread)>
+                        <PinAction thread message=id pinned=message.pinned error=reaction_error />
+                    </Show>
+                })}
                 <Show when=may_edit>
                     <button type="button" class="icon-button" aria-label="Edit message" on:click=move |_| editing.set(Some(id))>
                         <Icon glyph=Glyph::Pencil />

@@ -3,12 +3,11 @@
 //! composer while writing one (Escape or × cancels).
 
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_location, use_navigate};
-use shared::ids::{MemberId, MessageId};
+use shared::ids::MemberId;
 use shared::markup::{parse, plain};
 use shared::messages::{Message, ReplyTo};
 
+use super::jump::go_to_message;
 use crate::communities::CurrentServer;
 
 /// What the quote says of the original.
@@ -31,8 +30,7 @@ pub fn ReplyQuote(
     me: Signal<Option<MemberId>>,
 ) -> impl IntoView {
     let current = CurrentServer::get();
-    let navigate = use_navigate();
-    let path = use_location().pathname;
+    let go_to = go_to_message();
     let target = reply.id;
     let author = reply.author;
     let words = {
@@ -44,12 +42,7 @@ pub fn ReplyQuote(
         let name = reply.author_name.clone();
         move || format!("Replying to {name}: {}. Go to that message", words())
     };
-    let go = move |_| {
-        if !show_on_screen(target) {
-            let to = format!("{}?message={}", path.get_untracked(), target);
-            navigate(&to, NavigateOptions::default());
-        }
-    };
+    let go = move |_| go_to(target);
     view! {
         <button
             type="button"
@@ -61,32 +54,6 @@ pub fn ReplyQuote(
             <span class="reply-author">{format!("@{}", reply.author_name)}</span>
             <span class="reply-line" class:reply-deleted=reply.deleted>{words}</span>
         </button>
-    }
-}
-
-/// Scrolls to the message if the list holds it (briefly marked); whether it did.
-fn show_on_screen(id: MessageId) -> bool {
-    #[cfg(feature = "browser")]
-    {
-        let Some(row) = document().get_element_by_id(&format!("message-{id}")) else {
-            return false;
-        };
-        let options = web_sys::ScrollIntoViewOptions::new();
-        options.set_block(web_sys::ScrollLogicalPosition::Center);
-        row.scroll_into_view_with_scroll_into_view_options(&options);
-        let _ = row.class_list().add_1("flash");
-        set_timeout(
-            move || {
-                let _ = row.class_list().remove_1("flash");
-            },
-            std::time::Duration::from_millis(1500),
-        );
-        true
-    }
-    #[cfg(not(feature = "browser"))]
-    {
-        let _ = id;
-        false
     }
 }
 

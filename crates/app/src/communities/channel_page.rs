@@ -10,7 +10,7 @@ use shared::live::Thread;
 use super::sidebar::ChannelIcon;
 use super::state::{CurrentServer, Dialog, OpenDialog};
 use crate::calls::CallView;
-use crate::chat::{LiveIndicator, MessageView};
+use crate::chat::{LiveIndicator, MessageView, PinsButton};
 use crate::not_found::NotFound;
 use crate::route_param::route_param;
 use crate::ui::{Glyph, Icon, NavToggle};
@@ -35,6 +35,7 @@ pub fn ChannelPage() -> impl IntoView {
                 <ChannelIcon kind />
                 <h1>{name}</h1>
                 <LiveIndicator />
+                <PinsButton thread=Thread::Channel(id) />
                 <button
                     type="button"
                     class="icon-button"

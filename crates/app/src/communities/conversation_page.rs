@@ -9,7 +9,7 @@ use shared::live::Thread;
 
 use super::state::CurrentServer;
 use crate::calls::CallView;
-use crate::chat::{LiveIndicator, MessageView};
+use crate::chat::{LiveIndicator, MessageView, PinsButton};
 use crate::messages::api::open_conversation;
 use crate::not_found::NotFound;
 use crate::route_param::route_param;
@@ -54,6 +54,7 @@ pub fn ConversationPage() -> impl IntoView {
                     <Avatar name=c.other.name.clone() image_url=c.other.image_url.clone() />
                     <h1>{name.clone()}</h1>
                     <LiveIndicator />
+                    <PinsButton thread=Thread::Conversation(c.id) />
                 </header>
                 // The call sits above the conversation, which stays usable during it.
                 <div class="call-page direct">

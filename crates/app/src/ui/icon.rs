@@ -16,6 +16,7 @@ pub enum Glyph {
     Chat,
     Unread,
     Bell,
+    Pin,
 }
 
 impl Glyph {
@@ -32,6 +33,7 @@ impl Glyph {
             Glyph::Chat => "M4 5h16v11H10l-6 4z",
             Glyph::Unread => "M6 4h12v16l-6-4-6 4z",
             Glyph::Bell => "M6 16v-5a6 6 0 0 1 12 0v5l2 2H4zM10 21h4",
+            Glyph::Pin => "M9 3h6l-1 7 4 4H6l4-4zM12 14v7",
             Glyph::MicOff => {
                 "M9 5a3 3 0 0 1 6 0v6a3 3 0 0 1-6 0zM5 11a7 7 0 0 0 14 0M12 18v3M4 4l16 16"
             }
