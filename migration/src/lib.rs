@@ -17,6 +17,7 @@ mod m20261128_000001_unread_upkeep;
 mod m20261128_000002_reactions;
 mod m20261128_000003_replies;
 mod m20261128_000004_pins;
+mod m20261128_000005_deployment;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_reactions::Migration),
             Box::new(m20261128_000003_replies::Migration),
             Box::new(m20261128_000004_pins::Migration),
+            Box::new(m20261128_000005_deployment::Migration),
         ]
     }
 }

@@ -10,6 +10,7 @@ mod edit_server;
 mod image_picker;
 mod invite;
 mod invite_page;
+mod member_list;
 mod members;
 mod menu;
 mod notify_settings;

@@ -16,6 +16,7 @@ mod not_found;
 pub mod notify;
 #[cfg(feature = "ssr")]
 pub mod page_policy;
+pub mod presence;
 mod root;
 mod route_param;
 mod shell;

@@ -13,6 +13,7 @@ use crate::chat::time::Today;
 use crate::communities::api::my_servers;
 use crate::communities::{CreateServerModal, Refresh, ServerRail};
 use crate::notify::{DesktopNotificationsToggle, Notifications};
+use crate::presence::Presence;
 use crate::ui::{Avatar, NavBackdrop, NavSheet, ThemePicker};
 use crate::unread::UnreadMarks;
 
@@ -39,7 +40,12 @@ pub fn AppShell() -> impl IntoView {
     Refresh::provide();
     UnreadMarks::provide();
     Notifications::provide();
-    Chat::provide();
+    Presence::provide();
+    let chat = Chat::provide();
+    #[cfg(feature = "browser")]
+    crate::presence::idle::watch(chat);
+    #[cfg(not(feature = "browser"))]
+    let _ = chat;
     Today::provide();
     let sheet = NavSheet::provide();
     let location = use_location();

@@ -73,6 +73,7 @@ async fn send(
         call: None,
         reactions: Vec::new(),
         reply: None,
+        pinned: false,
     };
     let event = ServerEvent::MessageCreated {
         thread: Thread::Channel(ChannelId(Uuid::nil())),

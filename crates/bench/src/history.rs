@@ -194,6 +194,7 @@ async fn seed(
                         call_seconds: Set(None),
                         mentions_everyone: Set(false),
                         reply_to: Set(None),
+                        pinned_at: Set(None),
                     }
                 })
                 .collect();

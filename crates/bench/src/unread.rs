@@ -348,6 +348,7 @@ async fn seed_messages(
                     call_seconds: Set(None),
                     mentions_everyone: Set(everyone),
                     reply_to: Set(None),
+                    pinned_at: Set(None),
                 });
             }
             channel::Entity::update(channel::ActiveModel {

@@ -45,6 +45,17 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
         .context("database migration failed")
 }
 
+/// The deployment's id, made with the database (every node sharing it reads the same).
+pub async fn deployment(db: &DatabaseConnection) -> anyhow::Result<uuid::Uuid> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let backend = db.get_database_backend();
+    let row = db
+        .query_one_raw(Statement::from_string(backend, "SELECT id FROM deployment"))
+        .await?
+        .context("the database has no deployment id")?;
+    Ok(row.try_get_by_index(0)?)
+}
+
 /// True when the database answers a trivial query.
 pub async fn is_reachable(db: &DatabaseConnection) -> bool {
     db.ping().await.is_ok()

@@ -16,7 +16,9 @@ pub mod live;
 pub mod messages;
 pub mod notification_text;
 pub mod notify_settings;
+pub mod presence;
 pub mod read_state;
+pub mod redis_link;
 pub mod uploads;
 pub mod writer;
 #[cfg(test)]
@@ -46,6 +48,8 @@ pub struct Domain {
     pub livekit: Option<Arc<calls::livekit::LiveKit>>,
     /// The STUN/TURN servers peer-to-peer call links may use (none by default).
     pub ice: Arc<calls::ice::Ice>,
+    /// Who is online, idle or offline.
+    pub presence: Arc<presence::Presence>,
     /// Password hashing is the costliest thing a client can ask for: at most one per core runs
     /// at a time and the rest queue, so a flood of sign-ups waits instead of taking all memory.
     password_work: Arc<tokio::sync::Semaphore>,
@@ -69,6 +73,7 @@ impl Domain {
             calls: Arc::default(),
             livekit: None,
             ice: Arc::default(),
+            presence: Arc::default(),
             password_work: Arc::new(tokio::sync::Semaphore::new(cores)),
         }
     }
@@ -87,6 +92,13 @@ impl Domain {
     }
 
     /// Lets peer-to-peer call links use these STUN/TURN servers.
+    /// Presence shared through Redis by the nodes of this deployment (the database's).
+    pub async fn with_shared_presence(mut self, url: &str) -> anyhow::Result<Self> {
+        let deployment = db::deployment(&self.db).await?;
+        self.presence = Arc::new(presence::Presence::shared(url, deployment)?);
+        Ok(self)
+    }
+
     pub fn with_ice(mut self, ice: calls::ice::Ice) -> Self {
         self.ice = Arc::new(ice);
         self

@@ -59,9 +59,13 @@ impl Application {
         if let Some(url) = &settings.redis_url {
             domain = domain
                 .with_shared_calls(url.as_str())
+                .context("cannot use --redis-url")?
+                .with_shared_presence(url.as_str())
+                .await
                 .context("cannot use --redis-url")?;
         }
         domain::calls::spawn_presence(&domain);
+        domain::presence::spawn_heartbeat(&domain);
         spawn_limit_pruning(&domain);
         spawn_upload_sweep(&domain);
         let site_files = SiteFiles::load(&settings.site_root, settings.dev_reload())

@@ -244,6 +244,13 @@ impl Gate for DomainGate {
         self.domain.hub.publish(&event);
     }
 
+    fn presence(&self, status: shared::presence::Status) {
+        let (domain, me, connection) = (self.domain.clone(), self.me, self.connection);
+        tokio::spawn(async move {
+            domain::presence::socket_says(&domain, me, connection, status).await;
+        });
+    }
+
     fn gone(&self) {
         domain::calls::socket_closed(&self.domain, self.me, self.connection);
     }

@@ -13,6 +13,7 @@ pub mod mentions;
 pub mod messages;
 pub mod notify;
 pub mod permissions;
+pub mod presence;
 pub mod unread;
 
 pub use error::AppError;

@@ -107,6 +107,10 @@ pub enum ClientCommand {
     Typing {
         thread: Thread,
     },
+    /// Whether the person has used this tab lately (`idle` after a while without input).
+    Presence {
+        idle: bool,
+    },
 }
 
 /// What the server pushes.
@@ -275,6 +279,13 @@ pub enum ServerEvent {
         thread: Thread,
         profile_id: ProfileId,
     },
+    /// `profile_id`, a member of `server_id`, is now online, idle or offline (sent once per
+    /// server the person belongs to).
+    PresenceChanged {
+        server_id: ServerId,
+        profile_id: ProfileId,
+        status: crate::presence::Status,
+    },
     /// A command could not be carried out; the connection stays open.
     Error {
         message: String,
@@ -299,6 +310,7 @@ impl ServerEvent {
             | MemberRoleChanged { server_id, .. }
             | MemberKicked { server_id, .. }
             | ChannelActivity { server_id, .. }
+            | PresenceChanged { server_id, .. }
             | ServerDeleted { server_id } => Some(Topic::Server(*server_id)),
             ServerUpdated { server } => Some(Topic::Server(server.id)),
             SessionEnded { profile_id, .. }

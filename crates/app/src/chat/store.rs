@@ -19,6 +19,7 @@ use super::thread_api;
 use super::typing::Typing;
 use crate::communities::Refresh;
 use crate::notify::Notifications;
+use crate::presence::Presence;
 use crate::unread::UnreadMarks;
 
 /// Hands a command to the open socket.
@@ -58,6 +59,8 @@ pub struct Chat {
     marks: UnreadMarks,
     /// Absent where no one signed in provides it (the list mounted alone in tests).
     notifications: Option<Notifications>,
+    /// Absent like `notifications`.
+    presence: Option<Presence>,
     typing: Typing,
 }
 
@@ -92,6 +95,7 @@ impl Chat {
             accepted: RwSignal::new(None),
             marks: UnreadMarks::get(),
             notifications: use_context::<Notifications>(),
+            presence: use_context::<Presence>(),
             typing: Typing::new(),
         };
         provide_context(chat);
@@ -260,7 +264,13 @@ impl Chat {
                 Topic::Channel(id) => self.sync(Thread::Channel(id)),
                 Topic::Conversation(id) => self.sync(Thread::Conversation(id)),
                 // Its messages' announcements arrive from now on: count what came before.
-                Topic::Server(_) => self.marks.changed(),
+                // ...and who is here (what was said while the socket was down is missed).
+                Topic::Server(_) => {
+                    self.marks.changed();
+                    if let Some(p) = self.presence {
+                        p.mark_stale();
+                    }
+                }
                 Topic::Account(_) => {}
             },
             ServerEvent::ChannelCreated { .. }
@@ -274,6 +284,13 @@ impl Chat {
             | ServerEvent::ServerDeleted { .. }
             | ServerEvent::Unsubscribed { .. } => self.refresh.bump(),
             ServerEvent::SessionEnded { .. } => {}
+            ServerEvent::PresenceChanged {
+                profile_id, status, ..
+            } => {
+                if let Some(p) = self.presence {
+                    p.heard(profile_id, status);
+                }
+            }
             // A read on another device; a new message anywhere this person reads.
             ServerEvent::ReadUpTo { .. } => self.marks.changed(),
             ServerEvent::ChannelActivity { .. } | ServerEvent::DirectActivity { .. } => {

@@ -17,6 +17,7 @@ use super::sidebar::ServerSidebar;
 use super::state::{CurrentServer, Dialog, OpenDialog};
 use crate::chat::store::Chat;
 use crate::not_found::NotFound;
+use crate::presence::Presence;
 use crate::route_param::route_param;
 use crate::shell::UserPanel;
 
@@ -32,6 +33,20 @@ pub fn ServerLayout() -> impl IntoView {
             on_cleanup(move || chat.unfollow(Topic::Server(id)));
         }
     });
+    // Who is here among its members: loaded again whenever the server view reloads.
+    let refresh = super::state::Refresh::get();
+    Presence::get().follow_server(
+        server_id,
+        move || {
+            refresh.track();
+        },
+        move || {
+            current
+                .details()
+                .map(|d| d.members.iter().map(|m| m.profile_id).collect())
+                .unwrap_or_default()
+        },
+    );
     let found = Memo::new(move |_| current.result().map(|r| r.is_ok()));
     let dialog = OpenDialog::provide();
     open_search_on_ctrl_k(dialog);

@@ -9,8 +9,7 @@ use shared::live::Thread;
 use shared::permissions::Action;
 use shared::unread::Unread;
 
-use super::conversation_page::conversation_path;
-use super::members::RoleBadge;
+use super::member_list::MemberList;
 use super::menu::ServerMenu;
 use super::state::{Dialog, OpenDialog};
 use crate::notify::Notifications;
@@ -23,36 +22,11 @@ pub fn ServerSidebar(details: ServerDetails) -> impl IntoView {
         .into_iter()
         .map(|kind| view! { <ChannelSection details=details.clone() kind /> })
         .collect_view();
-    let members = details
-        .members
-        .iter()
-        .map(|m| {
-            let face = view! {
-                <Avatar name=m.name.clone() image_url=m.image_url.clone() />
-                <span class="member-name">{m.name.clone()}</span>
-                <RoleBadge role=m.role is_owner=m.is_owner />
-            };
-            // Everyone else opens a direct conversation.
-            let row = if m.id == details.me.id {
-                view! { <div class="member-link">{face}</div> }.into_any()
-            } else {
-                let href = conversation_path(details.server.id, m.id);
-                view! {
-                    <A href attr:class="member-link" attr:title=format!("Message {}", m.name)>{face}</A>
-                }
-                .into_any()
-            };
-            view! { <li class="member-item">{row}</li> }
-        })
-        .collect_view();
     view! {
         <ServerMenu details=details.clone() />
         <div class="sidebar-body">
             {sections}
-            <section class="sidebar-section" aria-label="Members">
-                <h3 class="section-title">{format!("Members — {}", details.members.len())}</h3>
-                <ul class="member-list">{members}</ul>
-            </section>
+            <MemberList details=details.clone() />
         </div>
     }
 }

@@ -13,13 +13,13 @@
 use std::time::Duration;
 
 use anyhow::Context;
-use redis::aio::MultiplexedConnection;
-use redis::{FromRedisValue, Script};
+use redis::Script;
 use serde::{Deserialize, Serialize};
 use shared::calls::{CallParticipant, CallRoom, MediaState};
 use shared::ids::{ChannelId, ConversationId, ProfileId, ServerId};
-use tokio::sync::Mutex;
 use uuid::Uuid;
+
+use crate::redis_link::RedisLink;
 
 use super::ringing::{Answered, Ring, Which};
 use super::roster::{Full, Joined, Seat};
@@ -33,8 +33,6 @@ pub const HEARTBEAT: Duration = Duration::from_secs(5);
 const RING_TTL_SECONDS: u64 = shared::calls::RING_SECONDS + 30;
 /// How long an answered call is remembered for its line ("Call — 4 min").
 const ANSWERED_TTL_SECONDS: u64 = 7 * 24 * 3600;
-/// How long one Redis round trip may take before the call action fails.
-const ROUND_TRIP: Duration = Duration::from_secs(3);
 
 /// The part every script shares: the key prefix is `ARGV[1]`; a seat is alive while its node's
 /// presence key is.
@@ -207,9 +205,7 @@ impl Stored {
 }
 
 pub struct RedisCalls {
-    client: redis::Client,
-    connection: Mutex<Option<MultiplexedConnection>>,
-    node: Uuid,
+    link: RedisLink,
     scripts: Scripts,
 }
 
@@ -230,9 +226,7 @@ impl RedisCalls {
     pub fn new(url: &str) -> anyhow::Result<Self> {
         let script = |body: &str| Script::new(&format!("{PRELUDE}{body}"));
         Ok(Self {
-            client: redis::Client::open(url)?,
-            connection: Mutex::new(None),
-            node: Uuid::new_v4(),
+            link: RedisLink::new(url, PREFIX)?,
             scripts: Scripts {
                 join: script(JOIN),
                 leave: script(LEAVE),
@@ -247,61 +241,9 @@ impl RedisCalls {
         })
     }
 
-    async fn connection(&self) -> anyhow::Result<MultiplexedConnection> {
-        let mut held = self.connection.lock().await;
-        if let Some(c) = held.as_ref() {
-            return Ok(c.clone());
-        }
-        let c = tokio::time::timeout(ROUND_TRIP, self.client.get_multiplexed_async_connection())
-            .await
-            .context("Redis did not answer")??;
-        *held = Some(c.clone());
-        Ok(c)
-    }
-
-    /// Runs `script` with the prefix and `args`.
-    async fn run<T: FromRedisValue>(&self, script: &Script, args: &[&str]) -> anyhow::Result<T> {
-        let mut c = self.connection().await?;
-        let mut call = script.prepare_invoke();
-        call.arg(PREFIX);
-        for arg in args {
-            call.arg(*arg);
-        }
-        self.settle(tokio::time::timeout(ROUND_TRIP, call.invoke_async(&mut c)).await)
-            .await
-    }
-
-    async fn command<T: FromRedisValue>(&self, command: &redis::Cmd) -> anyhow::Result<T> {
-        let mut c = self.connection().await?;
-        self.settle(tokio::time::timeout(ROUND_TRIP, command.query_async(&mut c)).await)
-            .await
-    }
-
-    /// The answer of one round trip; after a failure the connection is made again next time.
-    async fn settle<T>(
-        &self,
-        outcome: Result<redis::RedisResult<T>, tokio::time::error::Elapsed>,
-    ) -> anyhow::Result<T> {
-        match outcome {
-            Ok(Ok(value)) => Ok(value),
-            failed => {
-                *self.connection.lock().await = None;
-                match failed {
-                    Ok(Err(e)) => Err(e).context("call state in Redis"),
-                    _ => anyhow::bail!("Redis did not answer"),
-                }
-            }
-        }
-    }
-
     /// Renews this node's presence (its seats stay alive for `NODE_TTL` more).
     pub async fn heartbeat(&self) -> anyhow::Result<()> {
-        let mut set = redis::cmd("SET");
-        set.arg(format!("{PREFIX}node:{}", self.node))
-            .arg(1)
-            .arg("EX")
-            .arg(NODE_TTL.as_secs());
-        self.command(&set).await
+        self.link.heartbeat(NODE_TTL).await
     }
 
     pub async fn join(
@@ -316,10 +258,11 @@ impl RedisCalls {
             participant: seat.participant,
             connection: seat.connection,
             server_id: seat.server_id,
-            node: self.node,
+            node: self.link.node,
             order: 0,
         })?;
         let reply: Vec<String> = self
+            .link
             .run(
                 &self.scripts.join,
                 &[
@@ -328,7 +271,7 @@ impl RedisCalls {
                     &stored,
                     &cap.to_string(),
                     &server,
-                    &self.node.to_string(),
+                    &self.link.node.to_string(),
                     &NODE_TTL.as_secs().to_string(),
                 ],
             )
@@ -362,6 +305,7 @@ impl RedisCalls {
     ) -> anyhow::Result<Option<Seat>> {
         let connection = connection.map(|c| c.to_string()).unwrap_or_default();
         let seat: Option<String> = self
+            .link
             .run(
                 &self.scripts.leave,
                 &[&room_key(room), &me.to_string(), &connection],
@@ -378,6 +322,7 @@ impl RedisCalls {
         media: MediaState,
     ) -> anyhow::Result<Option<Seat>> {
         let seat: Option<String> = self
+            .link
             .run(
                 &self.scripts.media,
                 &[
@@ -393,7 +338,10 @@ impl RedisCalls {
 
     /// The room's seats, in the order their people came.
     pub async fn room(&self, room: CallRoom) -> anyhow::Result<Vec<Seat>> {
-        let seats: Vec<String> = self.run(&self.scripts.room, &[&room_key(room)]).await?;
+        let seats: Vec<String> = self
+            .link
+            .run(&self.scripts.room, &[&room_key(room)])
+            .await?;
         let mut seats = seats
             .iter()
             .map(|s| stored_seat(s))
@@ -407,6 +355,7 @@ impl RedisCalls {
         server_id: ServerId,
     ) -> anyhow::Result<Vec<(CallRoom, Vec<CallParticipant>)>> {
         let flat: Vec<String> = self
+            .link
             .run(&self.scripts.server, &[&server_id.0.to_string()])
             .await?;
         let mut rooms: Vec<(CallRoom, Vec<Stored>)> = Vec::new();
@@ -428,7 +377,10 @@ impl RedisCalls {
     }
 
     pub async fn of_person(&self, me: ProfileId) -> anyhow::Result<Option<(CallRoom, Seat)>> {
-        let found: Option<Vec<String>> = self.run(&self.scripts.person, &[&me.to_string()]).await?;
+        let found: Option<Vec<String>> = self
+            .link
+            .run(&self.scripts.person, &[&me.to_string()])
+            .await?;
         match found.as_deref() {
             Some([room, seat]) => Ok(Some((parse_room(room)?, stored_seat(seat)?.seat()))),
             _ => Ok(None),
@@ -436,7 +388,10 @@ impl RedisCalls {
     }
 
     pub async fn clear(&self, room: CallRoom) -> anyhow::Result<Vec<Seat>> {
-        let seats: Vec<String> = self.run(&self.scripts.clear, &[&room_key(room)]).await?;
+        let seats: Vec<String> = self
+            .link
+            .run(&self.scripts.clear, &[&room_key(room)])
+            .await?;
         seats
             .iter()
             .map(|s| stored_seat(s).map(Stored::seat))
@@ -445,7 +400,7 @@ impl RedisCalls {
 
     /// Takes out the seats of every node that is gone; each is returned to one sweeping node.
     pub async fn sweep(&self) -> anyhow::Result<Vec<(CallRoom, Seat)>> {
-        let flat: Vec<String> = self.run(&self.scripts.sweep, &[]).await?;
+        let flat: Vec<String> = self.link.run(&self.scripts.sweep, &[]).await?;
         flat.chunks_exact(2)
             .map(|pair| Ok((parse_room(&pair[0])?, stored_seat(&pair[1])?.seat())))
             .collect()
@@ -457,13 +412,13 @@ impl RedisCalls {
             .arg(serde_json::to_string(&ring)?)
             .arg("EX")
             .arg(RING_TTL_SECONDS);
-        self.command(&set).await
+        self.link.command(&set).await
     }
 
     pub async fn ring_current(&self, room: CallRoom) -> anyhow::Result<Option<Ring>> {
         let mut get = redis::cmd("GET");
         get.arg(format!("{PREFIX}ring:{}", room_key(room)));
-        let ring: Option<String> = self.command(&get).await?;
+        let ring: Option<String> = self.link.command(&get).await?;
         Ok(ring.map(|r| serde_json::from_str(&r)).transpose()?)
     }
 
@@ -474,6 +429,7 @@ impl RedisCalls {
             Which::Id(id) => ("id", id.to_string()),
         };
         let ring: Option<String> = self
+            .link
             .run(&self.scripts.ring_stop, &[&room_key(room), field, &value])
             .await?;
         Ok(ring.map(|r| serde_json::from_str(&r)).transpose()?)
@@ -485,14 +441,14 @@ impl RedisCalls {
             .arg(serde_json::to_string(&answered)?)
             .arg("EX")
             .arg(ANSWERED_TTL_SECONDS);
-        self.command(&set).await
+        self.link.command(&set).await
     }
 
     /// The answered call in `room`, taken (once, whichever node asks first).
     pub async fn over(&self, room: CallRoom) -> anyhow::Result<Option<Answered>> {
         let mut take = redis::cmd("GETDEL");
         take.arg(format!("{PREFIX}answered:{}", room_key(room)));
-        let answered: Option<String> = self.command(&take).await?;
+        let answered: Option<String> = self.link.command(&take).await?;
         Ok(answered.map(|a| serde_json::from_str(&a)).transpose()?)
     }
 }

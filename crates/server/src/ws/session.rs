@@ -12,6 +12,7 @@ use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use shared::calls::{CallRoom, MediaState, Signal};
 use shared::ids::{ProfileId, ServerId};
 use shared::live::{ClientCommand, ServerEvent, Thread, Topic};
+use shared::presence::Status;
 use tokio::time::{Instant, MissedTickBehavior, interval_at, sleep_until, timeout};
 use tokio_stream::StreamMap;
 use tokio_stream::wrappers::BroadcastStream;
@@ -62,6 +63,9 @@ pub trait Gate: Send + Sync {
     ) -> impl Future<Output = Result<Option<ServerEvent>, String>> + Send;
     /// The person is writing in `thread`: tell its followers.
     fn typing(&self, thread: Thread);
+    /// This connection is open and in use (`Online`), open and unused for a while (`Idle`), or
+    /// closed (`Offline`).
+    fn presence(&self, status: Status);
     /// The connection has ended: the call seat it held is freed (after a grace period in which
     /// a reconnecting client takes it back).
     fn gone(&self);
@@ -228,6 +232,7 @@ pub async fn run<G, S, R>(
     follows
         .streams
         .insert(account, BroadcastStream::new(gate.follow(account)));
+    gate.presence(Status::Online);
     let mut heartbeat = interval_at(Instant::now() + timing.heartbeat, timing.heartbeat);
     heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut last_heard = Instant::now();
@@ -309,6 +314,7 @@ pub async fn run<G, S, R>(
             }
         }
     }
+    gate.presence(Status::Offline);
     gate.gone();
 }
 
@@ -386,6 +392,10 @@ async fn command<G: Gate>(
             return Some(subscribe(gate, follows, allowance, topic).await);
         }
         ClientCommand::Typing { thread } => return typing(gate, follows, thread),
+        ClientCommand::Presence { idle } => {
+            gate.presence(if idle { Status::Idle } else { Status::Online });
+            return None;
+        }
         ClientCommand::Unsubscribe { topic } => {
             follows.remove(topic);
             return Some(ServerEvent::Unsubscribed {

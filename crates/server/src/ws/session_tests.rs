@@ -1,8 +1,8 @@
 //! The session over in-memory channels: no sockets, no database.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use domain::hub::{Frame, Hub, LocalHub};
@@ -12,6 +12,7 @@ use futures_util::{SinkExt, StreamExt};
 use shared::calls::{CallRoom, Signal};
 use shared::ids::{ChannelId, MemberId, ProfileId, ServerId};
 use shared::live::{ClientCommand, ServerEvent, Thread, Topic};
+use shared::presence::Status;
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
@@ -26,6 +27,8 @@ struct FakeGate {
     /// Access checks that pass before access is gone (a removal racing the checks).
     checks_allowed: usize,
     checks: AtomicUsize,
+    /// What the session said of this connection's presence, in order.
+    presence: Arc<Mutex<Vec<Status>>>,
 }
 
 impl Gate for FakeGate {
@@ -53,6 +56,10 @@ impl Gate for FakeGate {
             .publish(&ServerEvent::Typing { thread, profile_id });
     }
 
+    fn presence(&self, status: Status) {
+        self.presence.lock().unwrap().push(status);
+    }
+
     fn gone(&self) {}
 }
 
@@ -66,6 +73,7 @@ struct Harness {
     from_session: mpsc::UnboundedReceiver<Outbound>,
     stop: Option<oneshot::Sender<()>>,
     done: tokio::task::JoinHandle<()>,
+    presence: Arc<Mutex<Vec<Status>>>,
 }
 
 /// How a test session is set up; `start` takes the defaults for all but capacity and timing.
@@ -114,11 +122,13 @@ fn start_with(setup: Setup) -> Harness {
         (Topic::Channel(channel), server),
         (Topic::Server(server), server),
     ]);
+    let presence = Arc::new(Mutex::new(Vec::new()));
     let gate = FakeGate {
         hub: hub.clone(),
         allowed,
         checks_allowed,
         checks: AtomicUsize::new(0),
+        presence: presence.clone(),
     };
     let allowance = Allowance {
         commands: CommandBudget::new(RateSpec::new(
@@ -156,6 +166,7 @@ fn start_with(setup: Setup) -> Harness {
         from_session,
         stop: Some(stop),
         done,
+        presence,
     }
 }
 
@@ -465,6 +476,7 @@ async fn a_client_that_stops_reading_is_dropped() {
         allowed: HashMap::from([(Topic::Server(server), server)]),
         checks_allowed: usize::MAX,
         checks: AtomicUsize::new(0),
+        presence: Arc::default(),
     };
     // A sink with room for one frame that nobody reads: the second send never completes.
     let (outbound, _unread) = mpsc::channel::<Outbound>(0);
@@ -529,4 +541,24 @@ async fn call_signals_reach_only_the_socket_in_the_call() {
             message: "No calls here.".into()
         }
     );
+}
+
+#[tokio::test]
+async fn a_connection_is_online_idle_as_the_client_says_and_offline_once_closed() {
+    let mut h = start(16, quiet());
+    h.send(&ClientCommand::Presence { idle: true });
+    h.send(&ClientCommand::Presence { idle: false });
+    h.send(&ClientCommand::Ping);
+    assert_eq!(
+        h.next_event().await,
+        ServerEvent::Pong,
+        "no answer to presence"
+    );
+    assert_eq!(
+        *h.presence.lock().unwrap(),
+        [Status::Online, Status::Idle, Status::Online]
+    );
+    h.to_session.unbounded_send(Inbound::Close).unwrap();
+    (&mut h.done).await.unwrap();
+    assert_eq!(h.presence.lock().unwrap().last(), Some(&Status::Offline));
 }

@@ -40,8 +40,19 @@ pub async fn send(socket: &mut Socket, command: Value) {
         .unwrap();
 }
 
-/// The next JSON event, skipping pings.
+/// The next JSON event, skipping pings and presence (which comes whenever someone of a followed
+/// server connects or leaves; `presence.rs` reads it with `any_event`).
 pub async fn event(socket: &mut Socket) -> Value {
+    loop {
+        let e = any_event(socket).await;
+        if e["type"] != "PresenceChanged" {
+            return e;
+        }
+    }
+}
+
+/// The next JSON event, skipping pings.
+pub async fn any_event(socket: &mut Socket) -> Value {
     loop {
         let message = tokio::time::timeout(Duration::from_secs(5), socket.next())
             .await

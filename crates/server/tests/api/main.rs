@@ -28,6 +28,7 @@ mod nodes;
 mod notifications;
 mod pages;
 mod pins;
+mod presence;
 mod reactions;
 mod read_state;
 mod replies;

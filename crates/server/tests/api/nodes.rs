@@ -1,7 +1,7 @@
 //! Several nodes behind one database and one Redis: a follower on node B gets, in order and
 //! exactly once, what is posted through node A; a client that was away catches up by sequence;
 //! a node whose Redis is unreachable still serves its own clients; a call spans nodes, and a
-//! node that dies takes its participants with it.
+//! node that dies takes its participants with it, and its people go offline.
 
 use std::time::Duration;
 
@@ -227,4 +227,51 @@ async fn a_direct_call_rings_and_is_answered_across_nodes() {
     assert_eq!(got[0]["data"]["others"][0]["name"], "Max Moderator");
     assert_eq!(got[1]["data"]["outcome"], "Answered");
     assert_eq!(event(&mut caller).await["data"]["outcome"], "Answered");
+}
+
+#[tokio::test]
+async fn presence_spans_nodes_and_a_dead_nodes_people_go_offline() {
+    let Some(engine) = Engine::shared() else {
+        return;
+    };
+    let c = Community::new(engine).await;
+    let guest_id = c.app.me(Some(&c.guest)).await["id"].clone();
+    let mut owner = connect(&c.app, Some(&c.owner)).await.unwrap();
+    subscribe(&mut owner, json!({ "kind": "Server", "id": c.server })).await;
+    let presence_of_guest =
+        |e: &Value| e["type"] == "PresenceChanged" && e["data"]["profile_id"] == guest_id;
+
+    // Online through another node: heard on this one, and listed here.
+    let doomed = c.app.mortal_node().await;
+    let _guest = connect(&doomed.app, Some(&c.guest)).await.unwrap();
+    let online = next_such(&mut owner, Duration::from_secs(10), presence_of_guest).await;
+    assert_eq!(online["data"]["status"], "Online");
+    let here = c
+        .app
+        .ok(&c.owner, "load_presence", &[("server_id", &c.server)])
+        .await;
+    assert!(
+        here.as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["profile_id"] == guest_id),
+        "{here}"
+    );
+
+    // That node dies with the socket open: once its entries lapse, the others say so.
+    doomed.kill();
+    let offline = next_such(&mut owner, Duration::from_secs(40), presence_of_guest).await;
+    assert_eq!(offline["data"]["status"], "Offline");
+    let here = c
+        .app
+        .ok(&c.owner, "load_presence", &[("server_id", &c.server)])
+        .await;
+    assert!(
+        !here
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["profile_id"] == guest_id),
+        "{here}"
+    );
 }
