@@ -20,6 +20,7 @@ mod mention_query;
 mod message_item;
 mod message_text;
 mod message_view;
+mod outbox;
 mod pins;
 mod reactions;
 pub mod reading;

@@ -42,10 +42,16 @@ pub fn AppShell() -> impl IntoView {
     Notifications::provide();
     Presence::provide();
     let chat = Chat::provide();
+    // In the browser only (effects): what waits in this browser's outbox goes out.
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Some(user) = me.user().await {
+                chat.signed_in(user.id);
+            }
+        });
+    });
     #[cfg(feature = "browser")]
     crate::presence::idle::watch(chat);
-    #[cfg(not(feature = "browser"))]
-    let _ = chat;
     Today::provide();
     let sheet = NavSheet::provide();
     let location = use_location();

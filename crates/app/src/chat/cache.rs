@@ -18,6 +18,8 @@ pub struct Pending {
     pub reply_to: Option<MessageId>,
     /// The error of the last attempt; `None` while it is on its way.
     pub failed: Option<String>,
+    /// Kept (in the browser's outbox) until the network is back.
+    pub waiting: bool,
 }
 
 impl Pending {
@@ -29,6 +31,7 @@ impl Pending {
             file_url,
             reply_to: None,
             failed: None,
+            waiting: false,
         }
     }
 }
@@ -255,6 +258,14 @@ impl MessageCache {
     pub fn send_failed(&mut self, nonce: Uuid, error: String) {
         if let Some(p) = self.pending.iter_mut().find(|p| p.nonce == nonce) {
             p.failed = Some(error);
+            p.waiting = false;
+        }
+    }
+
+    /// The send could not reach the server: it waits for the network.
+    pub fn send_waiting(&mut self, nonce: Uuid) {
+        if let Some(p) = self.pending.iter_mut().find(|p| p.nonce == nonce) {
+            p.waiting = true;
         }
     }
 
@@ -262,6 +273,7 @@ impl MessageCache {
     pub fn retry(&mut self, nonce: Uuid) -> Option<Pending> {
         let p = self.pending.iter_mut().find(|p| p.nonce == nonce)?;
         p.failed = None;
+        p.waiting = false;
         Some(p.clone())
     }
 

@@ -206,6 +206,26 @@ fn a_failed_send_is_marked_and_retried_with_the_same_nonce() {
 }
 
 #[test]
+fn a_send_that_cannot_reach_the_server_waits_then_goes_out_once() {
+    let mut cache = loaded();
+    let nonce = Uuid::new_v4();
+    cache.sending(Pending::new(nonce, "from the train".into(), None));
+    cache.send_waiting(nonce);
+    match cache.rows().next() {
+        Some(Row::Pending(p)) => assert!(p.waiting && p.failed.is_none()),
+        other => panic!("{other:?}"),
+    }
+    assert!(!cache.retry(nonce).unwrap().waiting, "on its way again");
+    // Back online: the stored message takes the row's place, once.
+    let mut stored = message(7, 7, "from the train");
+    stored.nonce = nonce;
+    cache.sent(nonce, stored.clone());
+    cache.created(stored);
+    assert_eq!(contents(&cache)[0], "from the train");
+    assert_eq!(contents(&cache)[1], "m6", "once, with no pending row left");
+}
+
+#[test]
 fn a_message_that_arrives_live_while_the_first_page_loads_is_kept() {
     let mut cache = MessageCache::default();
     cache.created(message(7, 7, "m7"));

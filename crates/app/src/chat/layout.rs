@@ -33,7 +33,14 @@ impl Item {
     pub fn key(&self) -> (Uuid, i64, bool) {
         match self {
             Item::Stored { message, grouped } => (message.id.0, message.seq, *grouped),
-            Item::Pending(p) => (p.nonce, if p.failed.is_some() { -2 } else { -1 }, false),
+            Item::Pending(p) => {
+                let state = match (&p.failed, p.waiting) {
+                    (Some(_), _) => -2,
+                    (None, true) => -5,
+                    (None, false) => -1,
+                };
+                (p.nonce, state, false)
+            }
             Item::Divider => (Uuid::nil(), -3, false),
             Item::Day(day) => (Uuid::from_u128(day_number(*day)), -4, false),
         }

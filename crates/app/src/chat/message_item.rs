@@ -17,7 +17,7 @@ use super::message_view::Viewer;
 use super::pins::{PinAction, may_pin};
 use super::reactions::{AddReaction, Reactions};
 use super::reply::ReplyQuote;
-use super::send::deliver;
+use super::send;
 use super::thread_api;
 use super::time::{Today, clock, local_date_time, stamp};
 use crate::communities::{CurrentServer, RoleBadge, conversation_path};
@@ -346,6 +346,10 @@ pub fn PendingItem(
             <div class="message-main">
                 {(!pending.content.is_empty()).then(|| view! { <MessageText content=pending.content.clone() me=None /> })}
                 {match failed {
+                    None if pending.waiting => view! {
+                        <p class="hint waiting" role="status">"Waiting for network — it will be sent when you are back online"</p>
+                    }
+                    .into_any(),
                     None => view! { <p class="hint" role="status">"Sending…"</p> }.into_any(),
                     Some(error) => view! {
                         <p class="form-error" role="alert">
@@ -353,11 +357,7 @@ pub fn PendingItem(
                             <button
                                 type="button"
                                 class="secondary small"
-                                on:click=move |_| {
-                                    if let Some(p) = cache.try_update(|c| c.retry(nonce)).flatten() {
-                                        deliver(thread, cache, p);
-                                    }
-                                }
+                                on:click=move |_| send::retry(thread, cache, nonce)
                             >
                                 "Retry"
                             </button>

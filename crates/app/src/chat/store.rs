@@ -10,12 +10,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::AppError;
 use shared::calls::{CallParticipant, CallRoom};
-use shared::ids::{MemberId, MessageId, ServerId};
+use shared::ids::{MemberId, MessageId, ProfileId, ServerId};
 use shared::live::{ClientCommand, ServerEvent, Thread, Topic};
 
 use super::cache::MessageCache;
 use super::connection::ConnectionState;
 use super::thread_api;
+use super::send::{self, Unsent};
 use super::typing::Typing;
 use crate::communities::Refresh;
 use crate::notify::Notifications;
@@ -62,6 +63,8 @@ pub struct Chat {
     /// Absent like `notifications`.
     presence: Option<Presence>,
     typing: Typing,
+    /// The sends not yet delivered (`send`).
+    unsent: StoredValue<Unsent>,
 }
 
 #[derive(Default)]
@@ -97,14 +100,22 @@ impl Chat {
             notifications: use_context::<Notifications>(),
             presence: use_context::<Presence>(),
             typing: Typing::new(),
+            unsent: StoredValue::new(Unsent::default()),
         };
         provide_context(chat);
         #[cfg(feature = "browser")]
         {
             super::socket::start(chat);
             chat.poll_while_not_live();
+            let online = window_event_listener(leptos::ev::online, move |_| send::flush(chat));
+            on_cleanup(move || online.remove());
         }
         chat
+    }
+
+    /// The signed-in person is known: the sends kept in this browser for them go out.
+    pub fn signed_in(self, me: ProfileId) {
+        send::restore(self, me);
     }
 
     pub fn get() -> Self {
@@ -342,6 +353,10 @@ impl Chat {
         }
     }
 
+    pub(super) fn unsent(self) -> StoredValue<Unsent> {
+        self.unsent
+    }
+
     /// Who is typing where.
     pub fn typing(self) -> Typing {
         self.typing
@@ -412,6 +427,8 @@ impl Chat {
         for topic in topics {
             outbox(ClientCommand::Subscribe { topic });
         }
+        // The server is reachable again: what waits goes out.
+        send::flush(self);
         if reconnect {
             self.refresh.bump();
             self.marks.changed();
