@@ -1,0 +1,95 @@
+// Being together in a channel, between two browsers: a moderator pins a message and the other
+// reads the pinned list (updated live when it is unpinned); a message sent while offline waits
+// in the browser, survives its tab being closed, and is delivered exactly once when the app is
+// next opened online; and who is online — a browser that closes turns its person offline.
+import { expect, test } from '@playwright/test';
+import { api, hydrated, messages, say, signUpByApi, watchForProblems } from './helpers.js';
+
+/** A page of `context` on the channel, live. */
+async function openChannel(context, serverId, channelId) {
+  const page = await context.newPage();
+  page.problems = watchForProblems(page);
+  await page.goto(`/servers/${serverId}/channels/${channelId}`);
+  await hydrated(page);
+  await expect(page.getByTestId('connection')).toHaveText('Live: Real-time updates');
+  return page;
+}
+
+test('pins, a message sent offline, and presence', async ({ browser }) => {
+  const alice = await signUpByApi(browser, 'Alice Owner');
+  const bob = await signUpByApi(browser, 'Bob Member');
+  const server = await api(alice, 'create_server', { name: 'Together' });
+  const details = await api(alice, 'load_server', { server_id: server.id });
+  await api(bob, 'join_server', { code: details.invite_code });
+  const general = details.channels.find((c) => c.name === 'general');
+  const alicePage = await openChannel(alice, server.id, general.id);
+  const bobPage = await openChannel(bob, server.id, general.id);
+
+  // Each sees the other online, with a dot that says so.
+  const online = (page) => page.getByRole('list', { name: 'Online' });
+  const offline = (page) => page.getByRole('list', { name: 'Offline' });
+  await expect(online(bobPage)).toContainText('Alice Owner');
+  await expect(online(bobPage).locator('.member-item', { hasText: 'Alice Owner' })
+    .getByRole('img', { name: 'Online' })).toBeVisible();
+  await expect(online(alicePage)).toContainText('Bob Member');
+
+  // Bob, a guest, may not pin; Alice, the owner, pins his message and he sees it marked.
+  await say(bobPage, 'Meeting notes live in the wiki');
+  const onBob = messages(bobPage).filter({ hasText: 'Meeting notes live in the wiki' });
+  const onAlice = messages(alicePage).filter({ hasText: 'Meeting notes live in the wiki' });
+  await onBob.hover();
+  await expect(onBob.getByRole('button', { name: 'Pin message' })).toHaveCount(0);
+  await onAlice.hover();
+  await onAlice.getByRole('button', { name: 'Pin message' }).click();
+  await expect(onBob.locator('.pinned-mark')).toHaveText('Pinned');
+
+  // The header's list holds it; Jump closes the list at the message.
+  await bobPage.getByRole('button', { name: 'Pinned messages' }).click();
+  const bobPins = bobPage.getByRole('region', { name: 'Pinned messages' });
+  await expect(bobPins.getByTestId('pinned-message')).toHaveCount(1);
+  await expect(bobPins.getByTestId('pinned-message')).toContainText('Meeting notes live in the wiki');
+  await expect(bobPins.getByRole('button', { name: 'Unpin' })).toHaveCount(0);
+  await bobPins.getByRole('button', { name: 'Jump' }).click();
+  await expect(bobPins).toHaveCount(0);
+  // Open again, it follows Alice unpinning from her own list.
+  await bobPage.getByRole('button', { name: 'Pinned messages' }).click();
+  await expect(bobPins.getByTestId('pinned-message')).toHaveCount(1);
+  await alicePage.getByRole('button', { name: 'Pinned messages' }).click();
+  await alicePage.getByRole('region', { name: 'Pinned messages' }).getByRole('button', { name: 'Unpin' }).click();
+  await expect(bobPins).toContainText('No pinned messages yet.');
+  await expect(onBob.locator('.pinned-mark')).toHaveCount(0);
+  await bobPage.keyboard.press('Escape');
+
+  // Bob's network goes down: his message waits in his browser, and his tab closes. (Its
+  // failed requests are the point here: its console is not checked.)
+  await bob.setOffline(true);
+  const text = 'Sent from a tunnel, delivered later';
+  await say(bobPage, text);
+  await expect(messages(bobPage).filter({ hasText: text })).toContainText('Waiting for network');
+  await bobPage.close();
+  await expect(messages(alicePage).filter({ hasText: text })).toHaveCount(0);
+
+  // Back online, the app opened again sends it: Alice receives it once.
+  await bob.setOffline(false);
+  const backPage = await openChannel(bob, server.id, general.id);
+  await expect(messages(alicePage).filter({ hasText: text })).toHaveCount(1);
+  await expect(messages(backPage).filter({ hasText: text })).toHaveCount(1);
+  await expect(messages(backPage).filter({ hasText: text })).not.toContainText('Waiting for network');
+  const history = await api(alice, 'channel_history', { channel_id: general.id });
+  expect(history.messages.filter((m) => m.content === text)).toHaveLength(1);
+  // Opened once more, nothing is sent again.
+  await backPage.reload();
+  await hydrated(backPage);
+  await expect(backPage.getByTestId('connection')).toHaveText('Live: Real-time updates');
+  await expect(messages(alicePage).filter({ hasText: text })).toHaveCount(1);
+
+  // Alice's browser closes: Bob sees her go offline.
+  await expect(online(backPage)).toContainText('Alice Owner');
+  const aliceProblems = alicePage.problems;
+  await alice.close();
+  await expect(offline(backPage)).toContainText('Alice Owner');
+  await expect(online(backPage)).not.toContainText('Alice Owner');
+  expect(aliceProblems).toEqual([]);
+  expect(backPage.problems).toEqual([]);
+  await bob.close();
+});
