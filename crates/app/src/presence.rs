@@ -70,7 +70,8 @@ impl Presence {
     }
 
     /// Loads the statuses of `server`'s members (`members`, read when the answer comes) when
-    /// the server opens, goes stale, or `changed` moves, and every minute while it is open.
+    /// the server opens, goes stale, or `changed` moves, and every minute while it is open;
+    /// `server` is `None` while the reader is not known to be a member.
     pub fn follow_server(
         self,
         server: Memo<Option<ServerId>>,

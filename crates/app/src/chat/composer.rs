@@ -68,7 +68,7 @@ pub fn Composer(
         on_sent.run(());
         let reply_to = replying.get_untracked().map(|m| m.id);
         replying.set(None);
-        send(thread, cache, content.trim().to_owned(), None, reply_to);
+        send(chat, thread, cache, content.trim().to_owned(), None, reply_to);
     };
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         if mentions.on_keydown(&ev) {
@@ -108,7 +108,7 @@ pub fn Composer(
         on_sent.run(());
         let reply_to = replying.get_untracked().map(|m| m.id);
         replying.set(None);
-        send(thread, cache, content, Some(url), reply_to);
+        send(chat, thread, cache, content, Some(url), reply_to);
     });
     view! {
         <ReplyBar replying />

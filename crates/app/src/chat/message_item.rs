@@ -18,6 +18,7 @@ use super::pins::{PinAction, may_pin};
 use super::reactions::{AddReaction, Reactions};
 use super::reply::ReplyQuote;
 use super::send;
+use super::store::Chat;
 use super::thread_api;
 use super::time::{Today, clock, local_date_time, stamp};
 use crate::communities::{CurrentServer, RoleBadge, conversation_path};
@@ -338,6 +339,7 @@ pub fn PendingItem(
     pending: Pending,
     cache: RwSignal<MessageCache>,
 ) -> impl IntoView {
+    let chat = Chat::get();
     let nonce = pending.nonce;
     let failed = pending.failed.clone();
     let is_failed = failed.is_some();
@@ -357,7 +359,7 @@ pub fn PendingItem(
                             <button
                                 type="button"
                                 class="secondary small"
-                                on:click=move |_| send::retry(thread, cache, nonce)
+                                on:click=move |_| send::retry(chat, thread, cache, nonce)
                             >
                                 "Retry"
                             </button>

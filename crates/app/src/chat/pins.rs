@@ -30,8 +30,12 @@ pub fn may_pin(thread: Thread) -> impl Fn() -> bool + Copy {
 }
 
 /// Pins or unpins `message`, showing the result in the thread's cache.
-fn set_pinned(thread: Thread, message: MessageId, on: bool, error: RwSignal<Option<String>>) {
-    let cache = Chat::get().cache(thread);
+fn set_pinned(
+    (thread, cache): (Thread, RwSignal<MessageCache>),
+    message: MessageId,
+    on: bool,
+    error: RwSignal<Option<String>>,
+) {
     spawn_local(async move {
         match thread_api::pin(thread, message, on).await {
             Ok(stored) => {
@@ -51,6 +55,7 @@ pub fn PinAction(
     pinned: bool,
     error: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    let cache = Chat::get().cache(thread);
     let label = if pinned {
         "Unpin message"
     } else {
@@ -63,7 +68,7 @@ pub fn PinAction(
             class:active=pinned
             aria-label=label
             title=label
-            on:click=move |_| set_pinned(thread, message, !pinned, error)
+            on:click=move |_| set_pinned((thread, cache), message, !pinned, error)
         >
             <Icon glyph=Glyph::Pin />
         </button>
@@ -152,6 +157,7 @@ fn PinnedItem(
     let id = message.id;
     let go_to = go_to_message();
     let may_unpin = may_pin(thread);
+    let cache = Chat::get().cache(thread);
     let text = if message.content.is_empty() && message.file_url.is_some() {
         None
     } else {
@@ -179,7 +185,7 @@ fn PinnedItem(
                     "Jump"
                 </button>
                 <Show when=may_unpin>
-                    <button type="button" class="secondary small" on:click=move |_| set_pinned(thread, id, false, error)>
+                    <button type="button" class="secondary small" on:click=move |_| set_pinned((thread, cache), id, false, error)>
                         "Unpin"
                     </button>
                 </Show>

@@ -29,6 +29,7 @@ pub struct Unsent {
 
 /// Shows a new send (answering `reply_to`, if given) at once and delivers it.
 pub fn send(
+    chat: Chat,
     thread: Thread,
     cache: RwSignal<MessageCache>,
     content: String,
@@ -40,13 +41,13 @@ pub fn send(
         ..Pending::new(Uuid::new_v4(), content, file_url)
     };
     cache.update(|c| c.sending(pending.clone()));
-    enqueue(Chat::get(), Queued::of(thread, &pending));
+    enqueue(chat, Queued::of(thread, &pending));
 }
 
 /// Sends a failed message again, with its nonce.
-pub fn retry(thread: Thread, cache: RwSignal<MessageCache>, nonce: Uuid) {
+pub fn retry(chat: Chat, thread: Thread, cache: RwSignal<MessageCache>, nonce: Uuid) {
     if let Some(pending) = cache.try_update(|c| c.retry(nonce)).flatten() {
-        enqueue(Chat::get(), Queued::of(thread, &pending));
+        enqueue(chat, Queued::of(thread, &pending));
     }
 }
 

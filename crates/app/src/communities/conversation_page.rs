@@ -7,11 +7,13 @@ use shared::calls::CallRoom;
 use shared::ids::{MemberId, ServerId};
 use shared::live::Thread;
 
+use super::member_list::PresenceDot;
 use super::state::CurrentServer;
 use crate::calls::CallView;
 use crate::chat::{LiveIndicator, MessageView, PinsButton};
 use crate::messages::api::open_conversation;
 use crate::not_found::NotFound;
+use crate::presence::Presence;
 use crate::route_param::route_param;
 use crate::ui::{Avatar, NavToggle};
 
@@ -46,12 +48,16 @@ pub fn ConversationPage() -> impl IntoView {
         .into_any(),
         Some(Err(_)) => view! { <NotFound /> }.into_any(),
         Some(Ok(c)) => {
+            let (presence, other) = (Presence::get(), c.other.profile_id);
             let name = c.other.name.clone();
             let label = format!("Message @{name}");
             view! {
                 <header class="channel-header">
                 <NavToggle />
-                    <Avatar name=c.other.name.clone() image_url=c.other.image_url.clone() />
+                    <span class="avatar-with-status">
+                        <Avatar name=c.other.name.clone() image_url=c.other.image_url.clone() />
+                        {move || view! { <PresenceDot status=presence.status(other) /> }}
+                    </span>
                     <h1>{name.clone()}</h1>
                     <LiveIndicator />
                     <PinsButton thread=Thread::Conversation(c.id) />

@@ -33,10 +33,12 @@ pub fn ServerLayout() -> impl IntoView {
             on_cleanup(move || chat.unfollow(Topic::Server(id)));
         }
     });
-    // Who is here among its members: loaded again whenever the server view reloads.
+    // Who is here among its members (asked only once the reader is known to be one), loaded
+    // again whenever the server view reloads.
     let refresh = super::state::Refresh::get();
+    let member_of = Memo::new(move |_| current.details().map(|d| d.server.id));
     Presence::get().follow_server(
-        server_id,
+        member_of,
         move || {
             refresh.track();
         },
