@@ -1,5 +1,6 @@
 // Being together in a channel, between two browsers: a moderator pins a message and the other
-// reads the pinned list (updated live when it is unpinned); a message sent while offline waits
+// reads the pinned list (updated live when it is unpinned); a reply's quote follows its original
+// as it is edited and deleted; a message sent while offline waits
 // in the browser, survives its tab being closed, and is delivered exactly once when the app is
 // next opened online; and who is online — a browser that closes turns its person offline.
 import { expect, test } from '@playwright/test';
@@ -59,6 +60,29 @@ test('pins, a message sent offline, and presence', async ({ browser }) => {
   await expect(bobPins).toContainText('No pinned messages yet.');
   await expect(onBob.locator('.pinned-mark')).toHaveCount(0);
   await bobPage.keyboard.press('Escape');
+
+  // A reply's quote follows the original live: edited, then deleted.
+  await say(alicePage, 'Agenda: budget first');
+  const agenda = messages(bobPage).filter({ hasText: 'Agenda: budget first' });
+  await agenda.hover();
+  await agenda.getByRole('button', { name: 'Reply' }).click();
+  await say(bobPage, 'Noted, thanks');
+  const quote = messages(bobPage).filter({ hasText: 'Noted, thanks' }).locator('.reply-line');
+  await expect(quote).toHaveText('Agenda: budget first');
+  const agendaOnAlice = messages(alicePage)
+    .filter({ hasText: 'Agenda: budget first', hasNotText: 'Noted, thanks' });
+  await agendaOnAlice.hover();
+  await agendaOnAlice.getByRole('button', { name: 'Edit message' }).click();
+  const edit = alicePage.getByRole('textbox', { name: 'Edit message' });
+  await edit.fill('Agenda: hiring first');
+  await edit.press('Enter');
+  await expect(quote).toHaveText('Agenda: hiring first');
+  const edited = messages(alicePage)
+    .filter({ hasText: 'Agenda: hiring first', hasNotText: 'Noted, thanks' });
+  await edited.hover();
+  await edited.getByRole('button', { name: 'Delete message' }).click();
+  await alicePage.getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(quote).toHaveText('Original message was deleted');
 
   // Bob's network goes down: his message waits in his browser, and his tab closes. (Its
   // failed requests are the point here: its console is not checked.)

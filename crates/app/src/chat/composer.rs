@@ -68,7 +68,14 @@ pub fn Composer(
         on_sent.run(());
         let reply_to = replying.get_untracked().map(|m| m.id);
         replying.set(None);
-        send(chat, thread, cache, content.trim().to_owned(), None, reply_to);
+        send(
+            chat,
+            thread,
+            cache,
+            content.trim().to_owned(),
+            None,
+            reply_to,
+        );
     };
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         if mentions.on_keydown(&ev) {

@@ -106,7 +106,7 @@ pub fn MessageItem(
                 view! { <Avatar name=author.name.clone() image_url=author.image_url.clone() /> }.into_any()
             }}
             <div class="message-main">
-                {message.reply.clone().map(|reply| view! { <ReplyQuote reply me /> })}
+                {message.reply.clone().map(|reply| view! { <ReplyQuote reply me cache /> })}
                 {(!grouped).then(|| view! {
                     <div class="message-meta">
                         {move || {

@@ -7,8 +7,23 @@ use shared::ids::MemberId;
 use shared::markup::{parse, plain};
 use shared::messages::{Message, ReplyTo};
 
+use super::cache::MessageCache;
 use super::jump::go_to_message;
 use crate::communities::CurrentServer;
+
+/// The quote as the original now is, when this view holds it (edited or deleted since the
+/// reply was read).
+fn as_now(reply: &ReplyTo, original: Option<&Message>) -> ReplyTo {
+    match original {
+        Some(m) => ReplyTo {
+            text: m.content.chars().take(ReplyTo::MAX_CHARS).collect(),
+            deleted: m.deleted,
+            file: m.file_url.is_some(),
+            ..reply.clone()
+        },
+        None => reply.clone(),
+    }
+}
 
 /// What the quote says of the original.
 fn line(reply: &ReplyTo, name: impl Fn(MemberId) -> Option<String>) -> String {
@@ -28,17 +43,19 @@ pub fn ReplyQuote(
     reply: ReplyTo,
     /// The reader's membership: a reply to them stands out.
     me: Signal<Option<MemberId>>,
+    /// The thread's messages: the quote follows the original's edits and deletion live.
+    cache: RwSignal<MessageCache>,
 ) -> impl IntoView {
     let current = CurrentServer::get();
     let go_to = go_to_message();
     let target = reply.id;
     let author = reply.author;
-    let words = {
+    let quote = {
         let reply = reply.clone();
-        move || line(&reply, |m| current.member_name(m))
+        Memo::new(move |_| cache.with(|c| as_now(&reply, c.find(target))))
     };
+    let words = move || quote.with(|q| line(q, |m| current.member_name(m)));
     let label = {
-        let words = words.clone();
         let name = reply.author_name.clone();
         move || format!("Replying to {name}: {}. Go to that message", words())
     };
@@ -52,7 +69,7 @@ pub fn ReplyQuote(
             on:click=go
         >
             <span class="reply-author">{format!("@{}", reply.author_name)}</span>
-            <span class="reply-line" class:reply-deleted=reply.deleted>{words}</span>
+            <span class="reply-line" class:reply-deleted=move || quote.with(|q| q.deleted)>{words}</span>
         </button>
     }
 }
@@ -81,7 +98,7 @@ pub fn ReplyBar(replying: RwSignal<Option<Message>>) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::line;
+    use super::{as_now, line};
     use shared::ids::{MemberId, MessageId};
     use shared::mentions::token;
     use shared::messages::ReplyTo;
@@ -115,5 +132,35 @@ mod tests {
             line(&reply("", false, true), name),
             "Click to see attachment"
         );
+    }
+
+    #[test]
+    fn the_quote_follows_the_original_when_it_is_held() {
+        let quoted = reply("first words", false, false);
+        let mut original = shared::messages::Message {
+            id: quoted.id,
+            seq: 9,
+            content: "edited words".into(),
+            file_url: None,
+            deleted: false,
+            edited: true,
+            created_at: chrono::Utc::now(),
+            author: shared::messages::Author {
+                member_id: quoted.author,
+                profile_id: shared::ids::ProfileId(Uuid::nil()),
+                name: "Ann".into(),
+                image_url: None,
+                role: shared::permissions::Role::Guest,
+            },
+            nonce: Uuid::nil(),
+            call: None,
+            reactions: Vec::new(),
+            reply: None,
+            pinned: false,
+        };
+        assert_eq!(as_now(&quoted, None), quoted, "not held: as read");
+        assert_eq!(as_now(&quoted, Some(&original)).text, "edited words");
+        original.deleted = true;
+        assert!(as_now(&quoted, Some(&original)).deleted);
     }
 }

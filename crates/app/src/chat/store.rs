@@ -15,8 +15,8 @@ use shared::live::{ClientCommand, ServerEvent, Thread, Topic};
 
 use super::cache::MessageCache;
 use super::connection::ConnectionState;
-use super::thread_api;
 use super::send::{self, Unsent};
+use super::thread_api;
 use super::typing::Typing;
 use crate::communities::Refresh;
 use crate::notify::Notifications;
