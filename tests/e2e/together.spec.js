@@ -117,3 +117,36 @@ test('pins, a message sent offline, and presence', async ({ browser }) => {
   expect(backPage.problems).toEqual([]);
   await bob.close();
 });
+
+test('a history that fails to load says so and Retry recovers; new messages are announced', async ({ browser }) => {
+  const alice = await signUpByApi(browser, 'Alice Speaker');
+  const bob = await signUpByApi(browser, 'Bob Listener');
+  const server = await api(alice, 'create_server', { name: 'Heard' });
+  const details = await api(alice, 'load_server', { server_id: server.id });
+  await api(bob, 'join_server', { code: details.invite_code });
+  const general = details.channels.find((c) => c.name === 'general');
+  await api(alice, 'send_message', { channel_id: general.id, content: 'Before Bob came', nonce: crypto.randomUUID() });
+
+  // The first page fails (the request never reaches the server): said in words, with Retry.
+  const page = await bob.newPage();
+  await page.route('**/api/open_thread', (route) => route.abort('failed'));
+  await page.goto(`/servers/${server.id}/channels/${general.id}`);
+  await hydrated(page);
+  await expect(page.getByRole('alert').filter({ hasText: "Couldn't load messages." })).toBeVisible();
+  await expect(page.getByText('Loading messages…')).toHaveCount(0);
+  await page.unroute('**/api/open_thread');
+  await page.getByRole('button', { name: 'Retry' }).click();
+  await expect(messages(page).filter({ hasText: 'Before Bob came' })).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+
+  // What Alice writes now is read out to Bob's screen reader; what he writes himself is not.
+  const alicePage = await openChannel(alice, server.id, general.id);
+  await say(alicePage, 'Hello **Bob**, welcome');
+  await expect(page.getByTestId('announcer')).toHaveText('Alice Speaker: Hello Bob, welcome');
+  await say(page, 'Thanks!');
+  await expect(messages(page).filter({ hasText: 'Thanks!' })).toBeVisible();
+  await expect(page.getByTestId('announcer')).toHaveText('Alice Speaker: Hello Bob, welcome');
+  expect(alicePage.problems).toEqual([]);
+  await alice.close();
+  await bob.close();
+});

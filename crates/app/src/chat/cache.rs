@@ -65,6 +65,8 @@ pub struct MessageCache {
     focus: Option<MessageId>,
     /// Counts the changes that may have altered the thread's pinned messages.
     pin_changes: u32,
+    /// Why the first page could not be loaded, until it is tried again.
+    load_error: Option<String>,
 }
 
 impl MessageCache {
@@ -86,6 +88,7 @@ impl MessageCache {
         first.extend(page.messages);
         self.pages = vec![first];
         self.loaded = true;
+        self.load_error = None;
     }
 
     /// How the thread opens: its page (maybe stopping short of the present) and the divider.
@@ -114,6 +117,20 @@ impl MessageCache {
     /// The message the thread opens (or was opened) at.
     pub fn focus(&self) -> Option<MessageId> {
         self.focus
+    }
+
+    /// The first page could not be loaded: why (the view offers to try again).
+    pub fn load_failed(&mut self, error: String) {
+        self.load_error = Some(error);
+    }
+
+    /// Trying the first page again.
+    pub fn clear_load_error(&mut self) {
+        self.load_error = None;
+    }
+
+    pub fn load_error(&self) -> Option<&str> {
+        self.load_error.as_deref()
     }
 
     /// Whether the newest page has been loaded.

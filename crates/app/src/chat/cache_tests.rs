@@ -349,3 +349,21 @@ fn changes_that_may_touch_the_pins_are_counted() {
     });
     assert_eq!(cache.pin_changes(), 4, "a pin found by catching up");
 }
+
+#[test]
+fn a_first_load_that_failed_says_why_until_a_page_arrives() {
+    let mut cache = MessageCache::default();
+    cache.load_failed("offline".into());
+    assert_eq!(cache.load_error(), Some("offline"));
+    assert!(!cache.is_loaded());
+    cache.clear_load_error();
+    assert_eq!(cache.load_error(), None);
+    cache.load_failed("offline again".into());
+    cache.load_newest(HistoryPage {
+        messages: vec![message(1, 1, "m1")],
+        before: None,
+        after: None,
+    });
+    assert_eq!(cache.load_error(), None, "a page clears it");
+    assert!(cache.is_loaded());
+}

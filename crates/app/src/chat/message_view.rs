@@ -10,6 +10,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 use shared::ids::{MemberId, MessageId};
 use shared::live::Thread;
+use shared::markup::{parse, plain};
 use shared::permissions::Actor;
 
 use super::cache::MessageCache;
@@ -79,8 +80,10 @@ pub fn MessageView(
     });
     let items = Memo::new(move |_| cache.with(|c| lay_out(c.rows(), c.divider(), local_day)));
     let loaded = Memo::new(move |_| cache.with(MessageCache::is_loaded));
+    let load_error = Memo::new(move |_| cache.with(|c| c.load_error().map(str::to_owned)));
     let has_older = Memo::new(move |_| cache.with(MessageCache::has_older));
     let short_of_present = Memo::new(move |_| cache.with(MessageCache::has_newer));
+    let announced = announce_arrivals(items, viewer);
     let editing = RwSignal::new(None::<MessageId>);
     let deleting = RwSignal::new(None::<shared::messages::Message>);
     let replying = RwSignal::new(None::<shared::messages::Message>);
@@ -266,12 +269,38 @@ pub fn MessageView(
                     </button>
                 </div>
             </Show>
-            {move || older_error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            {move || older_error.get().map(|e| view! {
+                <p class="form-error" role="alert">
+                    {format!("Couldn't load messages: {e} ")}
+                    <button type="button" class="secondary small" on:click=move |_| load_older()>"Retry"</button>
+                </p>
+            })}
             <Show when=move || loaded.get() && !has_older.get()>
                 <section class="channel-start">{start.run()}</section>
             </Show>
             <Show when=move || !loaded.get()>
-                <p class="loading" role="status">"Loading messages…"</p>
+                {move || match load_error.get() {
+                    Some(e) => view! {
+                        <div class="load-failed" role="alert">
+                            <p>
+                                "Couldn't load messages. "
+                                <button
+                                    type="button"
+                                    class="secondary small"
+                                    on:click=move |_| {
+                                        cache.update(MessageCache::clear_load_error);
+                                        chat.sync(thread);
+                                    }
+                                >
+                                    "Retry"
+                                </button>
+                            </p>
+                            <p class="hint">{e}</p>
+                        </div>
+                    }
+                    .into_any(),
+                    None => view! { <p class="loading" role="status">"Loading messages…"</p> }.into_any(),
+                }}
             </Show>
             <ol class="message-list" aria-label="Messages">
                 <For each=move || items.get() key=Item::key let:item>
@@ -305,6 +334,9 @@ pub fn MessageView(
             </Show>
         </div>
         <TypingLine thread />
+        <div class="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="announcer">
+            {move || announced.get()}
+        </div>
         {move || bar.get().map(|text| view! {
             <div class="jump-bar" role="status">
                 <span>{text}</span>
@@ -406,4 +438,34 @@ fn page_visible() -> RwSignal<bool> {
         on_cleanup(move || handle.remove());
     });
     visible
+}
+
+/// What a screen reader says, politely, of each new message by someone else arriving at the
+/// bottom of the list ("Alice: first line"); not of the first page nor of older ones.
+fn announce_arrivals(items: Memo<Vec<Item>>, viewer: Memo<Option<Viewer>>) -> RwSignal<String> {
+    let announced = RwSignal::new(String::new());
+    let current = CurrentServer::get();
+    Effect::new(move |before: Option<Option<MessageId>>| {
+        let newest = items.with(|items| {
+            items.iter().rev().find_map(|item| match item {
+                Item::Stored { message, .. } => Some((**message).clone()),
+                _ => None,
+            })
+        });
+        let id = newest.as_ref().map(|m| m.id);
+        let me = viewer.get_untracked().map(|v| v.member_id);
+        if let (Some(Some(before)), Some(message)) = (before, newest)
+            && message.id > before
+            && Some(message.author.member_id) != me
+        {
+            let text = plain(&parse(&message.content), &|m| current.member_name(m));
+            let line = text
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("a file");
+            announced.set(format!("{}: {line}", message.author.name));
+        }
+        id
+    });
+    announced
 }

@@ -479,7 +479,13 @@ impl Inner {
 async fn sync_once(thread: Thread, cache: &ArcRwSignal<MessageCache>) -> Result<(), AppError> {
     if !cache.with_untracked(MessageCache::is_loaded) {
         let at = cache.with_untracked(MessageCache::focus);
-        let opening = thread_api::opening(thread, at).await?;
+        let opening = match thread_api::opening(thread, at).await {
+            Ok(opening) => opening,
+            Err(e) => {
+                cache.update(|c| c.load_failed(e.to_string()));
+                return Err(e);
+            }
+        };
         cache.update(|c| c.load_opening(opening));
         return Ok(());
     }
