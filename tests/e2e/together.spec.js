@@ -1,8 +1,10 @@
 // Being together in a channel, between two browsers: a moderator pins a message and the other
 // reads the pinned list (updated live when it is unpinned); a reply's quote follows its original
-// as it is edited and deleted; a message sent while offline waits
-// in the browser, survives its tab being closed, and is delivered exactly once when the app is
-// next opened online; and who is online — a browser that closes turns its person offline.
+// as it is edited and deleted; a message sent while offline waits in the browser, survives its
+// tab being closed, and is delivered exactly once when the app is next opened online; who is
+// online — a browser that closes turns its person offline. And when things go wrong, words: a
+// history that fails to load offers Retry, new messages are announced to screen readers, a
+// deleted channel, an unreachable server and being removed are each said with a way on.
 import { expect, test } from '@playwright/test';
 import { api, hydrated, messages, say, signUpByApi, watchForProblems } from './helpers.js';
 
@@ -147,6 +149,41 @@ test('a history that fails to load says so and Retry recovers; new messages are 
   await expect(messages(page).filter({ hasText: 'Thanks!' })).toBeVisible();
   await expect(page.getByTestId('announcer')).toHaveText('Alice Speaker: Hello Bob, welcome');
   expect(alicePage.problems).toEqual([]);
+  await alice.close();
+  await bob.close();
+});
+
+test('a deleted channel, an unreachable server and being removed are each said in words', async ({ browser }) => {
+  const alice = await signUpByApi(browser, 'Alice Admin');
+  const bob = await signUpByApi(browser, 'Bob Guest');
+  const server = await api(alice, 'create_server', { name: 'Changing Room' });
+  const random = await api(alice, 'create_channel', { server_id: server.id, name: 'random', kind: 'TEXT' });
+  const details = await api(alice, 'load_server', { server_id: server.id });
+  await api(bob, 'join_server', { code: details.invite_code });
+  const page = await openChannel(bob, server.id, random.id);
+
+  // The channel Bob reads is deleted: he is told, and led to #general.
+  await api(alice, 'delete_channel', { channel_id: random.id });
+  await expect(page.getByRole('heading', { name: '#random was deleted' })).toBeVisible();
+  await page.getByRole('link', { name: 'Go to #general' }).click();
+  await expect(page.getByRole('heading', { name: 'general', exact: true })).toBeVisible();
+
+  // The server cannot be reached when it changes: that is not "not found", and Retry recovers.
+  await page.route('**/api/load_server', (route) => route.abort('failed'));
+  await api(alice, 'create_channel', { server_id: server.id, name: 'news', kind: 'TEXT' });
+  await expect(page.getByRole('heading', { name: "Couldn't load this server" })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toHaveCount(0);
+  await page.unroute('**/api/load_server');
+  await page.getByRole('button', { name: 'Retry' }).click();
+  await expect(page.getByRole('link', { name: 'news' })).toBeVisible();
+
+  // Removed from the server: he is told which, and where to go on.
+  const now = await api(alice, 'load_server', { server_id: server.id });
+  const bobMember = now.members.find((m) => m.name === 'Bob Guest');
+  await api(alice, 'kick_member', { server_id: server.id, member_id: bobMember.id });
+  await expect(page.getByRole('heading', { name: 'You are no longer a member of Changing Room' })).toBeVisible();
+  await page.getByRole('link', { name: 'Go to your servers' }).click();
+  await expect(page.getByRole('heading', { name: /no longer a member/ })).toHaveCount(0);
   await alice.close();
   await bob.close();
 });

@@ -7,6 +7,7 @@ mod confirm;
 mod conversation_page;
 mod create_server;
 mod edit_server;
+mod gone;
 mod image_picker;
 mod invite;
 mod invite_page;

@@ -7,6 +7,7 @@ use shared::community::ChannelKind;
 use shared::ids::ChannelId;
 use shared::live::Thread;
 
+use super::gone::ChannelDeleted;
 use super::sidebar::ChannelIcon;
 use super::state::{CurrentServer, Dialog, OpenDialog};
 use crate::calls::CallView;
@@ -24,11 +25,32 @@ pub fn ChannelPage() -> impl IntoView {
         let id = channel_id.get()?;
         current.details()?.channels.into_iter().find(|c| c.id == id)
     });
-    let shown = Memo::new(move |_| channel.get().map(|c| (c.id, c.kind)));
+    // The last channel shown: if it disappears from the server, it was deleted.
+    let seen = StoredValue::new(None::<(ChannelId, String)>);
+    let shown = Memo::new(move |_| {
+        channel.get().map(|c| {
+            seen.set_value(Some((c.id, c.name)));
+            (c.id, c.kind)
+        })
+    });
+    let gone = move || {
+        let (id, name) = seen.get_value()?;
+        (Some(id) == channel_id.get_untracked()).then(|| {
+            let general = current.details().and_then(|d| {
+                let server_id = d.server.id;
+                d.general()
+                    .map(|g| format!("/servers/{server_id}/channels/{}", g.id))
+            });
+            view! { <ChannelDeleted name general /> }
+        })
+    };
     let name = Signal::derive(move || channel.get().map(|c| c.name).unwrap_or_default());
     move || {
         match shown.get() {
-        None => view! { <NotFound /> }.into_any(),
+        None => match gone() {
+            Some(deleted) => deleted.into_any(),
+            None => view! { <NotFound /> }.into_any(),
+        },
         Some((id, kind)) => view! {
             <header class="channel-header">
                 <NavToggle />

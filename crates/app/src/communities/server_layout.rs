@@ -3,12 +3,14 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
+use shared::AppError;
 use shared::ids::ServerId;
 use shared::live::Topic;
 
 use super::channel_form::{CreateChannelModal, EditChannelModal};
 use super::confirm::{DeleteChannelModal, DeleteServerModal, LeaveServerModal};
 use super::edit_server::EditServerModal;
+use super::gone::{NoLongerMember, ServerUnreachable};
 use super::invite::InviteModal;
 use super::members::MembersModal;
 use super::notify_settings::{ChannelNotifyModal, ServerNotifyModal};
@@ -20,6 +22,18 @@ use crate::not_found::NotFound;
 use crate::presence::Presence;
 use crate::route_param::route_param;
 use crate::shell::UserPanel;
+
+/// What the server view shows in place of the channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Shown {
+    Server,
+    /// Not a member (never was, as far as this page knows), or no such server.
+    Missing,
+    /// Shown a moment ago, now refused: the reader is no longer a member.
+    Left(String),
+    /// The server could not be loaded; the reason.
+    Unreachable(String),
+}
 
 #[component]
 pub fn ServerLayout() -> impl IntoView {
@@ -49,7 +63,23 @@ pub fn ServerLayout() -> impl IntoView {
                 .unwrap_or_default()
         },
     );
-    let found = Memo::new(move |_| current.result().map(|r| r.is_ok()));
+    // The last server shown: if it stops answering to this reader, they were removed.
+    let seen = StoredValue::new(None::<(ServerId, String)>);
+    let shown = Memo::new(move |_| {
+        Some(match current.result()? {
+            Ok(details) => {
+                seen.set_value(Some((details.server.id, details.server.name)));
+                Shown::Server
+            }
+            Err(AppError::NotFound | AppError::Forbidden | AppError::Banned) => {
+                match seen.get_value() {
+                    Some((id, name)) if Some(id) == server_id.get_untracked() => Shown::Left(name),
+                    _ => Shown::Missing,
+                }
+            }
+            Err(e) => Shown::Unreachable(e.to_string()),
+        })
+    });
     let dialog = OpenDialog::provide();
     open_search_on_ctrl_k(dialog);
     // Switching servers closes whatever dialog was open.
@@ -69,9 +99,13 @@ pub fn ServerLayout() -> impl IntoView {
                         <UserPanel />
                     </aside>
                     <main class="content">
-                        {move || match found.get() {
-                            Some(true) => view! { <Outlet /> }.into_any(),
-                            Some(false) => view! { <NotFound /> }.into_any(),
+                        {move || match shown.get() {
+                            Some(Shown::Server) => view! { <Outlet /> }.into_any(),
+                            Some(Shown::Missing) => view! { <NotFound /> }.into_any(),
+                            Some(Shown::Left(name)) => view! { <NoLongerMember name /> }.into_any(),
+                            Some(Shown::Unreachable(error)) => {
+                                view! { <ServerUnreachable error /> }.into_any()
+                            }
                             None => ().into_any(),
                         }}
                     </main>
