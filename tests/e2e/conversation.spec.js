@@ -3,17 +3,7 @@
 // header, reactions seen live and taken back, a reply that leads back to what it answers, Up to
 // edit one's last message, and a draft that survives a channel switch and a reload.
 import { expect, test } from '@playwright/test';
-import { api, hydrated, messages, reload, say, signUpByApi, watchForProblems } from './helpers.js';
-
-/** A page of `context` on the channel, live. */
-async function openChannel(context, serverId, channelId) {
-  const page = await context.newPage();
-  page.problems = watchForProblems(page);
-  await page.goto(`/servers/${serverId}/channels/${channelId}`);
-  await hydrated(page);
-  await expect(page.getByTestId('connection')).toHaveText('Live: Real-time updates');
-  return page;
-}
+import { api, messages, openChannel, reload, say, signUpByApi } from './helpers.js';
 
 test('formatting, typing, grouping, reactions, replies, editing from the keyboard and drafts', async ({ browser }) => {
   const alice = await signUpByApi(browser, 'Alice Author');

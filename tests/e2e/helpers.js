@@ -137,3 +137,13 @@ export async function say(page, text) {
   await composer.fill(text);
   await composer.press('Enter');
 }
+
+/** A page of `context` on the channel, live. */
+export async function openChannel(context, serverId, channelId) {
+  const page = await context.newPage();
+  page.problems = watchForProblems(page);
+  await page.goto(`/servers/${serverId}/channels/${channelId}`);
+  await hydrated(page);
+  await expect(page.getByTestId('connection')).toHaveText('Live: Real-time updates');
+  return page;
+}

@@ -6,17 +6,7 @@
 // history that fails to load offers Retry, new messages are announced to screen readers, a
 // deleted channel, an unreachable server and being removed are each said with a way on.
 import { expect, test } from '@playwright/test';
-import { api, hydrated, messages, say, signUpByApi, watchForProblems } from './helpers.js';
-
-/** A page of `context` on the channel, live. */
-async function openChannel(context, serverId, channelId) {
-  const page = await context.newPage();
-  page.problems = watchForProblems(page);
-  await page.goto(`/servers/${serverId}/channels/${channelId}`);
-  await hydrated(page);
-  await expect(page.getByTestId('connection')).toHaveText('Live: Real-time updates');
-  return page;
-}
+import { api, hydrated, messages, openChannel, say, signUpByApi } from './helpers.js';
 
 test('pins, a message sent offline, and presence', async ({ browser }) => {
   const alice = await signUpByApi(browser, 'Alice Owner');
@@ -176,6 +166,18 @@ test('a deleted channel, an unreachable server and being removed are each said i
   await page.unroute('**/api/load_server');
   await page.getByRole('button', { name: 'Retry' }).click();
   await expect(page.getByRole('link', { name: 'news' })).toBeVisible();
+
+  // The search palette from the keyboard: nothing found says so; the arrows choose, Enter goes.
+  await page.keyboard.press('Control+k');
+  const search = page.getByLabel('Search channels and members');
+  await search.fill('zzz');
+  await expect(page.getByRole('status').filter({ hasText: 'No results' })).toBeVisible();
+  await search.fill('');
+  await expect(page.getByRole('option', { name: 'general' })).toHaveAttribute('aria-selected', 'true');
+  await search.press('ArrowDown');
+  await expect(page.getByRole('option', { name: 'news' })).toHaveAttribute('aria-selected', 'true');
+  await search.press('Enter');
+  await expect(page.getByRole('heading', { name: 'news', exact: true })).toBeVisible();
 
   // Removed from the server: he is told which, and where to go on.
   const now = await api(alice, 'load_server', { server_id: server.id });

@@ -1,5 +1,6 @@
-//! Ctrl/⌘+K: search the open server's channels and members; Enter goes to the first match (a
-//! channel, or the conversation with a member).
+//! Ctrl/⌘+K: search the open server's channels and members; the arrows choose among the
+//! matches that lead somewhere (a channel, or the conversation with a member), Enter goes there,
+//! and an empty search says "No results".
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -69,37 +70,73 @@ pub fn SearchPalette(details: ServerDetails) -> impl IntoView {
             });
         channels.chain(members).collect::<Vec<_>>()
     });
+    // The chosen one among the hits that lead somewhere; back to the first as the query changes.
+    let chosen = RwSignal::new(0usize);
+    Effect::new(move |_| {
+        query.track();
+        chosen.set(0);
+    });
+    let targets = move || hits.with(|h| h.iter().filter_map(Hit::href).collect::<Vec<_>>());
+    let chosen_href = move || targets().get(chosen.get()).cloned();
     let navigate = use_navigate();
     let go = move |href: String| {
         dialog.close();
         navigate(&href, Default::default());
     };
-    let on_enter = {
+    let on_key = {
         let go = go.clone();
         move |ev: leptos::ev::KeyboardEvent| {
-            if ev.key() == "Enter" {
-                ev.prevent_default();
-                if let Some(href) = hits.get().iter().find_map(Hit::href) {
-                    go(href);
+            let count = targets().len();
+            match ev.key().as_str() {
+                "ArrowDown" if count > 0 => {
+                    ev.prevent_default();
+                    chosen.update(|c| *c = (*c + 1) % count);
                 }
+                "ArrowUp" if count > 0 => {
+                    ev.prevent_default();
+                    chosen.update(|c| *c = (*c + count - 1) % count);
+                }
+                "Enter" => {
+                    ev.prevent_default();
+                    if let Some(href) = chosen_href() {
+                        go(href);
+                    }
+                }
+                _ => {}
             }
         }
     };
+    let option_id = |href: &str| format!("palette-{}", href.rsplit('/').next().unwrap_or(""));
     view! {
         <Modal title="Search" on_close=dialog.closer()>
             <div class="modal-form">
                 <label for="palette-query">"Search channels and members"</label>
-                <input id="palette-query" type="search" autofocus bind:value=query on:keydown=on_enter />
-                <ul class="palette-results">
+                <input
+                    id="palette-query"
+                    type="search"
+                    autofocus
+                    role="combobox"
+                    aria-expanded="true"
+                    aria-controls="palette-results"
+                    aria-activedescendant=move || chosen_href().map(|h| option_id(&h))
+                    bind:value=query
+                    on:keydown=on_key
+                />
+                <Show when=move || hits.with(Vec::is_empty)>
+                    <p class="hint" role="status">"No results"</p>
+                </Show>
+                <ul class="palette-results" id="palette-results" role="listbox" aria-label="Results">
                     {move || {
                         hits.get()
                             .into_iter()
                             .map(|hit| match hit {
                                 Hit::Channel { channel, href } => {
                                     let go = go.clone();
+                                    let (id, here) = (option_id(&href), href.clone());
+                                    let active = Memo::new(move |_| chosen_href().as_deref() == Some(here.as_str()));
                                     view! {
-                                        <li>
-                                            <button type="button" class="palette-hit" on:click=move |_| go(href.clone())>
+                                        <li role="option" id=id aria-selected=move || active.get().to_string()>
+                                            <button type="button" class="palette-hit" class:active=move || active.get() tabindex="-1" on:click=move |_| go(href.clone())>
                                                 <ChannelIcon kind=channel.kind />
                                                 <span>{channel.name}</span>
                                             </button>
@@ -109,9 +146,11 @@ pub fn SearchPalette(details: ServerDetails) -> impl IntoView {
                                 }
                                 Hit::Member { member: m, href: Some(href) } => {
                                     let go = go.clone();
+                                    let (id, here) = (option_id(&href), href.clone());
+                                    let active = Memo::new(move |_| chosen_href().as_deref() == Some(here.as_str()));
                                     view! {
-                                        <li>
-                                            <button type="button" class="palette-hit" on:click=move |_| go(href.clone())>
+                                        <li role="option" id=id aria-selected=move || active.get().to_string()>
+                                            <button type="button" class="palette-hit" class:active=move || active.get() tabindex="-1" on:click=move |_| go(href.clone())>
                                                 <Avatar name=m.name.clone() image_url=m.image_url />
                                                 <span>{m.name}</span>
                                                 <RoleBadge role=m.role is_owner=m.is_owner />
@@ -121,7 +160,7 @@ pub fn SearchPalette(details: ServerDetails) -> impl IntoView {
                                     .into_any()
                                 }
                                 Hit::Member { member: m, href: None } => view! {
-                                    <li class="palette-hit static">
+                                    <li class="palette-hit static" role="option" aria-disabled="true" aria-selected="false">
                                         <Avatar name=m.name.clone() image_url=m.image_url />
                                         <span>{m.name}</span>
                                         <RoleBadge role=m.role is_owner=m.is_owner />
