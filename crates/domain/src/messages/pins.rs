@@ -4,7 +4,6 @@
 //! as an update (live, and to those catching up) with its new `pinned` flag.
 
 use chrono::Utc;
-use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use shared::ids::{MessageId, ProfileId};
 use shared::live::Thread;
@@ -13,8 +12,7 @@ use shared::permissions::Action;
 use uuid::Uuid;
 
 use super::rows::{Row, one, with_authors};
-use super::shared_steps::{Change, event};
-use super::thread_table::{ThreadTable, next_seq, reachable};
+use super::thread_table::{ThreadTable, reachable, restamp};
 use crate::Domain;
 use crate::communities::CommunityError;
 use crate::limits::Rule;
@@ -48,19 +46,14 @@ pub(crate) async fn pin<T: ThreadTable>(
                         "This {place} already has {MAX_PINS} pinned messages: unpin one first."
                     )));
                 }
-                let seq = next_seq::<T>(txn, thread, false).await?;
-                let pinned_at = on.then(Utc::now);
-                T::Entity::update_many()
-                    .col_expr(T::SEQ, Expr::value(seq))
-                    .col_expr(T::PINNED_AT, Expr::value(pinned_at))
-                    .filter(T::ID.eq(message_id.0))
-                    .exec(txn)
-                    .await?;
-                let mut message = one(txn, row).await?;
-                message.seq = seq;
-                message.pinned = on;
-                outbox.publish(event(T::thread(thread), Change::Updated, &message));
-                Ok(message)
+                let pinned_at = sea_orm::Value::from(on.then(Utc::now));
+                restamp::<T>(
+                    txn,
+                    outbox,
+                    (thread, message_id),
+                    Some((T::PINNED_AT, pinned_at)),
+                )
+                .await
             })
         })
         .await

@@ -2,15 +2,12 @@
 //! may react; each change takes the thread's next sequence number, so the message travels as an
 //! update (live, and to those catching up by sequence number) with all its reactions.
 
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use shared::ids::{MessageId, ProfileId};
 use shared::messages::Message;
 
 use super::reactions;
 use super::rows::{Row, one};
-use super::shared_steps::{Change, event};
-use super::thread_table::{ThreadTable, next_seq, reachable};
+use super::thread_table::{ThreadTable, reachable, restamp};
 use crate::Domain;
 use crate::communities::CommunityError;
 use crate::limits::Rule;
@@ -38,16 +35,7 @@ pub(crate) async fn react<T: ThreadTable>(
                 if !reactions::set(txn, row.id(), access.member.id, &emoji, on).await? {
                     return one(txn, row).await;
                 }
-                let seq = next_seq::<T>(txn, thread, false).await?;
-                T::Entity::update_many()
-                    .col_expr(T::SEQ, Expr::value(seq))
-                    .filter(T::ID.eq(message_id.0))
-                    .exec(txn)
-                    .await?;
-                let mut message = one(txn, row).await?;
-                message.seq = seq;
-                outbox.publish(event(T::thread(thread), Change::Updated, &message));
-                Ok(message)
+                restamp::<T>(txn, outbox, (thread, message_id), None).await
             })
         })
         .await

@@ -656,6 +656,31 @@ pub(crate) async fn reachable<T: ThreadTable>(
     Ok((row, thread, access))
 }
 
+/// A change to a message that is neither an edit nor a deletion (a reaction, a pin): it takes
+/// the thread's next sequence number (setting `also` with it), so the message travels as an
+/// update, live and to those catching up. The message as it then is.
+pub(crate) async fn restamp<T: ThreadTable>(
+    txn: &sea_orm::DatabaseTransaction,
+    outbox: &crate::writer::Outbox,
+    (thread, id): (Uuid, MessageId),
+    also: Option<(T::Column, sea_orm::Value)>,
+) -> Result<Message, CommunityError> {
+    let seq = next_seq::<T>(txn, thread, false).await?;
+    let mut update = T::Entity::update_many().col_expr(T::SEQ, Expr::value(seq));
+    if let Some((column, value)) = also {
+        update = update.col_expr(column, Expr::value(value));
+    }
+    update.filter(T::ID.eq(id.0)).exec(txn).await?;
+    let row = T::Entity::find()
+        .filter(T::ID.eq(id.0))
+        .one(txn)
+        .await?
+        .ok_or(CommunityError::NotFound)?;
+    let message = one(txn, row).await?;
+    outbox.publish(event(T::thread(thread), Change::Updated, &message));
+    Ok(message)
+}
+
 /// A reply may answer only a message of its own thread.
 async fn answerable<T: ThreadTable>(
     db: &impl ConnectionTrait,
