@@ -18,6 +18,7 @@ mod m20261128_000002_reactions;
 mod m20261128_000003_replies;
 mod m20261128_000004_pins;
 mod m20261128_000005_deployment;
+mod m20261128_000006_search;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_replies::Migration),
             Box::new(m20261128_000004_pins::Migration),
             Box::new(m20261128_000005_deployment::Migration),
+            Box::new(m20261128_000006_search::Migration),
         ]
     }
 }

@@ -11,7 +11,7 @@ mod draft;
 mod emoji_picker;
 mod emoji_table;
 mod indicator;
-mod jump;
+pub mod jump;
 pub mod layout;
 #[cfg(test)]
 mod layout_tests;

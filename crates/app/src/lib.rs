@@ -19,6 +19,7 @@ pub mod page_policy;
 pub mod presence;
 mod root;
 mod route_param;
+pub mod search;
 mod shell;
 mod ui;
 pub mod unread;

@@ -14,6 +14,7 @@ use crate::communities::api::my_servers;
 use crate::communities::{CreateServerModal, Refresh, ServerRail};
 use crate::notify::{DesktopNotificationsToggle, Notifications};
 use crate::presence::Presence;
+use crate::search::{Search, SearchPanel};
 use crate::ui::{Avatar, NavBackdrop, NavSheet, ThemePicker};
 use crate::unread::UnreadMarks;
 
@@ -53,12 +54,14 @@ pub fn AppShell() -> impl IntoView {
     #[cfg(feature = "browser")]
     crate::presence::idle::watch(chat);
     Today::provide();
+    Search::provide();
     let sheet = NavSheet::provide();
     let location = use_location();
     view! {
         <div class="app-frame" class:nav-open=move || sheet.is_open()>
             <ServerRail />
             <Outlet />
+            <SearchPanel />
             <NavBackdrop />
         </div>
         <IncomingCallBanner />

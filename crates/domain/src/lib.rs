@@ -19,6 +19,7 @@ pub mod notify_settings;
 pub mod presence;
 pub mod read_state;
 pub mod redis_link;
+pub mod search;
 pub mod uploads;
 pub mod writer;
 #[cfg(test)]

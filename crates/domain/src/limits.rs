@@ -31,6 +31,8 @@ pub enum Rule {
     React,
     /// Servers and channels created.
     Create,
+    /// Message searches (each page counts).
+    Search,
     InviteRegenerate,
     Join,
     OpenConversation,
@@ -44,7 +46,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 17] = [
+    pub const ALL: [Rule; 18] = [
         Rule::SignUpPerAddress,
         Rule::SignUp,
         Rule::SignInPerAddress,
@@ -54,6 +56,7 @@ impl Rule {
         Rule::Edit,
         Rule::React,
         Rule::Create,
+        Rule::Search,
         Rule::InviteRegenerate,
         Rule::Join,
         Rule::OpenConversation,
@@ -76,6 +79,7 @@ impl Rule {
             Rule::Edit => "edit",
             Rule::React => "react",
             Rule::Create => "create",
+            Rule::Search => "search",
             Rule::InviteRegenerate => "invite",
             Rule::Join => "join",
             Rule::OpenConversation => "open-conversation",
@@ -100,6 +104,7 @@ impl Rule {
             Rule::Edit => RateSpec::new(2, Second, 10),
             Rule::React => RateSpec::new(5, Second, 20),
             Rule::Create => RateSpec::new(30, Hour, 10),
+            Rule::Search => RateSpec::new(2, Second, 10),
             Rule::InviteRegenerate => RateSpec::new(10, Minute, 5),
             Rule::Join => RateSpec::new(30, Hour, 10),
             Rule::OpenConversation => RateSpec::new(30, Minute, 10),

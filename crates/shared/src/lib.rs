@@ -14,6 +14,7 @@ pub mod messages;
 pub mod notify;
 pub mod permissions;
 pub mod presence;
+pub mod search;
 pub mod unread;
 
 pub use error::AppError;

@@ -1,19 +1,28 @@
-//! Going to a message of the thread on screen: scrolled to (and briefly marked) when the list
-//! holds it, or else the thread opens again around it (`?message=ID`).
+//! Going to a message: scrolled to (and briefly marked) when the list on screen holds it, or
+//! else its thread opens around it (`?message=ID`).
 
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate};
 use shared::ids::MessageId;
 
-/// What goes to a message (made where the router is at hand).
+/// What goes to a message of the thread on screen (made where the router is at hand).
 pub fn go_to_message() -> impl Fn(MessageId) + Clone + 'static {
-    let navigate = use_navigate();
+    let go = go_to_message_at();
     let path = use_location().pathname;
-    move |target| {
-        if !show_on_screen(target) {
-            let to = format!("{}?message={}", path.get_untracked(), target);
-            navigate(&to, NavigateOptions::default());
+    move |target| go(&path.get_untracked(), target)
+}
+
+/// What goes to a message of the thread at `path`, this one or another.
+pub fn go_to_message_at() -> impl Fn(&str, MessageId) + Clone + 'static {
+    let navigate = use_navigate();
+    let here = use_location().pathname;
+    move |path, target| {
+        if here.get_untracked() != path || !show_on_screen(target) {
+            navigate(
+                &format!("{path}?message={target}"),
+                NavigateOptions::default(),
+            );
         }
     }
 }

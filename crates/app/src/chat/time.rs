@@ -101,6 +101,18 @@ pub fn local_date_time(at: DateTime<Utc>) -> String {
     }
 }
 
+/// How far the reader's calendar is ahead of UTC now, in minutes.
+pub fn utc_offset_minutes() -> i32 {
+    #[cfg(feature = "browser")]
+    {
+        -(js_sys::Date::new_0().get_timezone_offset() as i32)
+    }
+    #[cfg(not(feature = "browser"))]
+    {
+        0
+    }
+}
+
 /// The reader's calendar day of `at`.
 pub fn local_day(at: DateTime<Utc>) -> NaiveDate {
     #[cfg(feature = "browser")]

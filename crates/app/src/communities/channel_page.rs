@@ -14,6 +14,7 @@ use crate::calls::CallView;
 use crate::chat::{LiveIndicator, MessageView, PinsButton};
 use crate::not_found::NotFound;
 use crate::route_param::route_param;
+use crate::search::SearchBox;
 use crate::ui::{Glyph, Icon, NavToggle};
 
 #[component]
@@ -57,6 +58,7 @@ pub fn ChannelPage() -> impl IntoView {
                 <ChannelIcon kind />
                 <h1>{name}</h1>
                 <LiveIndicator />
+                <SearchBox />
                 <PinsButton thread=Thread::Channel(id) />
                 <button
                     type="button"

@@ -15,6 +15,7 @@ use crate::messages::api::open_conversation;
 use crate::not_found::NotFound;
 use crate::presence::Presence;
 use crate::route_param::route_param;
+use crate::search::SearchBox;
 use crate::ui::{Avatar, NavToggle};
 
 /// Where the conversation with `member_id` lives.
@@ -60,6 +61,7 @@ pub fn ConversationPage() -> impl IntoView {
                     </span>
                     <h1>{name.clone()}</h1>
                     <LiveIndicator />
+                    <SearchBox />
                     <PinsButton thread=Thread::Conversation(c.id) />
                 </header>
                 // The call sits above the conversation, which stays usable during it.

@@ -22,7 +22,11 @@ on_both_engines!(
 );
 
 /// Uploads `bytes` as an attachment; the URL, or the status and body of the refusal.
-async fn attach(app: &TestApp, who: &Session, bytes: Vec<u8>) -> Result<String, (u16, String)> {
+pub(crate) async fn attach(
+    app: &TestApp,
+    who: &Session,
+    bytes: Vec<u8>,
+) -> Result<String, (u16, String)> {
     let part = Part::bytes(bytes)
         .file_name("f.png")
         .mime_str("image/png")

@@ -32,5 +32,6 @@ mod presence;
 mod reactions;
 mod read_state;
 mod replies;
+mod search;
 mod site;
 mod typing;

@@ -133,7 +133,7 @@ async fn the_unread_upkeep_is_filled_in_for_what_is_there(engine: Engine) {
 }
 
 /// How many migrations, counting back from the last, to undo `name` and those after it.
-fn since(name: &str) -> u32 {
+pub(crate) fn since(name: &str) -> u32 {
     let all = Migrator::migrations();
     let at = all.iter().position(|m| m.name() == name).unwrap();
     u32::try_from(all.len() - at).unwrap()
