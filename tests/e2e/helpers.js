@@ -147,3 +147,23 @@ export async function openChannel(context, serverId, channelId) {
   await expect(page.getByTestId('connection')).toHaveText('Live: Real-time updates');
   return page;
 }
+
+/** Posts `count` messages "`prefix` 0", "`prefix` 1", … by `posters` in turn (browser
+ *  contexts), waiting out the send limit (a refused send is retried with its nonce, so none is
+ *  stored twice). */
+export async function postMany(posters, channelId, prefix, count) {
+  for (let i = 0; i < count; i += 1) {
+    const context = posters[i % posters.length];
+    const form = { channel_id: channelId, content: `${prefix} ${i}`, nonce: crypto.randomUUID() };
+    for (let attempt = 0; ; attempt += 1) {
+      const response = await context.request.post(`${process.env.CHATTERHUB_E2E_URL}/api/send_message`, {
+        form,
+        headers: { origin: process.env.CHATTERHUB_E2E_URL, referer: `${process.env.CHATTERHUB_E2E_URL}/` },
+      });
+      if (response.status() === 200) break;
+      expect(response.status(), await response.text()).toBe(429);
+      expect(attempt).toBeLessThan(50);
+      await new Promise((done) => { setTimeout(done, 250); });
+    }
+  }
+}

@@ -3,27 +3,9 @@
 // to the latest, new messages below a reader scrolled up are counted on that bar, and "Mark
 // unread" / "Mark As Read" move the marks by hand.
 import { expect, test } from '@playwright/test';
-import { api, hydrated, messages, signUpByApi, watchForProblems } from './helpers.js';
-
-/** Posts `count` messages "`prefix` 0", "`prefix` 1", … by `posters` in turn (browser
- *  contexts), waiting out the send limit (a refused send is retried with its nonce, so none is
- *  stored twice). */
-async function postMany(posters, channelId, prefix, count) {
-  for (let i = 0; i < count; i += 1) {
-    const context = posters[i % posters.length];
-    const form = { channel_id: channelId, content: `${prefix} ${i}`, nonce: crypto.randomUUID() };
-    for (let attempt = 0; ; attempt += 1) {
-      const response = await context.request.post(`${process.env.CHATTERHUB_E2E_URL}/api/send_message`, {
-        form,
-        headers: { origin: process.env.CHATTERHUB_E2E_URL, referer: `${process.env.CHATTERHUB_E2E_URL}/` },
-      });
-      if (response.status() === 200) break;
-      expect(response.status(), await response.text()).toBe(429);
-      expect(attempt).toBeLessThan(50);
-      await new Promise((done) => { setTimeout(done, 250); });
-    }
-  }
-}
+import {
+  api, hydrated, messages, postMany, signUpByApi, watchForProblems,
+} from './helpers.js';
 
 /** The row of the message whose text is exactly `text`. */
 function message(page, text) {

@@ -12,6 +12,7 @@ mod pages;
 mod process;
 mod report;
 mod room;
+mod search;
 mod stats;
 mod suite;
 mod targets;
@@ -110,6 +111,16 @@ enum Command {
         #[arg(long)]
         postgres: bool,
     },
+    /// Message search alone, over `size` messages (for profiling).
+    Search {
+        #[command(flatten)]
+        server: Server,
+        #[arg(long, default_value_t = 100_000)]
+        size: usize,
+        /// Run against PostgreSQL instead of SQLite.
+        #[arg(long)]
+        postgres: bool,
+    },
     /// Idle memory per socket alone, at each of `sockets` (ascending).
     Idle {
         #[command(flatten)]
@@ -178,6 +189,20 @@ fn main() -> anyhow::Result<()> {
             let outcome = chatterhub(&server)
                 .in_room(&engine, 1, async |running, room| {
                     unread::run(room, &running.database_url, size.max(4000)).await
+                })
+                .await?;
+            println!("{outcome:#?}");
+            Ok(())
+        }),
+        Command::Search {
+            server,
+            size,
+            postgres,
+        } => runtime.block_on(async move {
+            let engine = engine(&server, postgres)?;
+            let outcome = chatterhub(&server)
+                .in_room(&engine, 1, async |running, room| {
+                    search::run(room, &running.database_url, size.max(1000)).await
                 })
                 .await?;
             println!("{outcome:#?}");

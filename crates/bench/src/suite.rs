@@ -1,12 +1,12 @@
 //! Everything the performance targets name, measured in one go: fan-out on SQLite, PostgreSQL
 //! and the ceiling server; idle memory per socket; history at 1k and 1M messages; unread counts
-//! over 2,000 channels and 1M messages; the first load. Each scenario starts its own server on a fresh database.
+//! over 2,000 channels and 1M messages; message search over 1M messages; the first load. Each scenario starts its own server on a fresh database.
 
 use std::time::Duration;
 
 use crate::fanout::{self, Load};
 use crate::targets::{ChatterHub, Engine, in_bare_room};
-use crate::{history, idle, pages, unread};
+use crate::{history, idle, pages, search, unread};
 
 /// How long each fan-out load is measured, and how many times the headline load is repeated.
 #[derive(Debug, Clone, Copy)]
@@ -38,6 +38,7 @@ pub struct Results {
     pub idle: Vec<idle::Step>,
     pub history: Vec<(String, history::Outcome)>,
     pub unread: Vec<(String, unread::Outcome)>,
+    pub search: Vec<(String, search::Outcome)>,
     pub wasm: pages::WasmSizes,
     pub page: crate::stats::Latency,
     pub plan: Plan,
@@ -140,6 +141,16 @@ pub async fn run(
         unreads.push((engine.name().to_owned(), outcome));
     }
 
+    let mut searches = Vec::new();
+    for engine in &engines {
+        let outcome = hub
+            .in_room(engine, 1, async |running, room| {
+                search::run(room, &running.database_url, plan.history_size).await
+            })
+            .await?;
+        searches.push((engine.name().to_owned(), outcome));
+    }
+
     let wasm = pages::wasm_sizes(&hub.site_root)?;
     let page = hub
         .in_room(&Engine::Sqlite, 1, async |_, room| {
@@ -153,6 +164,7 @@ pub async fn run(
         idle,
         history: histories,
         unread: unreads,
+        search: searches,
         wasm,
         page,
         plan,

@@ -87,6 +87,7 @@ impl ChatterHub {
             "sign-in-per-address=100000/min",
             "requests=1000000/s",
             "send=1000000/s",
+            "search=1000000/s",
             "create=100000/min",
             "join=100000/min",
         ] {

@@ -1,6 +1,6 @@
 //! Message search: the messages a person may read now (channels of the servers they are in,
-//! their own direct conversations), not deleted, that match every word searched for (by the
-//! beginning of a word) and every filter, newest first, a page at a time. The database keeps
+//! their own direct conversations), not deleted, that hold every word searched for and match
+//! every filter, newest first, a page at a time. The database keeps
 //! the word index in step with every write (migration `m20261128_000006_search`); each source
 //! (channel messages, direct messages) is read newest first from where the last page left it,
 //! and the two are merged by time.
@@ -110,11 +110,12 @@ pub async fn search_on(
             (None, Some(_)) => false,
             (Some(c), Some(d)) => c >= d,
         };
-        order.push(if take_channel {
-            Found::Channel(channels.take())
+        let taken = if take_channel {
+            channels.take().map(Found::Channel)
         } else {
-            Found::Direct(directs.take())
-        });
+            directs.take().map(Found::Direct)
+        };
+        order.extend(taken);
     }
     let next = Cursor {
         channels: channels.position(),
@@ -246,10 +247,10 @@ impl Pending {
         self.rows.front().map(|(key, at)| (*at, key.id))
     }
 
-    fn take(&mut self) -> Uuid {
-        let (key, _) = self.rows.pop_front().expect("take after head");
+    fn take(&mut self) -> Option<Uuid> {
+        let (key, _) = self.rows.pop_front()?;
         self.position = Position::After(key);
-        key.id
+        Some(key.id)
     }
 
     /// Where the next page starts in this source.

@@ -15,7 +15,9 @@ pub const MAX_WORDS: usize = 10;
 /// Hits on one page.
 pub const PAGE_SIZE: usize = 25;
 
-/// A parsed query. Words match the beginning of words in a message, all of them.
+/// A parsed query. A message matches when it holds every word (whole words, in any case; not
+/// word beginnings, which would make the index merge every word they begin and a common one
+/// cost as much as reading every message).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchQuery {
     /// Lowercased, letters and digits only (how the index splits text into words too).
@@ -225,8 +227,7 @@ pub struct SearchPage {
     pub words: Vec<String>,
 }
 
-/// `text` cut into pieces, those that match a word searched for (a word of the text starting
-/// with it, in any case) marked `true`.
+/// `text` cut into pieces, the words searched for (in any case) marked `true`.
 pub fn highlight(text: &str, searched: &[String]) -> Vec<(String, bool)> {
     let mut pieces: Vec<(String, bool)> = Vec::new();
     let mut push = |piece: &str, hit: bool| match pieces.last_mut() {
@@ -242,7 +243,7 @@ pub fn highlight(text: &str, searched: &[String]) -> Vec<(String, bool)> {
             .unwrap_or(word.len());
         let (word, after) = word.split_at(end);
         let lower = word.to_lowercase();
-        let hit = searched.iter().any(|s| lower.starts_with(s.as_str()));
+        let hit = searched.contains(&lower);
         push(word, hit);
         rest = after;
     }
@@ -317,16 +318,16 @@ mod tests {
     }
 
     #[test]
-    fn highlight_marks_words_starting_with_a_searched_one() {
-        let searched = words("dep PLAN");
-        let pieces = highlight("Deploy the plans; redeploy!", &searched);
+    fn highlight_marks_the_words_searched_for() {
+        let searched = words("deploy PLAN");
+        let pieces = highlight("Deploy the plan; redeploy plans!", &searched);
         assert_eq!(
             pieces,
             [
                 ("Deploy".to_owned(), true),
                 (" the ".to_owned(), false),
-                ("plans".to_owned(), true),
-                ("; redeploy!".to_owned(), false),
+                ("plan".to_owned(), true),
+                ("; redeploy plans!".to_owned(), false),
             ]
         );
         assert_eq!(highlight("", &searched), []);

@@ -2,7 +2,7 @@
 //! ("Show more"), each leading to the message in its thread. Errors are said in words.
 
 use leptos::prelude::*;
-use shared::search::{HitPlace, SearchHit, highlight};
+use shared::search::{HitPlace, SearchHit, SearchQuery, highlight};
 
 use super::Search;
 use super::api::search_messages;
@@ -33,6 +33,11 @@ fn Results(query: String) -> impl IntoView {
     let load = Callback::new({
         let query = query.clone();
         move |cursor: Option<String>| {
+            // What the server would refuse is said at once.
+            if let Err(e) = SearchQuery::parse(&query) {
+                loading.set(Loading::Failed(e));
+                return;
+            }
             loading.set(Loading::Busy);
             let query = query.clone();
             leptos::task::spawn_local(async move {
@@ -64,6 +69,7 @@ fn Results(query: String) -> impl IntoView {
     };
     let summary = move || match (loading.get(), hits.with(Vec::len)) {
         (Loading::Busy, 0) => "Searching…".to_owned(),
+        (Loading::Failed(_), 0) => String::new(),
         (_, 0) => "No messages found.".to_owned(),
         (_, n) if next.with(Option::is_some) => format!("{n} newest results"),
         (_, 1) => "1 result".to_owned(),

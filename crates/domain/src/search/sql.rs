@@ -79,14 +79,13 @@ pub(crate) fn hits(
         sql.push(&format!(
             "{table}_search s JOIN {table} m ON m.rowid = s.rowid WHERE {table}_search MATCH "
         ));
-        let fts: Vec<String> = query.words.iter().map(|w| format!("\"{w}\"*")).collect();
+        let fts: Vec<String> = query.words.iter().map(|w| format!("\"{w}\"")).collect();
         let p = sql.bind(fts.join(" "));
         sql.push(&p);
     } else {
         sql.push(&format!("{table} m WHERE TRUE"));
         if with_words {
-            let ts: Vec<String> = query.words.iter().map(|w| format!("{w}:*")).collect();
-            let p = sql.bind(ts.join(" & "));
+            let p = sql.bind(query.words.join(" & "));
             sql.push(&format!(" AND m.search @@ to_tsquery('simple', {p})"));
         }
     }

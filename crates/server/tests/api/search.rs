@@ -1,6 +1,6 @@
 //! Message search: only what the searcher may read now (never an outsider's server, another
 //! pair's direct messages, a deleted message, or anything after being removed), matching every
-//! word by its beginning and every filter, newest first, page after page without a repeat.
+//! whole word and every filter, newest first, page after page without a repeat.
 
 use serde_json::Value;
 use uuid::Uuid;
@@ -57,7 +57,7 @@ async fn roomy(engine: Engine) -> Community {
 async fn search_finds_only_what_the_searcher_may_read(engine: Engine) {
     let c = roomy(engine).await;
     post(&c, &c.guest, &c.general, "The deploy plan for Friday").await;
-    let later = post(&c, &c.moderator, &c.general, "deploying later, sorry").await;
+    let later = post(&c, &c.moderator, &c.general, "deploy later, sorry").await;
     let gone = post(&c, &c.guest, &c.general, "deploy secrets by mistake").await;
     c.app
         .ok(&c.guest, "delete_message", &[("message_id", id(&gone))])
@@ -82,13 +82,13 @@ async fn search_finds_only_what_the_searcher_may_read(engine: Engine) {
     let their_general = details["channels"][0]["id"].as_str().unwrap().to_owned();
     post(&c, &c.outsider, &their_general, "deploy elsewhere").await;
 
-    // Newest first; the word matched by its beginning, in any case, through formatting.
+    // Newest first; whole words in any case, through formatting; not a word's beginning.
     let page = search(&c, &c.guest, "DEPLOY", None).await;
     assert_eq!(
         texts(&page),
         [
             "our **deploy** keys",
-            "deploying later, sorry",
+            "deploy later, sorry",
             "The deploy plan for Friday"
         ]
     );
@@ -109,15 +109,17 @@ async fn search_finds_only_what_the_searcher_may_read(engine: Engine) {
         found(&c, &c.owner, "deploy").await,
         [
             "owner deploy note",
-            "deploying later, sorry",
+            "deploy later, sorry",
             "The deploy plan for Friday"
         ]
     );
     assert!(found(&c, &c.guest, "secrets").await.is_empty(), "deleted");
-    assert!(
-        found(&c, &c.guest, "plan fri").await.len() == 1,
+    assert_eq!(
+        found(&c, &c.guest, "plan friday").await.len(),
+        1,
         "every word"
     );
+    assert!(found(&c, &c.guest, "depl").await.is_empty(), "whole words");
     assert!(found(&c, &c.guest, "plan sunday").await.is_empty());
 
     // An edit is found by its new words only.
@@ -128,7 +130,7 @@ async fn search_finds_only_what_the_searcher_may_read(engine: Engine) {
             &[("message_id", id(&later)), ("content", "shipping later")],
         )
         .await;
-    assert_eq!(found(&c, &c.guest, "shipping").await, ["shipping later"]);
+    assert_eq!(found(&c, &c.guest, "Shipping").await, ["shipping later"]);
     assert_eq!(found(&c, &c.guest, "deploy").await.len(), 2);
 
     // Removed from the server, the guest finds nothing there, nor in its direct messages.

@@ -1,0 +1,76 @@
+// Finding things: the header's search finds a message among what one may read, marks the words
+// found, opens a hit in its own thread with the history around it loaded, and says in words when
+// nothing matches or the query is wrong.
+import { expect, test } from '@playwright/test';
+import { api, messages, openChannel, postMany, signUpByApi } from './helpers.js';
+
+test('search finds a message and opens it in context', async ({ browser }) => {
+  const alice = await signUpByApi(browser, 'Alice Finder');
+  const bob = await signUpByApi(browser, 'Bob Poster');
+  const server = await api(alice, 'create_server', { name: 'Findings' });
+  const details = await api(alice, 'load_server', { server_id: server.id });
+  await api(bob, 'join_server', { code: details.invite_code });
+  const general = details.channels.find((c) => c.name === 'general');
+  const random = await api(alice, 'create_channel', { server_id: server.id, name: 'random', kind: 'TEXT' });
+  await api(bob, 'send_message', {
+    channel_id: general.id,
+    content: 'The **quarterly** report is ready',
+    nonce: crypto.randomUUID(),
+  });
+  // More than a page of history after it: it is not on the channel's first screen.
+  await postMany([alice, bob], general.id, 'filler', 60);
+  // Someone else's server says the same word: Alice never finds it.
+  const carol = await signUpByApi(browser, 'Carol Elsewhere');
+  const hers = await api(carol, 'create_server', { name: 'Elsewhere' });
+  const herDetails = await api(carol, 'load_server', { server_id: hers.id });
+  await api(carol, 'send_message', {
+    channel_id: herDetails.channels[0].id,
+    content: 'quarterly numbers, private',
+    nonce: crypto.randomUUID(),
+  });
+
+  const page = await openChannel(alice, server.id, random.id);
+  const box = page.getByLabel('Search', { exact: true });
+  await box.fill('QUARTERLY');
+  await box.press('Enter');
+  const results = page.getByRole('complementary', { name: 'Search: QUARTERLY' });
+  const hit = results.getByTestId('search-hit');
+  await expect(hit).toHaveCount(1);
+  await expect(results.getByTestId('search-summary')).toHaveText('1 result');
+  await expect(hit).toContainText('#general · Findings');
+  await expect(hit).toContainText('Bob Poster');
+  await expect(hit.locator('mark')).toHaveText('quarterly');
+
+  // The hit opens #general around the message, which is on screen; the results stay.
+  await hit.getByRole('link').click();
+  await expect(page).toHaveURL(new RegExp(`/channels/${general.id}\\?message=`));
+  const found = messages(page).filter({ hasText: 'The quarterly report is ready' });
+  await expect(found).toBeInViewport();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('general');
+  await expect(hit).toHaveCount(1);
+
+  // Filters narrow; nothing found and a wrong query are said in words.
+  await box.fill('filler from:alice in:general');
+  await box.press('Enter');
+  const narrowed = page.getByRole('complementary', { name: 'Search: filler from:alice in:general' });
+  await expect(narrowed.getByTestId('search-summary')).toHaveText('25 newest results');
+  await expect(narrowed.getByTestId('search-hit').first()).toContainText('Alice Finder');
+  await narrowed.getByRole('button', { name: 'Show more' }).click();
+  await expect(narrowed.getByTestId('search-hit')).toHaveCount(30);
+  await expect(narrowed.getByTestId('search-summary')).toHaveText('30 results');
+  await expect(narrowed.getByTestId('search-hit').filter({ hasText: 'Bob Poster' })).toHaveCount(0);
+
+  await box.fill('nothinglikethis');
+  await box.press('Enter');
+  await expect(page.getByTestId('search-summary')).toHaveText('No messages found.');
+  await box.fill('report before:soon');
+  await box.press('Enter');
+  await expect(page.getByRole('complementary', { name: 'Search: report before:soon' }).getByRole('alert'))
+    .toContainText('YYYY-MM-DD');
+
+  // Escape inside the results closes them.
+  await page.getByRole('button', { name: 'Close search' }).focus();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('complementary', { name: /^Search/ })).toHaveCount(0);
+  expect(page.problems).toEqual([]);
+});
