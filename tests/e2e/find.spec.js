@@ -1,8 +1,11 @@
-// Finding things: the header's search finds a message among what one may read, marks the words
-// found, opens a hit in its own thread with the history around it loaded, and says in words when
-// nothing matches or the query is wrong.
+// Finding and managing: the header's search finds a message among what one may read, marks the
+// words found, opens a hit in its own thread with the history around it loaded, and says in words
+// when nothing matches or the query is wrong; the settings dialog changes one's name and picture,
+// seen at once by the other browser.
 import { expect, test } from '@playwright/test';
-import { api, messages, openChannel, postMany, signUpByApi } from './helpers.js';
+import {
+  api, messages, openChannel, postMany, say, signUpByApi,
+} from './helpers.js';
 
 test('search finds a message and opens it in context', async ({ browser }) => {
   const alice = await signUpByApi(browser, 'Alice Finder');
@@ -73,4 +76,50 @@ test('search finds a message and opens it in context', async ({ browser }) => {
   await page.keyboard.press('Escape');
   await expect(page.getByRole('complementary', { name: /^Search/ })).toHaveCount(0);
   expect(page.problems).toEqual([]);
+});
+
+/** A 3×2 red PNG: not square, so the picture is cut to one. */
+const WIDE_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAMAAAACCAIAAAASFvFNAAAAEElEQVR4nGP4z8AAQQxwFgBB0gX7h/C5SAAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+test('a new name and picture are seen by the other browser', async ({ browser }) => {
+  const alice = await signUpByApi(browser, 'Alice Watcher');
+  const bob = await signUpByApi(browser, 'Bob Before');
+  const server = await api(alice, 'create_server', { name: 'Names' });
+  const details = await api(alice, 'load_server', { server_id: server.id });
+  await api(bob, 'join_server', { code: details.invite_code });
+  const general = details.channels.find((c) => c.name === 'general');
+  const alicePage = await openChannel(alice, server.id, general.id);
+  const bobPage = await openChannel(bob, server.id, general.id);
+  await say(bobPage, 'hello from bob');
+  const onAlice = messages(alicePage).filter({ hasText: 'hello from bob' });
+  await expect(onAlice).toContainText('Bob Before');
+
+  await bobPage.getByRole('button', { name: 'User settings' }).click();
+  const dialog = bobPage.getByRole('dialog', { name: 'Settings' });
+  await dialog.getByLabel('Picture (cut to a square)').setInputFiles({
+    name: 'wide.png', mimeType: 'image/png', buffer: WIDE_PNG,
+  });
+  const preview = dialog.locator('img.image-preview');
+  await expect(preview).toHaveAttribute('src', /^\/files\//);
+  // The picture was cut to a square in the browser before it went up.
+  const side = await preview.evaluate(async (img) => {
+    await img.decode();
+    return [img.naturalWidth, img.naturalHeight];
+  });
+  expect(side).toEqual([256, 256]);
+  await dialog.getByLabel('Display name').fill('Robert Renamed');
+  await dialog.getByRole('button', { name: 'Save profile' }).click();
+  await expect(dialog.getByRole('status')).toHaveText('Profile saved.');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(bobPage.getByTestId('user-name')).toHaveText('Robert Renamed');
+
+  // Alice sees it without reloading: on his message and in the member list.
+  await expect(onAlice).toContainText('Robert Renamed');
+  await expect(onAlice.locator('img.avatar')).toHaveAttribute('src', /^\/files\//);
+  await expect(alicePage.getByRole('list', { name: 'Online' })).toContainText('Robert Renamed');
+  expect(alicePage.problems).toEqual([]);
+  expect(bobPage.problems).toEqual([]);
 });

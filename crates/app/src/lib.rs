@@ -20,6 +20,7 @@ pub mod presence;
 mod root;
 mod route_param;
 pub mod search;
+pub mod settings;
 mod shell;
 mod ui;
 pub mod unread;

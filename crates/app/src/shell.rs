@@ -15,6 +15,7 @@ use crate::communities::{CreateServerModal, Refresh, ServerRail};
 use crate::notify::{DesktopNotificationsToggle, Notifications};
 use crate::presence::Presence;
 use crate::search::{Search, SearchPanel};
+use crate::settings::{ProfileChanges, SettingsButton};
 use crate::ui::{Avatar, NavBackdrop, NavSheet, ThemePicker};
 use crate::unread::UnreadMarks;
 
@@ -36,7 +37,8 @@ impl Me {
 /// here, outside any `Suspend`, so a server render creates each exactly once.
 #[component]
 pub fn AppShell() -> impl IntoView {
-    let me = Me(Resource::new(|| (), |_| me()));
+    let changes = ProfileChanges::provide();
+    let me = Me(Resource::new(move || changes.track(), |_| me()));
     provide_context(me);
     Refresh::provide();
     UnreadMarks::provide();
@@ -104,6 +106,7 @@ pub fn UserPanel() -> impl IntoView {
             </ActionForm>
             <ThemePicker />
             <DesktopNotificationsToggle />
+            <SettingsButton />
         </section>
     }
 }

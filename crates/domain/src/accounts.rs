@@ -2,6 +2,7 @@
 
 pub mod avatar;
 mod password;
+pub mod settings;
 mod token;
 
 use anyhow::Context;
@@ -31,6 +32,12 @@ pub enum AccountError {
     EmailTaken,
     #[error("a password longer than {} characters", Password::MAX_CHARS)]
     PasswordTooLong,
+    /// The current password given to confirm a change is not theirs.
+    #[error("wrong current password")]
+    WrongPassword,
+    /// Refused, for the reason given (in words for the person).
+    #[error("{0}")]
+    Refused(String),
     #[error(transparent)]
     Throttled(#[from] RateLimited),
     #[error(transparent)]
@@ -54,6 +61,10 @@ impl From<AccountError> for AppError {
                 "Passwords are at most {} characters.",
                 Password::MAX_CHARS
             )),
+            AccountError::WrongPassword => {
+                AppError::Validation("That is not your current password.".into())
+            }
+            AccountError::Refused(why) => AppError::Conflict(why),
             AccountError::Throttled(limited) => limited.into(),
             AccountError::Unexpected(e) => {
                 tracing::error!(error = ?e, "account operation failed");

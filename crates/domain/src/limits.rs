@@ -33,6 +33,8 @@ pub enum Rule {
     Create,
     /// Message searches (each page counts).
     Search,
+    /// Changes to one's own account: profile, password, sessions, deletion.
+    Account,
     InviteRegenerate,
     Join,
     OpenConversation,
@@ -46,7 +48,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 18] = [
+    pub const ALL: [Rule; 19] = [
         Rule::SignUpPerAddress,
         Rule::SignUp,
         Rule::SignInPerAddress,
@@ -57,6 +59,7 @@ impl Rule {
         Rule::React,
         Rule::Create,
         Rule::Search,
+        Rule::Account,
         Rule::InviteRegenerate,
         Rule::Join,
         Rule::OpenConversation,
@@ -80,6 +83,7 @@ impl Rule {
             Rule::React => "react",
             Rule::Create => "create",
             Rule::Search => "search",
+            Rule::Account => "account",
             Rule::InviteRegenerate => "invite",
             Rule::Join => "join",
             Rule::OpenConversation => "open-conversation",
@@ -105,6 +109,7 @@ impl Rule {
             Rule::React => RateSpec::new(5, Second, 20),
             Rule::Create => RateSpec::new(30, Hour, 10),
             Rule::Search => RateSpec::new(2, Second, 10),
+            Rule::Account => RateSpec::new(10, Minute, 10),
             Rule::InviteRegenerate => RateSpec::new(10, Minute, 5),
             Rule::Join => RateSpec::new(30, Hour, 10),
             Rule::OpenConversation => RateSpec::new(30, Minute, 10),

@@ -29,6 +29,10 @@ pub enum Usage {
     Icon {
         server: ServerId,
     },
+    /// A profile's picture.
+    Avatar {
+        profile: ProfileId,
+    },
     Message {
         server: ServerId,
         message: Uuid,
@@ -44,6 +48,7 @@ impl Usage {
     fn name(self) -> &'static str {
         match self {
             Usage::Icon { .. } => "icon",
+            Usage::Avatar { .. } => "avatar",
             Usage::Message { .. } => "message",
             Usage::DirectMessage { .. } => "direct_message",
         }
@@ -121,15 +126,16 @@ pub(crate) async fn claim(
     let mut active = row.into_active_model();
     active.usage = Set(Some(usage.name().to_owned()));
     let (server, conversation, message) = match usage {
-        Usage::Icon { server } => (server, None, None),
-        Usage::Message { server, message } => (server, None, Some(message)),
+        Usage::Icon { server } => (Some(server), None, None),
+        Usage::Avatar { .. } => (None, None, None),
+        Usage::Message { server, message } => (Some(server), None, Some(message)),
         Usage::DirectMessage {
             server,
             conversation,
             message,
-        } => (server, Some(conversation.0), Some(message)),
+        } => (Some(server), Some(conversation.0), Some(message)),
     };
-    active.server_id = Set(Some(server.0));
+    active.server_id = Set(server.map(|s| s.0));
     active.conversation_id = Set(conversation);
     active.message_id = Set(message);
     active.update(db).await?;
@@ -197,6 +203,13 @@ pub async fn readable(
     }
     let allowed = match (row.usage.as_deref(), row.server_id, row.conversation_id) {
         (Some("icon"), Some(_), _) => Ok(()),
+        // A picture is seen where its person is: by those who share a server with them.
+        (Some("avatar"), _, _) => {
+            let shown =
+                crate::accounts::avatar::visible_name(&domain.db, me, ProfileId(row.owner_id))
+                    .await?;
+            shown.map(drop).ok_or(CommunityError::NotFound)
+        }
         (Some("message"), Some(server), _) => {
             membership(&domain.db, me, ServerId(server)).await.map(drop)
         }

@@ -171,6 +171,18 @@ pub enum ServerEvent {
     ServerUpdated {
         server: ServerSummary,
     },
+    /// The server's owner is now this member (who is an admin).
+    OwnerChanged {
+        server_id: ServerId,
+        owner_id: ProfileId,
+    },
+    /// A member of this server changed their name or picture (or deleted their account).
+    ProfileUpdated {
+        server_id: ServerId,
+        profile_id: ProfileId,
+        name: String,
+        image_url: Option<String>,
+    },
     ServerDeleted {
         server_id: ServerId,
     },
@@ -311,6 +323,8 @@ impl ServerEvent {
             | MemberKicked { server_id, .. }
             | ChannelActivity { server_id, .. }
             | PresenceChanged { server_id, .. }
+            | OwnerChanged { server_id, .. }
+            | ProfileUpdated { server_id, .. }
             | ServerDeleted { server_id } => Some(Topic::Server(*server_id)),
             ServerUpdated { server } => Some(Topic::Server(server.id)),
             SessionEnded { profile_id, .. }

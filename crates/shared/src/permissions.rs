@@ -60,6 +60,8 @@ pub enum Action {
     /// Rename the server or change its icon.
     EditServer,
     DeleteServer,
+    /// Hand the server over to another member (who must be an admin or a moderator).
+    TransferOwnership,
     LeaveServer,
     /// Switch a member between GUEST and MODERATOR.
     ChangeRole(Target),
@@ -104,7 +106,7 @@ pub fn can(actor: Actor, action: Action) -> bool {
         Action::View => true,
         Action::ManageInvite | Action::CreateChannel | Action::MentionEveryone => staff,
         Action::EditServer | Action::ManageBans => role == Role::Admin,
-        Action::DeleteServer => actor.is_owner,
+        Action::DeleteServer | Action::TransferOwnership => actor.is_owner,
         Action::LeaveServer => !actor.is_owner,
         Action::ChangeRole(target) | Action::Kick(target) => {
             role == Role::Admin && !target.is_self && !target.is_owner && target.role != Role::Admin
@@ -152,11 +154,15 @@ mod tests {
 
     #[test]
     fn server_actions_by_role() {
-        let table: [(Action, [bool; 5]); 19] = [
+        let table: [(Action, [bool; 5]); 20] = [
             (Action::View, [true, true, true, true, false]),
             (Action::ManageInvite, [true, true, true, false, false]),
             (Action::EditServer, [true, true, false, false, false]),
             (Action::DeleteServer, [true, false, false, false, false]),
+            (
+                Action::TransferOwnership,
+                [true, false, false, false, false],
+            ),
             (Action::LeaveServer, [false, true, true, true, false]),
             (Action::CreateChannel, [true, true, true, false, false]),
             (

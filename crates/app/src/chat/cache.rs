@@ -4,7 +4,7 @@
 //! scrolls down, and what arrives meanwhile is counted for the "Jump to present" bar. Pure data: no signals, no I/O, so
 //! it is unit-tested natively and wrapped in a signal by the UI.
 
-use shared::ids::MessageId;
+use shared::ids::{MessageId, ProfileId};
 use shared::messages::{Changes, HistoryPage, Message, Opening};
 use uuid::Uuid;
 
@@ -233,6 +233,16 @@ impl MessageCache {
         }
         self.note_pin(&message);
         self.replace(&message);
+    }
+
+    /// Someone changed their name or picture: each of their messages held shows it.
+    pub fn author_changed(&mut self, profile: ProfileId, name: &str, image_url: Option<&str>) {
+        for message in self.pages.iter_mut().flatten() {
+            if message.author.profile_id == profile {
+                message.author.name = name.to_owned();
+                message.author.image_url = image_url.map(str::to_owned);
+            }
+        }
     }
 
     /// Goes up with every change that may alter the thread's pinned messages: one pinned, one

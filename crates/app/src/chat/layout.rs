@@ -29,20 +29,22 @@ pub enum Item {
 }
 
 impl Item {
-    /// A key that changes whenever the row must be drawn again.
-    pub fn key(&self) -> (Uuid, i64, bool) {
+    /// A key that changes whenever the row must be drawn again (its author renamed too).
+    pub fn key(&self) -> (Uuid, i64, bool, u64) {
         match self {
-            Item::Stored { message, grouped } => (message.id.0, message.seq, *grouped),
+            Item::Stored { message, grouped } => {
+                (message.id.0, message.seq, *grouped, author_look(message))
+            }
             Item::Pending(p) => {
                 let state = match (&p.failed, p.waiting) {
                     (Some(_), _) => -2,
                     (None, true) => -5,
                     (None, false) => -1,
                 };
-                (p.nonce, state, false)
+                (p.nonce, state, false, 0)
             }
-            Item::Divider => (Uuid::nil(), -3, false),
-            Item::Day(day) => (Uuid::from_u128(day_number(*day)), -4, false),
+            Item::Divider => (Uuid::nil(), -3, false, 0),
+            Item::Day(day) => (Uuid::from_u128(day_number(*day)), -4, false, 0),
         }
     }
 
@@ -52,6 +54,15 @@ impl Item {
             _ => None,
         }
     }
+}
+
+/// A fingerprint of how the author looks (name and picture).
+fn author_look(message: &Message) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    message.author.name.hash(&mut hasher);
+    message.author.image_url.hash(&mut hasher);
+    hasher.finish()
 }
 
 fn day_number(day: NaiveDate) -> u128 {

@@ -21,6 +21,7 @@ use super::typing::Typing;
 use crate::communities::Refresh;
 use crate::notify::Notifications;
 use crate::presence::Presence;
+use crate::settings::ProfileChanges;
 use crate::unread::UnreadMarks;
 
 /// Hands a command to the open socket.
@@ -62,6 +63,8 @@ pub struct Chat {
     notifications: Option<Notifications>,
     /// Absent like `notifications`.
     presence: Option<Presence>,
+    /// Absent like `notifications`.
+    profile_changes: Option<ProfileChanges>,
     typing: Typing,
     /// The sends not yet delivered (`send`).
     unsent: StoredValue<Unsent>,
@@ -99,6 +102,7 @@ impl Chat {
             marks: UnreadMarks::get(),
             notifications: use_context::<Notifications>(),
             presence: use_context::<Presence>(),
+            profile_changes: use_context::<ProfileChanges>(),
             typing: Typing::new(),
             unsent: StoredValue::new(Unsent::default()),
         };
@@ -292,8 +296,33 @@ impl Chat {
             | ServerEvent::MemberRoleChanged { .. }
             | ServerEvent::MemberKicked { .. }
             | ServerEvent::ServerUpdated { .. }
+            | ServerEvent::OwnerChanged { .. }
             | ServerEvent::ServerDeleted { .. }
             | ServerEvent::Unsubscribed { .. } => self.refresh.bump(),
+            // Once per server the person is in: every message of theirs held shows the new
+            // name and picture, member lists reload, and their own app shows it too.
+            ServerEvent::ProfileUpdated {
+                profile_id,
+                name,
+                image_url,
+                ..
+            } => {
+                let held: Vec<_> = self
+                    .inner
+                    .try_with_value(|inner| {
+                        inner.threads.values().map(|e| e.cache.clone()).collect()
+                    })
+                    .unwrap_or_default();
+                for cache in held {
+                    cache.update(|c| c.author_changed(profile_id, &name, image_url.as_deref()));
+                }
+                if self.notifications.and_then(|n| n.me()) == Some(profile_id)
+                    && let Some(changes) = self.profile_changes
+                {
+                    changes.bump();
+                }
+                self.refresh.bump();
+            }
             ServerEvent::SessionEnded { .. } => {}
             ServerEvent::PresenceChanged {
                 profile_id, status, ..

@@ -103,6 +103,16 @@ pub async fn kick_member(
     Ok(domain::communities::members::kick(&domain()?, me.id, server_id, member_id, ban).await?)
 }
 
+/// Hands the server over to a moderator or admin (owner only).
+#[server(prefix = "/api", endpoint = "transfer_ownership")]
+pub async fn transfer_ownership(server_id: ServerId, member_id: MemberId) -> Result<(), AppError> {
+    let me = require_user().await?;
+    Ok(
+        domain::communities::members::transfer_ownership(&domain()?, me.id, server_id, member_id)
+            .await?,
+    )
+}
+
 /// The server's bans (ADMIN).
 #[server(prefix = "/api", endpoint = "server_bans")]
 pub async fn server_bans(server_id: ServerId) -> Result<Vec<BanInfo>, AppError> {

@@ -1,7 +1,8 @@
-//! Managing members: switching GUEST and MODERATOR, and kicking (with a ban, if asked).
+//! Managing members: switching GUEST and MODERATOR, kicking (with a ban, if asked), and
+//! handing the server over to another member.
 
 use chrono::Utc;
-use entity::member;
+use entity::{member, server};
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 use shared::ids::{MemberId, ProfileId, ServerId};
 use shared::live::ServerEvent;
@@ -45,6 +46,61 @@ pub async fn set_role(
         .await
 }
 
+/// Hands the server over to `member_id` (owner only), who must be a moderator or an admin:
+/// they become its owner and an admin; the former owner stays, an admin.
+pub async fn transfer_ownership(
+    domain: &Domain,
+    me: ProfileId,
+    server_id: ServerId,
+    member_id: MemberId,
+) -> Result<(), CommunityError> {
+    domain
+        .write(move |txn, outbox| {
+            Box::pin(async move {
+                let access = membership(txn, me, server_id).await?;
+                access.require(Action::TransferOwnership)?;
+                let target = target_member(txn, &access, member_id).await?;
+                if target.profile_id == me.0 {
+                    return Err(CommunityError::Invalid(
+                        "You already own this server.".into(),
+                    ));
+                }
+                let new_owner = ProfileId(target.profile_id);
+                match role(target.role) {
+                    Role::Guest => {
+                        return Err(CommunityError::Invalid(
+                            "A server is handed over to a moderator or an admin: make them a \
+                             moderator first."
+                                .into(),
+                        ));
+                    }
+                    Role::Moderator => {
+                        let mut active = target.into_active_model();
+                        active.role = Set(db_role(Role::Admin));
+                        active.updated_at = Set(Utc::now());
+                        active.update(txn).await?;
+                        outbox.publish(ServerEvent::MemberRoleChanged {
+                            server_id,
+                            member_id,
+                            role: Role::Admin,
+                        });
+                    }
+                    Role::Admin => {}
+                }
+                let mut server = access.server.into_active_model();
+                server.owner_id = Set(new_owner.0);
+                server.updated_at = Set(Utc::now());
+                server::ActiveModel::update(server, txn).await?;
+                outbox.publish(ServerEvent::OwnerChanged {
+                    server_id,
+                    owner_id: new_owner,
+                });
+                Ok(())
+            })
+        })
+        .await
+}
+
 /// Removes a member from the server (ADMIN; never themself or the owner); with `ban`, they
 /// cannot come back by any invite until the ban is lifted. Their live sockets stop following
 /// the server at once (they hear `MemberKicked`).
@@ -80,7 +136,7 @@ pub async fn kick(
 }
 
 /// Marks a member as gone. The row stays, so their messages stay in the history.
-pub(super) async fn depart(
+pub(crate) async fn depart(
     db: &impl sea_orm::ConnectionTrait,
     member: member::Model,
 ) -> Result<(), CommunityError> {

@@ -466,7 +466,8 @@ impl TestApp {
         json
     }
 
-    /// Every server, member and channel row, to prove a refused call changed nothing.
+    /// Every server, member, channel, ban, profile, account and session row, to prove a refused
+    /// call changed nothing.
     pub async fn snapshot(&self) -> String {
         use sea_orm::{DbBackend, Statement};
         let backend: DbBackend = self.db.get_database_backend();
@@ -476,6 +477,9 @@ impl TestApp {
             "SELECT id, role, profile_id, server_id, left_at FROM member ORDER BY id",
             "SELECT id, name, kind, server_id FROM channel ORDER BY id",
             "SELECT server_id, profile_id FROM ban ORDER BY server_id, profile_id",
+            "SELECT id, name, email, image_url FROM profile ORDER BY id",
+            "SELECT profile_id, password_hash FROM account ORDER BY profile_id",
+            "SELECT token_hash, profile_id FROM session ORDER BY token_hash",
         ] {
             let rows = self
                 .db

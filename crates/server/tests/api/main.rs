@@ -33,5 +33,6 @@ mod reactions;
 mod read_state;
 mod replies;
 mod search;
+mod settings;
 mod site;
 mod typing;
