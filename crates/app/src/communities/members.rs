@@ -1,12 +1,13 @@
 //! Manage members: switch GUEST and MODERATOR, kick with or without a ban (ADMIN; never
-//! themself or the owner), and the list of bans with a way to lift each.
+//! themself or the owner), hand the server over to a moderator or admin (the owner), and the
+//! list of bans with a way to lift each.
 
 use leptos::prelude::*;
 use shared::community::{BanInfo, MemberInfo, ServerDetails};
 use shared::ids::ServerId;
 use shared::permissions::{Action, Role};
 
-use super::api::{KickMember, LiftBan, SetMemberRole, server_bans};
+use super::api::{KickMember, LiftBan, SetMemberRole, TransferOwnership, server_bans};
 use super::state::{OpenDialog, Refresh};
 use crate::auth::pages::FormError;
 use crate::ui::{Avatar, Glyph, Icon, Modal};
@@ -17,20 +18,32 @@ pub fn MembersModal(details: ServerDetails) -> impl IntoView {
     let refresh = Refresh::get();
     let set_role = ServerAction::<SetMemberRole>::new();
     let kick = ServerAction::<KickMember>::new();
+    let transfer = ServerAction::<TransferOwnership>::new();
     // After a change the server reloads and this dialog is drawn again from the fresh list.
     let members = details.members.clone();
     Effect::new(move |_| {
         if matches!(set_role.value().get(), Some(Ok(())))
             || matches!(kick.value().get(), Some(Ok(())))
+            || matches!(transfer.value().get(), Some(Ok(())))
         {
             refresh.bump();
         }
     });
-    let working = move || set_role.pending().get() || kick.pending().get();
-    let error = Signal::derive(move || match (set_role.value().get(), kick.value().get()) {
-        (Some(Err(e)), _) | (_, Some(Err(e))) => Some(Err::<(), _>(e)),
-        _ => None,
+    let working =
+        move || set_role.pending().get() || kick.pending().get() || transfer.pending().get();
+    let error = Signal::derive(move || {
+        match (
+            set_role.value().get(),
+            kick.value().get(),
+            transfer.value().get(),
+        ) {
+            (Some(Err(e)), _, _) | (_, Some(Err(e)), _) | (_, _, Some(Err(e))) => {
+                Some(Err::<(), _>(e))
+            }
+            _ => None,
+        }
     });
+    let owner_view = details.can(Action::TransferOwnership);
     let count = members.len();
     let details = StoredValue::new(details);
     view! {
@@ -62,6 +75,16 @@ pub fn MembersModal(details: ServerDetails) -> impl IntoView {
                                 kick.dispatch(KickMember { server_id, member_id, ban });
                             }
                         })
+                        on_transfer=(owner_view
+                            && !member.is_owner
+                            && member.role != Role::Guest)
+                            .then(|| {
+                                let server_id = details.with_value(|d| d.server.id);
+                                let member_id = member.id;
+                                Callback::new(move |()| {
+                                    transfer.dispatch(TransferOwnership { server_id, member_id });
+                                })
+                            })
                         disabled=Signal::derive(working)
                     />
                 </For>
@@ -138,6 +161,8 @@ fn MemberRow(
     manageable: bool,
     on_role: Callback<Role>,
     on_kick: Callback<bool>,
+    /// Set when the viewer owns the server and may hand it to this member.
+    on_transfer: Option<Callback<()>>,
     disabled: Signal<bool>,
 ) -> impl IntoView {
     let select_id = format!("role-{}", member.id);
@@ -210,7 +235,44 @@ fn MemberRow(
                         </Show>
                     }
                 })}
+            {on_transfer.map(|transfer| view! { <HandOver name=member.name.clone() transfer disabled /> })}
         </li>
+    }
+}
+
+/// "Make owner", confirmed first.
+#[component]
+fn HandOver(name: String, transfer: Callback<()>, disabled: Signal<bool>) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    view! {
+        <button
+            type="button"
+            class="secondary small"
+            disabled=move || disabled.get()
+            aria-label=format!("Make {name} the owner")
+            aria-expanded=move || confirming.get().to_string()
+            on:click=move |_| confirming.set(true)
+        >
+            "Make owner"
+        </button>
+        <Show when=move || confirming.get()>
+            <div class="kick-confirm" role="group" aria-label=format!("Make {name} the owner?")>
+                <p>{format!("Hand the server over to {name}? They become an admin and its owner; you stay an admin.")}</p>
+                <div class="actions">
+                    <button type="button" class="secondary small" on:click=move |_| confirming.set(false)>
+                        "Cancel"
+                    </button>
+                    <button
+                        type="button"
+                        class="danger small"
+                        disabled=move || disabled.get()
+                        on:click=move |_| transfer.run(())
+                    >
+                        "Hand over"
+                    </button>
+                </div>
+            </div>
+        </Show>
     }
 }
 
