@@ -123,3 +123,72 @@ test('a new name and picture are seen by the other browser', async ({ browser })
   expect(alicePage.problems).toEqual([]);
   expect(bobPage.problems).toEqual([]);
 });
+
+test('keyboard only: a dialog keeps focus inside and gives it back; a message is edited', async ({ browser }) => {
+  const alice = await signUpByApi(browser, 'Alice Keys');
+  const server = await api(alice, 'create_server', { name: 'Keyboard' });
+  const details = await api(alice, 'load_server', { server_id: server.id });
+  const general = details.channels.find((c) => c.name === 'general');
+  const page = await openChannel(alice, server.id, general.id);
+  const focused = () => page.evaluate(() => {
+    const el = document.activeElement;
+    return el?.getAttribute('aria-label') || el?.id || el?.textContent?.trim() || el?.tagName;
+  });
+
+  // The settings dialog: its first field has focus, Tab and Shift+Tab stay inside, Escape
+  // from anywhere in it closes it, and focus goes back to the button that opened it.
+  const opener = page.getByRole('button', { name: 'User settings' });
+  await opener.focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'Settings' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByLabel('Picture (cut to a square)')).toBeFocused();
+  for (let i = 0; i < 25; i += 1) {
+    await page.keyboard.press('Tab');
+    expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+  }
+  for (let i = 0; i < 5; i += 1) {
+    await page.keyboard.press('Shift+Tab');
+    expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+  }
+  await dialog.getByLabel('New password').focus();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(opener).toBeFocused();
+
+  // A message sent and edited from the keyboard: Up in the empty composer, and the message's
+  // own Edit button reached with Tab.
+  const composer = page.getByLabel('Message #general');
+  await composer.focus();
+  await page.keyboard.type('first draft');
+  await page.keyboard.press('Enter');
+  // The channel's only message, whatever it says.
+  const message = messages(page);
+  await expect(message).toHaveCount(1);
+  await expect(message.locator('.message-text')).toHaveText('first draft');
+  await page.keyboard.press('ArrowUp');
+  const edit = page.getByLabel('Edit message', { exact: true }).and(page.locator('textarea'));
+  await expect(edit).toBeFocused();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type('second draft');
+  await page.keyboard.press('Enter');
+  await expect(message.locator('.message-text')).toHaveText('second draft');
+  await expect(composer).toBeFocused();
+  const path = [];
+  for (let i = 0; i < 30 && path.at(-1) !== 'Edit message'; i += 1) {
+    await page.keyboard.press('Shift+Tab');
+    path.push(await focused());
+  }
+  expect(path.at(-1), `Shift+Tab from the composer went through ${path.join(' | ')}`)
+    .toBe('Edit message');
+  // Reaching it shows the message's actions.
+  expect(await message.locator('.message-actions').evaluate((e) => getComputedStyle(e).opacity))
+    .toBe('1');
+  await page.keyboard.press('Enter');
+  await expect(edit).toBeFocused();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type('final words');
+  await page.keyboard.press('Enter');
+  await expect(message.locator('.message-text')).toHaveText('final words');
+  expect(page.problems).toEqual([]);
+});

@@ -59,21 +59,23 @@ pub fn SettingsButton() -> impl IntoView {
     }
 }
 
+/// Drawn once from the person as loaded when it opens (saving a part must not redraw the
+/// others, nor what the saved part says).
 #[component]
 fn SettingsDialog(open: RwSignal<bool>) -> impl IntoView {
-    let me = Me::get();
+    let user = Me::get().now();
     view! {
         <Modal title="Settings" on_close=Callback::new(move |()| open.set(false))>
-            <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    me.user().await.map(|user| view! {
-                        <Profile user />
-                        <PasswordPart />
-                        <Sessions />
-                        <DeleteAccount />
-                    })
-                })}
-            </Suspense>
+            {match user {
+                Some(user) => view! {
+                    <Profile user />
+                    <PasswordPart />
+                    <Sessions />
+                    <DeleteAccount />
+                }
+                .into_any(),
+                None => view! { <p class="form-error" role="alert">"You are signed out: reload the page."</p> }.into_any(),
+            }}
         </Modal>
     }
 }

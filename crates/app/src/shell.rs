@@ -31,6 +31,11 @@ impl Me {
     pub async fn user(self) -> Option<CurrentUser> {
         self.0.await.ok().flatten()
     }
+
+    /// The person as loaded so far, without following later loads.
+    pub fn now(self) -> Option<CurrentUser> {
+        self.0.get_untracked().and_then(Result::ok).flatten()
+    }
 }
 
 /// The frame of every signed-in page: the rail and the page beside it. Resources are created
