@@ -1,4 +1,4 @@
-//! Messages in channels and direct conversations: the server functions (the chat UI arrives
-//! with the chat-client work).
+//! Messages in channels and direct conversations: their server functions (the views that show
+//! them are under `chat`).
 
 pub mod api;

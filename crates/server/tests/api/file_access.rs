@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::communities::Community;
 use crate::files::PNG;
 use crate::helpers::{Engine, Session, TestApp, spawn_app_configured};
+use crate::migrations::since;
 use crate::on_both_engines;
 
 on_both_engines!(
@@ -273,7 +274,9 @@ async fn files_attached_before_uploads_were_recorded_stay_readable(engine: Engin
 
     // Back to before uploads were recorded, and forward again: the migration finds the files
     // the rows point at, and who may read them is as before.
-    Migrator::down(&c.app.db, Some(1)).await.unwrap();
+    Migrator::down(&c.app.db, Some(since("m20261127_000002_uploads")))
+        .await
+        .unwrap();
     Migrator::up(&c.app.db, None).await.unwrap();
     assert_eq!(c.app.count("upload").await, 3);
     for (url, reader, stranger) in [
