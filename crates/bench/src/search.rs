@@ -97,15 +97,17 @@ pub async fn run(room: &Room, database_url: &str, size: usize) -> anyhow::Result
         messages: size,
         cases: Vec::new(),
     };
-    for (kind, query, share) in cases {
-        let expected: SearchPage = room
-            .api
+    let over_http = async |query: &str| -> anyhow::Result<SearchPage> {
+        room.api
             .call_for(
                 searcher,
                 "search_messages",
-                &[("query", &query), ("utc_offset_minutes", "0")],
+                &[("query", query), ("utc_offset_minutes", "0")],
             )
-            .await?;
+            .await
+    };
+    for (kind, query, share) in cases {
+        let expected = over_http(&query).await?;
         anyhow::ensure!(
             share == 0.0 || !expected.hits.is_empty(),
             "{kind}: nothing found"
@@ -126,14 +128,7 @@ pub async fn run(room: &Room, database_url: &str, size: usize) -> anyhow::Result
         let mut http = new_histogram();
         for _ in 0..SEARCHES {
             let started = Instant::now();
-            let page: SearchPage = room
-                .api
-                .call_for(
-                    searcher,
-                    "search_messages",
-                    &[("query", &query), ("utc_offset_minutes", "0")],
-                )
-                .await?;
+            let page = over_http(&query).await?;
             record(&mut http, started);
             anyhow::ensure!(
                 page.hits.len() == expected.hits.len(),
