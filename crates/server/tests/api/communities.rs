@@ -124,6 +124,21 @@ impl Community {
         );
     }
 
+    /// The outsider's own server, "Elsewhere", as they see it (they are a member there only).
+    pub async fn outsiders_server(&self) -> Value {
+        let created = self
+            .app
+            .ok(&self.outsider, "create_server", &[("name", "Elsewhere")])
+            .await;
+        self.app
+            .ok(
+                &self.outsider,
+                "load_server",
+                &[("server_id", created["id"].as_str().unwrap())],
+            )
+            .await
+    }
+
     pub async fn new_channel(&self, who: &Session, name: &str, kind: &str) -> String {
         let c = self
             .app

@@ -195,18 +195,7 @@ async fn everyone_is_for_moderators_and_admins_in_channels(engine: Engine) {
 async fn only_members_of_the_server_can_be_mentioned(engine: Engine) {
     let c = Community::new(engine).await;
     // The outsider is a member of their own server only.
-    let elsewhere = c
-        .app
-        .ok(&c.outsider, "create_server", &[("name", "Elsewhere")])
-        .await;
-    let theirs = c
-        .app
-        .ok(
-            &c.outsider,
-            "load_server",
-            &[("server_id", elsewhere["id"].as_str().unwrap())],
-        )
-        .await;
+    let theirs = c.outsiders_server().await;
     let outsider_member = theirs["me"]["id"].as_str().unwrap().to_owned();
     let strangers = [
         outsider_member,

@@ -67,18 +67,7 @@ async fn search_finds_only_what_the_searcher_may_read(engine: Engine) {
     let others = c.open_dm(&c.owner, &c.moderator_member).await;
     c.dm(&c.owner, &others, "owner deploy note").await;
     // An outsider's own server, with its own general channel.
-    let elsewhere = c
-        .app
-        .ok(&c.outsider, "create_server", &[("name", "Elsewhere")])
-        .await;
-    let details = c
-        .app
-        .ok(
-            &c.outsider,
-            "load_server",
-            &[("server_id", elsewhere["id"].as_str().unwrap())],
-        )
-        .await;
+    let details = c.outsiders_server().await;
     let their_general = details["channels"][0]["id"].as_str().unwrap().to_owned();
     post(&c, &c.outsider, &their_general, "deploy elsewhere").await;
 
