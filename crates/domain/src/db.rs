@@ -7,10 +7,10 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
-/// Connects to `url` (SQLite or PostgreSQL) and fails fast when it cannot be reached.
 /// Rows a SQLite connection's thread may hand over before the reader takes them.
 const ROW_CHANNEL: usize = 4096;
 
+/// Connects to `url` (SQLite or PostgreSQL) and fails fast when it cannot be reached.
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
@@ -32,6 +32,11 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
                 .busy_timeout(Duration::from_secs(5))
                 .row_buffer_size(ROW_CHANNEL)
         });
+    } else {
+        // No JIT compilation: this application's queries each read a bounded few rows, but a
+        // plan may hold a costly branch it never runs (search's fallback), and compiling for
+        // that cost alone took 30 ms a query.
+        options.map_sqlx_postgres_opts(|postgres| postgres.options([("jit", "off")]));
     }
     Database::connect(options)
         .await

@@ -22,6 +22,13 @@ impl Source {
             Source::Conversations => "direct_message",
         }
     }
+
+    fn thread_column(self) -> &'static str {
+        match self {
+            Source::Channels => "channel_id",
+            Source::Conversations => "conversation_id",
+        }
+    }
 }
 
 /// The bounds a query puts on creation time, worked out in the searcher's calendar.
@@ -47,7 +54,19 @@ impl Sql {
     fn push(&mut self, text: &str) {
         self.text.push_str(text);
     }
+
+    fn limit(&mut self, limit: u64) {
+        let p = self.bind(limit as i64);
+        self.push(&format!(" LIMIT {p}"));
+    }
 }
+
+/// How many of the newest messages PostgreSQL reads, at most, before a search with words turns
+/// to the word index. The walk stops at a page of hits, so a frequent word costs a few rows; a
+/// word too rare for a page in this many has few matches in all (about a page for every this
+/// many messages), so the fallback sorts few. Reading 10,000 rows takes about as long as
+/// fetching and sorting the matches such a word has among 1,000,000 messages (~10 ms each).
+const NEWEST_FIRST: u64 = 10_000;
 
 /// The statement finding up to `limit` hits of `source` after `position`: each row's `id` and
 /// its order key `at` (and, on PostgreSQL, the id breaks ties).
@@ -60,95 +79,183 @@ pub(crate) fn hits(
     position: Position,
     limit: u64,
 ) -> Statement {
-    let postgres = backend == DatabaseBackend::Postgres;
-    let table = source.table();
     let mut sql = Sql {
         text: String::new(),
         values: Vec::new(),
     };
-    let with_words = !query.words.is_empty();
-    // The order key: SQLite's row ids grow with each insert (the FTS index is keyed by them);
-    // PostgreSQL's is the creation time.
-    let key = match (postgres, with_words) {
-        (true, _) => "(extract(epoch FROM m.created_at) * 1000000)::bigint",
-        (false, true) => "s.rowid",
-        (false, false) => "m.rowid",
+    let scan = Scan {
+        source,
+        me,
+        query,
+        days,
+        position,
     };
+    match (backend, query.words.is_empty()) {
+        (DatabaseBackend::Postgres, false) => postgres_words(&mut sql, &scan, limit),
+        (DatabaseBackend::Postgres, true) => {
+            sql.push(&format!(
+                "SELECT m.id AS id, {PG_KEY} AS at FROM {} m WHERE TRUE",
+                source.table()
+            ));
+            scan.everything(&mut sql, None);
+            sql.push(" ORDER BY m.created_at DESC, m.id DESC");
+            sql.limit(limit);
+        }
+        (_, no_words) => sqlite(&mut sql, &scan, !no_words, limit),
+    }
+    Statement::from_sql_and_values(backend, sql.text, sql.values)
+}
+
+/// PostgreSQL's order key: the creation time in microseconds (the id breaks ties).
+const PG_KEY: &str = "(extract(epoch FROM m.created_at) * 1000000)::bigint";
+
+/// SQLite's statement. Row ids grow with each insert and the FTS index is keyed by them, so
+/// reading by falling row id gives the newest hits first and the first `limit` end the scan.
+fn sqlite(sql: &mut Sql, scan: &Scan, with_words: bool, limit: u64) {
+    let table = scan.source.table();
+    let key = if with_words { "s.rowid" } else { "m.rowid" };
     sql.push(&format!("SELECT m.id AS id, {key} AS at FROM "));
-    if with_words && !postgres {
+    if with_words {
         sql.push(&format!(
             "{table}_search s JOIN {table} m ON m.rowid = s.rowid WHERE {table}_search MATCH "
         ));
-        let fts: Vec<String> = query.words.iter().map(|w| format!("\"{w}\"")).collect();
+        let fts: Vec<String> = scan
+            .query
+            .words
+            .iter()
+            .map(|w| format!("\"{w}\""))
+            .collect();
         let p = sql.bind(fts.join(" "));
         sql.push(&p);
     } else {
         sql.push(&format!("{table} m WHERE TRUE"));
-        if with_words {
-            let p = sql.bind(query.words.join(" & "));
-            sql.push(&format!(" AND m.search @@ to_tsquery('simple', {p})"));
-        }
     }
-    sql.push(" AND NOT m.deleted");
+    scan.everything(sql, Some(key));
+    sql.push(&format!(" ORDER BY {key} DESC"));
+    sql.limit(limit);
+}
 
-    // The threads `me` may read: channels of the servers they are in now, or conversations
-    // one of whose two members is them, in a server they are still in.
-    let me_param = sql.bind(me.0);
-    match source {
-        Source::Channels => {
-            sql.push(&format!(
-                " AND m.channel_id IN (SELECT c.id FROM channel c JOIN member r \
-                 ON r.server_id = c.server_id WHERE r.profile_id = {me_param} \
-                 AND r.left_at IS NULL"
-            ));
-            if let Some(name) = &query.channel {
-                let p = sql.bind(name.clone());
-                sql.push(&format!(" AND c.name = {p}"));
+/// PostgreSQL's statement for words. Left to itself the planner may read the creation-time
+/// index backwards hoping to meet a page of hits soon, and for a word nobody wrote read every
+/// row. So it is told what to do: match the newest `NEWEST_FIRST` messages (a bounded walk of
+/// that index); if they hold a page of hits, those are the answer; only if not are all the
+/// matches taken from the word index (few, since the newest messages held so few) and sorted.
+fn postgres_words(sql: &mut Sql, scan: &Scan, limit: u64) {
+    let table = scan.source.table();
+    let thread = scan.source.thread_column();
+    sql.push(&format!(
+        "WITH recent AS (SELECT m.id, m.created_at, m.search, m.{thread}, m.member_id, \
+         m.file_url FROM {table} m WHERE NOT m.deleted"
+    ));
+    scan.range(sql, None);
+    sql.push(" ORDER BY m.created_at DESC, m.id DESC");
+    sql.limit(NEWEST_FIRST);
+    sql.push("), early AS (SELECT m.id, m.created_at FROM recent m WHERE TRUE");
+    scan.words(sql);
+    scan.readable(sql);
+    sql.push(" ORDER BY m.created_at DESC, m.id DESC");
+    sql.limit(limit);
+    sql.push(&format!(
+        "), matched AS MATERIALIZED (SELECT m.id, m.created_at FROM {table} m WHERE TRUE"
+    ));
+    scan.words(sql);
+    scan.everything(sql, None);
+    let n = sql.bind(limit as i64);
+    let again = sql.bind(limit as i64);
+    sql.push(&format!(
+        ") SELECT m.id AS id, {PG_KEY} AS at FROM (\
+         SELECT id, created_at FROM early WHERE (SELECT count(*) FROM early) >= {n} \
+         UNION ALL (SELECT id, created_at FROM matched \
+         WHERE (SELECT count(*) FROM early) < {again} ORDER BY created_at DESC, id DESC"
+    ));
+    sql.limit(limit);
+    sql.push(") ) m ORDER BY m.created_at DESC, m.id DESC");
+}
+
+/// What one search of one source asks, written into statements as conditions on `m`.
+struct Scan<'a> {
+    source: Source,
+    me: ProfileId,
+    query: &'a SearchQuery,
+    days: Days,
+    position: Position,
+}
+
+impl Scan<'_> {
+    /// Every condition but the words: not deleted, readable, filtered, in range.
+    fn everything(&self, sql: &mut Sql, sqlite_key: Option<&str>) {
+        sql.push(" AND NOT m.deleted");
+        self.readable(sql);
+        self.range(sql, sqlite_key);
+    }
+
+    /// PostgreSQL's match of every word.
+    fn words(&self, sql: &mut Sql) {
+        let p = sql.bind(self.query.words.join(" & "));
+        sql.push(&format!(" AND m.search @@ to_tsquery('simple', {p})"));
+    }
+
+    /// The threads `me` may read — channels of the servers they are in now, or conversations
+    /// one of whose two members is them, in a server they are still in — and the filters on
+    /// who wrote it and whether it holds a file.
+    fn readable(&self, sql: &mut Sql) {
+        let me = sql.bind(self.me.0);
+        match self.source {
+            Source::Channels => {
+                sql.push(&format!(
+                    " AND m.channel_id IN (SELECT c.id FROM channel c JOIN member r \
+                     ON r.server_id = c.server_id WHERE r.profile_id = {me} \
+                     AND r.left_at IS NULL"
+                ));
+                if let Some(name) = &self.query.channel {
+                    let p = sql.bind(name.clone());
+                    sql.push(&format!(" AND c.name = {p}"));
+                }
+                sql.push(")");
             }
-            sql.push(")");
+            Source::Conversations => sql.push(&format!(
+                " AND m.conversation_id IN (SELECT v.id FROM conversation v JOIN member r \
+                 ON r.id = v.member_one_id OR r.id = v.member_two_id \
+                 WHERE r.profile_id = {me} AND r.left_at IS NULL)"
+            )),
         }
-        Source::Conversations => sql.push(&format!(
-            " AND m.conversation_id IN (SELECT v.id FROM conversation v JOIN member r \
-             ON r.id = v.member_one_id OR r.id = v.member_two_id \
-             WHERE r.profile_id = {me_param} AND r.left_at IS NULL)"
-        )),
-    }
-    if let Some(from) = &query.from {
-        let p = sql.bind(format!("{}%", like_escaped(&from.to_lowercase())));
-        sql.push(&format!(
-            " AND m.member_id IN (SELECT a.id FROM member a JOIN profile p \
-             ON p.id = a.profile_id WHERE lower(p.name) LIKE {p} ESCAPE '\\')"
-        ));
-    }
-    if query.has_file {
-        sql.push(" AND m.file_url IS NOT NULL");
-    }
-    if let Some(before) = days.before {
-        let p = sql.bind(before);
-        sql.push(&format!(" AND m.created_at < {p}"));
-    }
-    if let Some(from) = days.from {
-        let p = sql.bind(from);
-        sql.push(&format!(" AND m.created_at >= {p}"));
-    }
-    if let Position::After(Key { at, id }) = position {
-        if postgres {
-            let time = DateTime::<Utc>::from_timestamp_micros(at).unwrap_or_default();
-            let (t, i) = (sql.bind(time), sql.bind(id));
-            sql.push(&format!(" AND (m.created_at, m.id) < ({t}, {i})"));
-        } else {
-            let p = sql.bind(at);
-            sql.push(&format!(" AND {key} < {p}"));
+        if let Some(from) = &self.query.from {
+            let p = sql.bind(format!("{}%", like_escaped(&from.to_lowercase())));
+            sql.push(&format!(
+                " AND m.member_id IN (SELECT a.id FROM member a JOIN profile p \
+                 ON p.id = a.profile_id WHERE lower(p.name) LIKE {p} ESCAPE '\\')"
+            ));
+        }
+        if self.query.has_file {
+            sql.push(" AND m.file_url IS NOT NULL");
         }
     }
-    let order = if postgres {
-        "m.created_at DESC, m.id DESC".to_owned()
-    } else {
-        format!("{key} DESC")
-    };
-    let p = sql.bind(limit as i64);
-    sql.push(&format!(" ORDER BY {order} LIMIT {p}"));
-    Statement::from_sql_and_values(backend, sql.text, sql.values)
+
+    /// The days asked for and the source's position: on SQLite by its order key, on
+    /// PostgreSQL (`sqlite_key` none) by creation time and id.
+    fn range(&self, sql: &mut Sql, sqlite_key: Option<&str>) {
+        if let Some(before) = self.days.before {
+            let p = sql.bind(before);
+            sql.push(&format!(" AND m.created_at < {p}"));
+        }
+        if let Some(from) = self.days.from {
+            let p = sql.bind(from);
+            sql.push(&format!(" AND m.created_at >= {p}"));
+        }
+        if let Position::After(Key { at, id }) = self.position {
+            match sqlite_key {
+                Some(key) => {
+                    let p = sql.bind(at);
+                    sql.push(&format!(" AND {key} < {p}"));
+                }
+                None => {
+                    let time = DateTime::<Utc>::from_timestamp_micros(at).unwrap_or_default();
+                    let (t, i) = (sql.bind(time), sql.bind(id));
+                    sql.push(&format!(" AND (m.created_at, m.id) < ({t}, {i})"));
+                }
+            }
+        }
+    }
 }
 
 /// `text` for a LIKE pattern: its own `%`, `_` and `\` match themselves.
