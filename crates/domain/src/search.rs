@@ -12,7 +12,11 @@ use std::collections::{HashMap, VecDeque};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use entity::{channel, conversation, direct_message, member, message, profile, server};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use futures_util::future::try_join;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter,
+    Statement, TransactionTrait,
+};
 use shared::ids::{ChannelId, ConversationId, MemberId, ProfileId, ServerId};
 use shared::markup::{parse, plain};
 use shared::mentions::Mentions;
@@ -30,6 +34,42 @@ use sql::{Days, Source};
 
 /// The furthest a calendar may be from UTC, in minutes.
 const MAX_UTC_OFFSET_MINUTES: i32 = 14 * 60;
+
+/// Up to a page and one of `source`'s hits after `position`, newest first.
+async fn hits(
+    db: &DatabaseConnection,
+    source: Source,
+    me: ProfileId,
+    query: &SearchQuery,
+    days: Days,
+    position: Position,
+) -> Result<Vec<Key>, CommunityError> {
+    if position == Position::Done {
+        return Ok(Vec::new());
+    }
+    let limit = PAGE_SIZE as u64 + 1;
+    let backend = db.get_database_backend();
+    let statement = sql::hits(backend, source, me, query, days, position, limit);
+    let rows = if backend == DatabaseBackend::Postgres {
+        let transaction = db.begin().await?;
+        transaction
+            .query_one_raw(Statement::from_string(backend, sql::POSTGRES_PLANNER))
+            .await?;
+        let rows = transaction.query_all_raw(statement).await?;
+        transaction.commit().await?;
+        rows
+    } else {
+        db.query_all_raw(statement).await?
+    };
+    let mut keys = Vec::new();
+    for row in rows {
+        keys.push(Key {
+            id: row.try_get("", "id")?,
+            at: row.try_get("", "at")?,
+        });
+    }
+    Ok(keys)
+}
 
 /// A page of what `me` finds with `text` (`utc_offset_minutes`: where their calendar's days
 /// begin, for `before:` and `after:`), after `cursor` (from the previous page) if given.
@@ -62,42 +102,30 @@ pub async fn search_on(
         // `in:` names channels: no direct message is in one.
         cursor.conversations = Position::Done;
     }
-    let limit = PAGE_SIZE as u64 + 1;
-    let backend = db.get_database_backend();
-    let mut channel_rows = Vec::new();
-    let mut direct_rows = Vec::new();
-    for (source, position, rows) in [
-        (Source::Channels, cursor.channels, &mut channel_rows),
-        (
+    // The two sources are read at once, each on a connection of its own.
+    let (channel_rows, direct_rows) = try_join(
+        hits(db, Source::Channels, me, &query, days, cursor.channels),
+        hits(
+            db,
             Source::Conversations,
+            me,
+            &query,
+            days,
             cursor.conversations,
-            &mut direct_rows,
         ),
-    ] {
-        if position != Position::Done {
-            let statement = sql::hits(backend, source, me, &query, days, position, limit);
-            for row in db.query_all_raw(statement).await? {
-                rows.push(Key {
-                    id: row.try_get("", "id")?,
-                    at: row.try_get("", "at")?,
-                });
-            }
-        }
-    }
-    let channel_messages = by_id(
+    )
+    .await?;
+    let (channel_messages, direct_messages) = try_join(
         message::Entity::find()
             .filter(message::Column::Id.is_in(channel_rows.iter().map(|k| k.id)))
-            .all(db)
-            .await?,
-        |m| (m.id, m.created_at),
-    );
-    let direct_messages = by_id(
+            .all(db),
         direct_message::Entity::find()
             .filter(direct_message::Column::Id.is_in(direct_rows.iter().map(|k| k.id)))
-            .all(db)
-            .await?,
-        |m| (m.id, m.created_at),
-    );
+            .all(db),
+    )
+    .await?;
+    let channel_messages = by_id(channel_messages, |m| (m.id, m.created_at));
+    let direct_messages = by_id(direct_messages, |m| (m.id, m.created_at));
 
     // Newest first across both sources; each source's position moves past what is taken.
     let mut channels = Pending::new(channel_rows, cursor.channels, &channel_messages);
