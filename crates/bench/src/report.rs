@@ -256,11 +256,15 @@ fn targets(md: &mut String, r: &Results) {
     let p99s = |os: &[&Outcome]| {
         os.iter()
             .map(|o| {
-                format!(
-                    "{:.1} ms ({:.1} % delivered)",
-                    o.receive.p99,
-                    o.delivered_percent()
-                )
+                if o.receive.count == 0 {
+                    "— (none delivered)".to_owned()
+                } else {
+                    format!(
+                        "{:.1} ms ({:.1} % delivered)",
+                        o.receive.p99,
+                        o.delivered_percent()
+                    )
+                }
             })
             .collect::<Vec<_>>()
             .join(", ")
