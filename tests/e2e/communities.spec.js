@@ -128,4 +128,16 @@ test('two people build a community', async ({ browser }, testInfo) => {
   await bob.goto(link);
   await bob.getByRole('button', { name: 'Join' }).click();
   await expect(bob).toHaveURL(new RegExp(`/servers/${serverId}`));
+
+  // A hands the server over to B, made a moderator first (a guest cannot be given it).
+  await reload(alice);
+  await alice.getByRole('button', { name: SERVER }).click();
+  await alice.getByRole('menuitem', { name: 'Manage Members' }).click();
+  await members.getByLabel('Role of Bob Builder').selectOption('MODERATOR');
+  await members.getByRole('button', { name: 'Make Bob Builder the owner' }).click();
+  const handOver = members.getByRole('group', { name: 'Make Bob Builder the owner?' });
+  await handOver.getByRole('button', { name: 'Hand over' }).click();
+  const bobRow = members.getByRole('listitem').filter({ hasText: 'Bob Builder' });
+  await expect(bobRow.getByRole('img', { name: 'Owner' })).toBeVisible();
+  await expect(members.getByRole('button', { name: /the owner$/ })).toHaveCount(0);
 });

@@ -1,4 +1,5 @@
-//! Confirmations for what cannot be undone: delete a channel or a server, leave a server.
+//! Confirmations for what cannot be undone: delete a channel or a server, leave a server; and
+//! the inline one under a member's row (kick, hand over).
 
 use leptos::prelude::*;
 use shared::community::ServerDetails;
@@ -106,5 +107,40 @@ fn Confirm<T: Clone + Send + Sync + 'static>(
                 </button>
             </div>
         </Modal>
+    }
+}
+
+/// A confirmation shown under the button that asked for it while `confirming`: what will
+/// happen (`children`), Cancel, and the action's own button.
+#[component]
+pub fn InlineConfirm(
+    /// The group's accessible name: the question asked.
+    #[prop(into)]
+    label: String,
+    confirming: RwSignal<bool>,
+    disabled: Signal<bool>,
+    #[prop(into)] confirm: Signal<&'static str>,
+    on_confirm: Callback<()>,
+    children: ChildrenFn,
+) -> impl IntoView {
+    view! {
+        <Show when=move || confirming.get()>
+            <div class="kick-confirm" role="group" aria-label=label.clone()>
+                {children()}
+                <div class="actions">
+                    <button type="button" class="secondary small" on:click=move |_| confirming.set(false)>
+                        "Cancel"
+                    </button>
+                    <button
+                        type="button"
+                        class="danger small"
+                        disabled=move || disabled.get()
+                        on:click=move |_| on_confirm.run(())
+                    >
+                        {move || confirm.get()}
+                    </button>
+                </div>
+            </div>
+        </Show>
     }
 }

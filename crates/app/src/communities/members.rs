@@ -8,6 +8,7 @@ use shared::ids::ServerId;
 use shared::permissions::{Action, Role};
 
 use super::api::{KickMember, LiftBan, SetMemberRole, TransferOwnership, server_bans};
+use super::confirm::InlineConfirm;
 use super::state::{OpenDialog, Refresh};
 use crate::auth::pages::FormError;
 use crate::ui::{Avatar, Glyph, Icon, Modal};
@@ -206,33 +207,24 @@ fn MemberRow(
                         >
                             "Kick"
                         </button>
-                        <Show when=move || confirming.get()>
-                            <div class="kick-confirm" role="group" aria-label=format!("Kick {name}?")>
-                                <p>{format!("Remove {name} from the server?")}</p>
-                                <label for=ban_id.clone()>
-                                    <input
-                                        type="checkbox"
-                                        id=ban_id.clone()
-                                        prop:checked=move || ban.get()
-                                        on:change=move |ev| ban.set(event_target_checked(&ev))
-                                    />
-                                    {format!(" Also ban {name}: no invite lets them back until the ban is lifted")}
-                                </label>
-                                <div class="actions">
-                                    <button type="button" class="secondary small" on:click=move |_| confirming.set(false)>
-                                        "Cancel"
-                                    </button>
-                                    <button
-                                        type="button"
-                                        class="danger small"
-                                        disabled=move || disabled.get()
-                                        on:click=move |_| on_kick.run(ban.get_untracked())
-                                    >
-                                        {move || if ban.get() { "Kick and Ban" } else { "Kick Member" }}
-                                    </button>
-                                </div>
-                            </div>
-                        </Show>
+                        <InlineConfirm
+                            label=format!("Kick {name}?")
+                            confirming
+                            disabled
+                            confirm=Signal::derive(move || if ban.get() { "Kick and Ban" } else { "Kick Member" })
+                            on_confirm=Callback::new(move |()| on_kick.run(ban.get_untracked()))
+                        >
+                            <p>{format!("Remove {name} from the server?")}</p>
+                            <label for=ban_id.clone()>
+                                <input
+                                    type="checkbox"
+                                    id=ban_id.clone()
+                                    prop:checked=move || ban.get()
+                                    on:change=move |ev| ban.set(event_target_checked(&ev))
+                                />
+                                {format!(" Also ban {name}: no invite lets them back until the ban is lifted")}
+                            </label>
+                        </InlineConfirm>
                     }
                 })}
             {on_transfer.map(|transfer| view! { <HandOver name=member.name.clone() transfer disabled /> })}
@@ -255,24 +247,15 @@ fn HandOver(name: String, transfer: Callback<()>, disabled: Signal<bool>) -> imp
         >
             "Make owner"
         </button>
-        <Show when=move || confirming.get()>
-            <div class="kick-confirm" role="group" aria-label=format!("Make {name} the owner?")>
-                <p>{format!("Hand the server over to {name}? They become an admin and its owner; you stay an admin.")}</p>
-                <div class="actions">
-                    <button type="button" class="secondary small" on:click=move |_| confirming.set(false)>
-                        "Cancel"
-                    </button>
-                    <button
-                        type="button"
-                        class="danger small"
-                        disabled=move || disabled.get()
-                        on:click=move |_| transfer.run(())
-                    >
-                        "Hand over"
-                    </button>
-                </div>
-            </div>
-        </Show>
+        <InlineConfirm
+            label=format!("Make {name} the owner?")
+            confirming
+            disabled
+            confirm="Hand over"
+            on_confirm=transfer
+        >
+            <p>{format!("Hand the server over to {name}? They become an admin and its owner; you stay an admin.")}</p>
+        </InlineConfirm>
     }
 }
 
