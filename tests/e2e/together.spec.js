@@ -79,6 +79,8 @@ test('pins, a message sent offline, and presence', async ({ browser }) => {
   // Bob's network goes down: his message waits in his browser, and his tab closes. (Its
   // failed requests are the point here: its console is not checked.)
   await bob.setOffline(true);
+  // The page must know it is offline before sending (else the send may already be on its way).
+  await bobPage.waitForFunction(() => navigator.onLine === false);
   const text = 'Sent from a tunnel, delivered later';
   await say(bobPage, text);
   await expect(messages(bobPage).filter({ hasText: text })).toContainText('Waiting for network');
