@@ -26,7 +26,7 @@ dev: setup
 ## Everything CI checks: formatting, lints, Rust tests, WASM tests in Chromium, Trunk, end to end.
 test: setup-test lint test-rust test-wasm trunk-build build test-e2e
 
-## The benchmark (about 8 minutes): writes data/bench/report.md and the README's figures.
+## The benchmark (about 20 minutes): writes data/bench/report.md and the README's figures.
 bench: setup build
 	scripts/bench.sh
 
