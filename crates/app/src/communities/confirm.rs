@@ -93,19 +93,14 @@ fn Confirm<T: Clone + Send + Sync + 'static>(
         <Modal title=title on_close=dialog.closer()>
             <p class="confirm-message">{message}</p>
             <FormError value=result />
-            <div class="modal-actions">
-                <button type="button" class="secondary" on:click=move |_| dialog.close()>
-                    "Cancel"
-                </button>
-                <button
-                    type="button"
-                    class="danger"
-                    disabled=move || pending.get()
-                    on:click=move |_| on_confirm.run(())
-                >
-                    {confirm}
-                </button>
-            </div>
+            <CancelOrConfirm
+                class="modal-actions"
+                size=""
+                on_cancel=Callback::new(move |()| dialog.close())
+                disabled=pending
+                confirm
+                on_confirm
+            />
         </Modal>
     }
 }
@@ -127,20 +122,43 @@ pub fn InlineConfirm(
         <Show when=move || confirming.get()>
             <div class="kick-confirm" role="group" aria-label=label.clone()>
                 {children()}
-                <div class="actions">
-                    <button type="button" class="secondary small" on:click=move |_| confirming.set(false)>
-                        "Cancel"
-                    </button>
-                    <button
-                        type="button"
-                        class="danger small"
-                        disabled=move || disabled.get()
-                        on:click=move |_| on_confirm.run(())
-                    >
-                        {move || confirm.get()}
-                    </button>
-                </div>
+                <CancelOrConfirm
+                    class="actions"
+                    size=" small"
+                    on_cancel=Callback::new(move |()| confirming.set(false))
+                    disabled
+                    confirm
+                    on_confirm
+                />
             </div>
         </Show>
+    }
+}
+
+/// Cancel, then the action's own button (a dangerous one), in a row of class `class`; `size`
+/// is added to both buttons' classes.
+#[component]
+fn CancelOrConfirm(
+    class: &'static str,
+    size: &'static str,
+    on_cancel: Callback<()>,
+    disabled: Signal<bool>,
+    #[prop(into)] confirm: Signal<&'static str>,
+    on_confirm: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <div class=class>
+            <button type="button" class=format!("secondary{size}") on:click=move |_| on_cancel.run(())>
+                "Cancel"
+            </button>
+            <button
+                type="button"
+                class=format!("danger{size}")
+                disabled=move || disabled.get()
+                on:click=move |_| on_confirm.run(())
+            >
+                {move || confirm.get()}
+            </button>
+        </div>
     }
 }
