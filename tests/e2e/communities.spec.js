@@ -140,4 +140,17 @@ test('two people build a community', async ({ browser }, testInfo) => {
   const bobRow = members.getByRole('listitem').filter({ hasText: 'Bob Builder' });
   await expect(bobRow.getByRole('img', { name: 'Owner' })).toBeVisible();
   await expect(members.getByRole('button', { name: /the owner$/ })).toHaveCount(0);
+
+  // A, no longer the owner, leaves: Cancel first changes nothing, then "Leave Server" does.
+  await reload(alice);
+  await alice.getByRole('button', { name: SERVER }).click();
+  await alice.getByRole('menuitem', { name: 'Leave Server' }).click();
+  const leave = alice.getByRole('dialog', { name: 'Leave server' });
+  await leave.getByRole('button', { name: 'Cancel' }).click();
+  await expect(leave).toHaveCount(0);
+  await expect(alice.getByRole('link', { name: SERVER })).toHaveCount(1);
+  await alice.getByRole('button', { name: SERVER }).click();
+  await alice.getByRole('menuitem', { name: 'Leave Server' }).click();
+  await leave.getByRole('button', { name: 'Leave Server' }).click();
+  await expect(alice.getByRole('link', { name: SERVER })).toHaveCount(0);
 });
