@@ -23,6 +23,9 @@ use shared::permissions::Role;
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
+/// At most this many waiting frames go out in one write (as in ChatterHub's sessions).
+const WRITE_AT_MOST: usize = 32;
+
 #[derive(Clone)]
 struct Bare {
     events: broadcast::Sender<Bytes>,
@@ -103,7 +106,7 @@ async fn relay(socket: WebSocket, mut events: broadcast::Receiver<Bytes>) {
             }
         }
     });
-    loop {
+    'relay: loop {
         tokio::select! {
             ask = asks.recv() => {
                 let reply = Utf8Bytes::from_static(r#"{"type":"Subscribed","data":{}}"#);
@@ -112,9 +115,22 @@ async fn relay(socket: WebSocket, mut events: broadcast::Receiver<Bytes>) {
                 }
             }
             frame = events.recv() => match frame {
+                // Like ChatterHub, what is already waiting goes out in the same write.
                 Ok(frame) => {
-                    let Ok(text) = Utf8Bytes::try_from(frame) else { continue };
-                    if sink.send(Message::Text(text)).await.is_err() {
+                    let mut next = Ok(frame);
+                    let mut taken = 0;
+                    while let Ok(frame) = next {
+                        let Ok(text) = Utf8Bytes::try_from(frame) else { break };
+                        if sink.feed(Message::Text(text)).await.is_err() {
+                            break 'relay;
+                        }
+                        taken += 1;
+                        if taken == WRITE_AT_MOST {
+                            break;
+                        }
+                        next = events.try_recv();
+                    }
+                    if sink.flush().await.is_err() {
                         break;
                     }
                 }

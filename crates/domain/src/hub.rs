@@ -105,8 +105,12 @@ impl Default for LocalHub {
 
 impl Hub for LocalHub {
     fn publish(&self, event: &ServerEvent) {
-        if let Some(topic) = event.topic() {
-            self.deliver(topic, serialize(event));
+        let mut topics = destinations(event).peekable();
+        if topics.peek().is_some() {
+            let frame = serialize(event);
+            for topic in topics {
+                self.deliver(topic, frame.clone());
+            }
         }
     }
 
@@ -122,6 +126,12 @@ impl Hub for LocalHub {
             .or_insert_with(|| broadcast::channel(self.capacity).0)
             .subscribe()
     }
+}
+
+/// The topics `event` goes to: its own, and the server's `Access` topic when it ends someone's
+/// access (the same bytes to both).
+fn destinations(event: &ServerEvent) -> impl Iterator<Item = Topic> {
+    event.topic().into_iter().chain(event.access_topic())
 }
 
 /// The wire form of an event.
@@ -154,6 +164,36 @@ mod tests {
         assert_eq!(fa.as_ptr(), fb.as_ptr(), "serialized once, shared");
         assert!(std::str::from_utf8(&fa).unwrap().contains("ServerDeleted"));
         assert!(other.try_recv().is_err());
+    }
+
+    #[tokio::test]
+    async fn removals_also_reach_the_access_topic_and_nothing_else_does() {
+        let hub = LocalHub::new(8);
+        let server_id = ServerId(Uuid::new_v4());
+        let mut server = hub.follow(Topic::Server(server_id));
+        let mut access = hub.follow(Topic::Access(server_id));
+        hub.publish(&ServerEvent::ChannelDeleted {
+            server_id,
+            channel_id: ChannelId(Uuid::new_v4()),
+        });
+        hub.publish(&ServerEvent::ServerDeleted { server_id });
+        let deleted_channel = server.recv().await.unwrap();
+        assert!(
+            std::str::from_utf8(&deleted_channel)
+                .unwrap()
+                .contains("ChannelDeleted")
+        );
+        let (on_server, on_access) = (server.recv().await.unwrap(), access.recv().await.unwrap());
+        assert_eq!(on_server.as_ptr(), on_access.as_ptr(), "the same bytes");
+        assert!(
+            std::str::from_utf8(&on_access)
+                .unwrap()
+                .contains("ServerDeleted")
+        );
+        assert!(
+            access.try_recv().is_err(),
+            "only the removal went to Access"
+        );
     }
 
     #[tokio::test]

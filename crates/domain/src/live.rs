@@ -29,7 +29,7 @@ pub async fn authorize(
             let (_, access) = participant(&domain.db, me, id).await?;
             Ok(ServerId(access.server.id))
         }
-        // The server follows it for each socket itself; nothing in it is for a client.
-        Topic::Account(_) => Err(CommunityError::NotFound),
+        // The server follows these for each socket itself; nothing in them is for a client.
+        Topic::Account(_) | Topic::Access(_) => Err(CommunityError::NotFound),
     }
 }

@@ -28,6 +28,11 @@ pub enum Topic {
     /// What concerns one person's own sessions. Followed by each of that person's sockets on
     /// the server side; no client can ask for it.
     Account(ProfileId),
+    /// Who lost access to one server (a member left or was kicked, the server was deleted):
+    /// those events go here as well as to the server's topic. Each socket following anything
+    /// of the server follows it on the server side, to end its follows on a removal without
+    /// hearing every event of the server; no client can ask for it.
+    Access(ServerId),
 }
 
 /// Where messages live: a channel or a direct conversation.
@@ -355,6 +360,13 @@ impl ServerEvent {
         }
     }
 
+    /// The server's `Access` topic, for an event that ends someone's access to it (it goes
+    /// there as well as to `topic`).
+    pub fn access_topic(&self) -> Option<Topic> {
+        self.removed_profile()
+            .map(|(server_id, _)| Topic::Access(server_id))
+    }
+
     /// The person who lost access to a server through this event, if any.
     pub fn removed_profile(&self) -> Option<(ServerId, Option<ProfileId>)> {
         match self {
@@ -407,6 +419,13 @@ mod tests {
         let deleted = ServerEvent::ServerDeleted { server_id };
         assert_eq!(deleted.topic(), Some(Topic::Server(server_id)));
         assert_eq!(deleted.removed_profile(), Some((server_id, None)));
+        assert_eq!(deleted.access_topic(), Some(Topic::Access(server_id)));
+        let activity = ServerEvent::ChannelDeleted {
+            server_id,
+            channel_id: ChannelId(Uuid::new_v4()),
+        };
+        assert_eq!(activity.topic(), Some(Topic::Server(server_id)));
+        assert_eq!(activity.access_topic(), None);
         assert_eq!(ServerEvent::Pong.topic(), None);
     }
 }

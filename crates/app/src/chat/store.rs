@@ -286,7 +286,7 @@ impl Chat {
                         p.mark_stale();
                     }
                 }
-                Topic::Account(_) => {}
+                Topic::Account(_) | Topic::Access(_) => {}
             },
             ServerEvent::ChannelCreated { .. }
             | ServerEvent::ChannelUpdated { .. }

@@ -11,7 +11,7 @@ use shared::live::{ServerEvent, Topic};
 use tokio::sync::{broadcast, mpsc};
 use uuid::Uuid;
 
-use super::{Frame, Hub, LocalHub, serialize};
+use super::{Frame, Hub, LocalHub, destinations, serialize};
 
 /// The Redis channel all nodes share.
 const CHANNEL: &str = "chatterhub:events";
@@ -43,16 +43,19 @@ impl RedisHub {
 
 impl Hub for RedisHub {
     fn publish(&self, event: &ServerEvent) {
-        let Some(topic) = event.topic() else {
+        let mut topics = destinations(event).peekable();
+        if topics.peek().is_none() {
             return;
-        };
-        let frame = serialize(event);
-        if let Some(envelope) = encode(self.node, topic, &frame)
-            && self.outbox.try_send(envelope).is_err()
-        {
-            tracing::warn!("Redis outbox full: an event reaches this node only");
         }
-        self.local.deliver(topic, frame);
+        let frame = serialize(event);
+        for topic in topics {
+            if let Some(envelope) = encode(self.node, topic, &frame)
+                && self.outbox.try_send(envelope).is_err()
+            {
+                tracing::warn!("Redis outbox full: an event reaches this node only");
+            }
+            self.local.deliver(topic, frame.clone());
+        }
     }
 
     fn follow(&self, topic: Topic) -> broadcast::Receiver<Frame> {

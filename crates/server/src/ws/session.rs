@@ -8,11 +8,12 @@ use std::time::Duration;
 
 use domain::hub::Frame;
 use domain::limits::CommandBudget;
-use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use futures_util::{FutureExt, Sink, SinkExt, Stream, StreamExt};
 use shared::calls::{CallRoom, MediaState, Signal};
 use shared::ids::{ProfileId, ServerId};
 use shared::live::{ClientCommand, ServerEvent, Thread, Topic};
 use shared::presence::Status;
+use tokio::time::error::Elapsed;
 use tokio::time::{Instant, MissedTickBehavior, interval_at, sleep_until, timeout};
 use tokio_stream::StreamMap;
 use tokio_stream::wrappers::BroadcastStream;
@@ -46,6 +47,9 @@ pub const CLOSE_DEAD: u16 = 4009;
 pub use shared::live::CLOSE_SIGNED_OUT;
 pub const CLOSE_GOING_AWAY: u16 = 1001;
 pub const CLOSE_POLICY: u16 = 1008;
+
+/// At most this many waiting frames go out in one write.
+const WRITE_AT_MOST: usize = 32;
 
 /// How often one connection may say its person is typing in one thread.
 const TYPING_EVERY: Duration = Duration::from_secs(2);
@@ -136,7 +140,8 @@ pub struct Allowance {
 }
 
 /// What the connection follows: topics the client asked for, and for each server those belong
-/// to, a hidden follow of the server topic to hear of removals.
+/// to, a hidden follow of the server's `Access` topic to hear of removals (it carries nothing
+/// else, so a socket is not woken by the server's every event to look for them).
 struct Follows {
     me: ProfileId,
     streams: StreamMap<Topic, BroadcastStream<Frame>>,
@@ -149,7 +154,7 @@ struct Follows {
 impl Follows {
     fn add<G: Gate>(&mut self, gate: &G, topic: Topic, server_id: ServerId) {
         self.asked.insert(topic, server_id);
-        for t in [topic, Topic::Server(server_id)] {
+        for t in [topic, Topic::Access(server_id)] {
             if !self.streams.contains_key(&t) {
                 self.streams.insert(t, BroadcastStream::new(gate.follow(t)));
             }
@@ -159,14 +164,9 @@ impl Follows {
     fn remove(&mut self, topic: Topic) {
         self.typing_said.retain(|thread, _| thread.topic() != topic);
         if let Some(server_id) = self.asked.remove(&topic) {
-            let server_topic = Topic::Server(server_id);
-            let still_needed = self.asked.values().any(|s| *s == server_id)
-                || self.asked.contains_key(&server_topic);
-            if topic != server_topic {
-                self.streams.remove(&topic);
-            }
-            if !still_needed {
-                self.streams.remove(&server_topic);
+            self.streams.remove(&topic);
+            if !self.asked.values().any(|s| *s == server_id) {
+                self.streams.remove(&Topic::Access(server_id));
             }
         }
     }
@@ -182,16 +182,16 @@ impl Follows {
         for t in &gone {
             self.remove(*t);
         }
-        self.streams.remove(&Topic::Server(server_id));
+        self.streams.remove(&Topic::Access(server_id));
         gone
     }
 
     /// Whether this frame of `topic` ends access to its server for this person.
     fn removes_me(&self, topic: Topic, frame: &[u8]) -> Option<ServerId> {
-        let Topic::Server(_) = topic else {
+        let Topic::Access(_) = topic else {
             return None;
         };
-        // Only server-topic frames are parsed, and those are rare (membership changes).
+        // Only removals are published there, and those are rare.
         let event: ServerEvent = serde_json::from_slice(frame).ok()?;
         match event.removed_profile()? {
             (server_id, Some(profile)) if profile == self.me => Some(server_id),
@@ -263,35 +263,21 @@ pub async fn run<G, S, R>(
                     break;
                 }
             }
-            Some((topic, frame)) = follows.streams.next() => {
-                let frame = match frame {
-                    Ok(frame) => frame,
-                    Err(BroadcastStreamRecvError::Lagged(_)) => {
-                        out.close(CLOSE_TOO_SLOW, "Too slow: reconnect and catch up by sequence.").await;
+            Some(first) = follows.streams.next() => {
+                // Whatever else is already waiting goes out with it in one write: a socket
+                // that fell behind catches up in fewer, larger writes instead of one each.
+                let mut next = Some(first);
+                let mut taken = 0;
+                let mut open = true;
+                while let Some((topic, frame)) = next.take() {
+                    open = pass_on(&mut out, &mut follows, &identity, topic, frame).await;
+                    taken += 1;
+                    if !open || taken == WRITE_AT_MOST {
                         break;
                     }
-                };
-                if topic == account {
-                    match for_this_socket(&frame, &identity) {
-                        Some(AccountFrame::SessionEnded) => {
-                            out.close(CLOSE_SIGNED_OUT, "You signed out.").await;
-                            break;
-                        }
-                        Some(AccountFrame::ForClient) if !out.send(Outbound::Text(frame)).await => {
-                            break;
-                        }
-                        Some(AccountFrame::ForClient) | None => {}
-                    }
-                    continue;
+                    next = follows.streams.next().now_or_never().flatten();
                 }
-                let removed = follows.removes_me(topic, &frame);
-                let wanted = follows.asked.contains_key(&topic);
-                if wanted && !out.send(Outbound::Text(frame)).await {
-                    break;
-                }
-                if let Some(server_id) = removed
-                    && !Box::pin(tell_removed(&mut out, follows.lose_server(server_id))).await
-                {
+                if !open || !out.flush().await {
                     break;
                 }
             }
@@ -329,8 +315,23 @@ struct Out<S> {
 impl<S: Sink<Outbound> + Unpin> Out<S> {
     /// Whether the frame went out in time.
     async fn send(&mut self, frame: Outbound) -> bool {
-        match timeout(self.limit, self.sink.send(frame)).await {
-            Ok(sent) => sent.is_ok(),
+        self.feed(frame).await && self.flush().await
+    }
+
+    /// Whether the frame was taken in time, to go out with the next flush (or sooner, when
+    /// the buffer fills).
+    async fn feed(&mut self, frame: Outbound) -> bool {
+        Self::in_time(timeout(self.limit, self.sink.feed(frame)).await)
+    }
+
+    /// Whether everything taken went out in time.
+    async fn flush(&mut self) -> bool {
+        Self::in_time(timeout(self.limit, self.sink.flush()).await)
+    }
+
+    fn in_time<E>(outcome: Result<Result<(), E>, Elapsed>) -> bool {
+        match outcome {
+            Ok(done) => done.is_ok(),
             Err(_) => {
                 tracing::info!("dropping a live connection that stopped reading");
                 false
@@ -341,6 +342,46 @@ impl<S: Sink<Outbound> + Unpin> Out<S> {
     async fn close(&mut self, code: u16, reason: &str) {
         let reason = reason.to_owned();
         self.send(Outbound::Close { code, reason }).await;
+    }
+}
+
+/// Hands one followed frame on (fed, not yet flushed): to the client if it is theirs to see,
+/// ending the follows of a server the person lost. Whether the connection lives on.
+async fn pass_on<S: Sink<Outbound> + Unpin>(
+    out: &mut Out<S>,
+    follows: &mut Follows,
+    identity: &Identity,
+    topic: Topic,
+    frame: Result<Frame, BroadcastStreamRecvError>,
+) -> bool {
+    let frame = match frame {
+        Ok(frame) => frame,
+        Err(BroadcastStreamRecvError::Lagged(_)) => {
+            out.close(
+                CLOSE_TOO_SLOW,
+                "Too slow: reconnect and catch up by sequence.",
+            )
+            .await;
+            return false;
+        }
+    };
+    if topic == Topic::Account(identity.me) {
+        return match for_this_socket(&frame, identity) {
+            Some(AccountFrame::SessionEnded) => {
+                out.close(CLOSE_SIGNED_OUT, "You signed out.").await;
+                false
+            }
+            Some(AccountFrame::ForClient) => out.feed(Outbound::Text(frame)).await,
+            None => true,
+        };
+    }
+    let removed = follows.removes_me(topic, &frame);
+    if follows.asked.contains_key(&topic) && !out.feed(Outbound::Text(frame)).await {
+        return false;
+    }
+    match removed {
+        Some(server_id) => Box::pin(tell_removed(out, follows.lose_server(server_id))).await,
+        None => true,
     }
 }
 

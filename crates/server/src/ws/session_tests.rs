@@ -1,14 +1,16 @@
 //! The session over in-memory channels: no sockets, no database.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use domain::hub::{Frame, Hub, LocalHub};
 use domain::limits::{CommandBudget, RateSpec, Unit};
 use futures_channel::mpsc;
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{Sink, SinkExt, StreamExt};
 use shared::calls::{CallRoom, Signal};
 use shared::ids::{ChannelId, MemberId, ProfileId, ServerId};
 use shared::live::{ClientCommand, ServerEvent, Thread, Topic};
@@ -63,6 +65,41 @@ impl Gate for FakeGate {
     fn gone(&self) {}
 }
 
+/// The client's side as writes: what the session feeds is held until it flushes, and each
+/// flush arrives as one write.
+struct Writes {
+    held: Vec<Outbound>,
+    to: mpsc::UnboundedSender<Vec<Outbound>>,
+}
+
+impl Sink<Outbound> for Writes {
+    type Error = ();
+
+    fn poll_ready(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), ()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn start_send(self: Pin<&mut Self>, frame: Outbound) -> Result<(), ()> {
+        self.get_mut().held.push(frame);
+        Ok(())
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), ()>> {
+        let this = self.get_mut();
+        if !this.held.is_empty() {
+            let write = std::mem::take(&mut this.held);
+            if this.to.unbounded_send(write).is_err() {
+                return Poll::Ready(Err(()));
+            }
+        }
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), ()>> {
+        self.poll_flush(cx)
+    }
+}
+
 struct Harness {
     hub: Arc<LocalHub>,
     me: ProfileId,
@@ -70,7 +107,11 @@ struct Harness {
     server: ServerId,
     channel: ChannelId,
     to_session: mpsc::UnboundedSender<Inbound>,
-    from_session: mpsc::UnboundedReceiver<Outbound>,
+    /// Each flush of the session's, in order: what went out in one write.
+    from_session: mpsc::UnboundedReceiver<Vec<Outbound>>,
+    /// Frames of the writes received, not yet read by the test.
+    received: VecDeque<Outbound>,
+    writes: usize,
     stop: Option<oneshot::Sender<()>>,
     done: tokio::task::JoinHandle<()>,
     presence: Arc<Mutex<Vec<Status>>>,
@@ -149,7 +190,10 @@ fn start_with(setup: Setup) -> Harness {
     let (outbound, from_session) = mpsc::unbounded();
     let (stop, stopped) = oneshot::channel::<()>();
     let done = tokio::spawn(async move {
-        let sink = outbound.sink_map_err(|_| ());
+        let sink = Writes {
+            held: Vec::new(),
+            to: outbound,
+        };
         let stop = async move {
             let _ = stopped.await;
         };
@@ -164,6 +208,8 @@ fn start_with(setup: Setup) -> Harness {
         channel,
         to_session,
         from_session,
+        received: VecDeque::new(),
+        writes: 0,
         stop: Some(stop),
         done,
         presence,
@@ -182,10 +228,26 @@ impl Harness {
     }
 
     async fn next_within(&mut self, limit: Duration) -> Outbound {
-        tokio::time::timeout(limit, self.from_session.next())
+        self.try_next_within(limit)
             .await
             .expect("the session answers")
-            .expect("the session is open")
+    }
+
+    /// The next frame, unless none comes within `limit` or the session has ended.
+    async fn try_next_within(&mut self, limit: Duration) -> Option<Outbound> {
+        if self.received.is_empty() {
+            let write = tokio::time::timeout(limit, self.from_session.next())
+                .await
+                .ok()??;
+            self.writes += 1;
+            self.received.extend(write);
+        }
+        self.received.pop_front()
+    }
+
+    /// Whether nothing more has gone out.
+    fn nothing_more(&mut self) -> bool {
+        self.received.is_empty() && self.from_session.try_recv().is_err()
     }
 
     async fn next_event(&mut self) -> ServerEvent {
@@ -285,6 +347,79 @@ async fn a_removed_member_is_unsubscribed_and_told() {
 }
 
 #[tokio::test]
+async fn a_member_following_the_server_hears_each_removal_once_and_loses_every_follow_with_their_own()
+ {
+    let mut h = start(16, quiet());
+    let (server, channel) = (Topic::Server(h.server), Topic::Channel(h.channel));
+    for topic in [server, channel] {
+        h.send(&ClientCommand::Subscribe { topic });
+        assert_eq!(h.next_event().await, ServerEvent::Subscribed { topic });
+    }
+    let someone_left = ServerEvent::MemberLeft {
+        server_id: h.server,
+        member_id: MemberId(Uuid::new_v4()),
+        profile_id: ProfileId(Uuid::new_v4()),
+    };
+    h.hub.publish(&someone_left);
+    assert_eq!(h.next_event().await, someone_left);
+    h.send(&ClientCommand::Ping);
+    assert_eq!(h.next_event().await, ServerEvent::Pong, "told once");
+
+    let kicked = ServerEvent::MemberKicked {
+        server_id: h.server,
+        member_id: MemberId(Uuid::new_v4()),
+        profile_id: h.me,
+    };
+    h.hub.publish(&kicked);
+    let mut unsubscribed = HashSet::new();
+    while unsubscribed.len() < 2 {
+        match h.next_event().await {
+            ServerEvent::Unsubscribed { topic, .. } => assert!(unsubscribed.insert(topic)),
+            // Heard on the server topic, if that came before the removal itself.
+            other => assert_eq!(other, kicked),
+        }
+    }
+    assert_eq!(unsubscribed, HashSet::from([server, channel]));
+    h.hub.publish(&h.message_event());
+    h.send(&ClientCommand::Ping);
+    assert_eq!(
+        h.next_event().await,
+        ServerEvent::Pong,
+        "nothing more from the server"
+    );
+}
+
+#[tokio::test]
+async fn frames_waiting_together_go_out_in_order_in_few_writes() {
+    let mut h = start(64, quiet());
+    let topic = Topic::Server(h.server);
+    h.send(&ClientCommand::Subscribe { topic });
+    assert_eq!(h.next_event().await, ServerEvent::Subscribed { topic });
+    let writes_before = h.writes;
+    let events: Vec<ServerEvent> = (0..40)
+        .map(|i| ServerEvent::ServerUpdated {
+            server: shared::community::ServerSummary {
+                id: h.server,
+                name: format!("name {i}"),
+                image_url: None,
+            },
+        })
+        .collect();
+    // Published before the session runs again (one thread): all forty are waiting for it.
+    for event in &events {
+        h.hub.publish(event);
+    }
+    for event in &events {
+        assert_eq!(&h.next_event().await, event);
+    }
+    assert_eq!(
+        h.writes - writes_before,
+        2,
+        "32 frames in one write, then the other 8"
+    );
+}
+
+#[tokio::test]
 async fn a_client_that_falls_behind_is_disconnected() {
     let mut h = start(2, quiet());
     let topic = Topic::Server(h.server);
@@ -301,9 +436,7 @@ async fn a_client_that_falls_behind_is_disconnected() {
         });
     }
     let mut closed = None;
-    while let Ok(Some(out)) =
-        tokio::time::timeout(Duration::from_secs(5), h.from_session.next()).await
-    {
+    while let Some(out) = h.try_next_within(Duration::from_secs(5)).await {
         if let Outbound::Close { code, .. } = out {
             closed = Some(code);
             break;
@@ -371,7 +504,7 @@ async fn a_removal_during_the_access_check_is_not_missed() {
         ServerEvent::Pong,
         "no frame of the topic came"
     );
-    assert!(h.from_session.try_recv().is_err(), "and nothing after");
+    assert!(h.nothing_more(), "and nothing after");
 }
 
 #[tokio::test]
