@@ -4,6 +4,9 @@
 //! business logic beyond asking the domain.
 
 use std::collections::{HashMap, HashSet};
+use std::future::{Future, poll_fn};
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use domain::hub::Frame;
@@ -13,8 +16,7 @@ use shared::calls::{CallRoom, MediaState, Signal};
 use shared::ids::{ProfileId, ServerId};
 use shared::live::{ClientCommand, ServerEvent, Thread, Topic};
 use shared::presence::Status;
-use tokio::time::error::Elapsed;
-use tokio::time::{Instant, MissedTickBehavior, interval_at, sleep_until, timeout};
+use tokio::time::{Instant, MissedTickBehavior, Sleep, interval_at, sleep, sleep_until};
 use tokio_stream::StreamMap;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
@@ -217,10 +219,7 @@ pub async fn run<G, S, R>(
     R: Stream<Item = Inbound> + Unpin,
 {
     tokio::pin!(stop);
-    let mut out = Out {
-        sink,
-        limit: timing.send_timeout,
-    };
+    let mut out = Out::new(sink, timing.send_timeout);
     let mut follows = Follows {
         me: identity.me,
         streams: StreamMap::new(),
@@ -306,13 +305,23 @@ pub async fn run<G, S, R>(
 
 /// The client's side of the connection, where every frame has `limit` to be taken: a client
 /// that stops reading fills the socket's buffers, and its connection is dropped rather than
-/// kept waiting for ever.
+/// kept waiting for ever. One timer serves every write, armed only when the socket cannot
+/// take a frame at once (nearly never): no timer is made for each frame.
 struct Out<S> {
     sink: S,
     limit: Duration,
+    deadline: Pin<Box<Sleep>>,
 }
 
 impl<S: Sink<Outbound> + Unpin> Out<S> {
+    fn new(sink: S, limit: Duration) -> Self {
+        Self {
+            sink,
+            limit,
+            deadline: Box::pin(sleep(limit)),
+        }
+    }
+
     /// Whether the frame went out in time.
     async fn send(&mut self, frame: Outbound) -> bool {
         self.feed(frame).await && self.flush().await
@@ -321,22 +330,43 @@ impl<S: Sink<Outbound> + Unpin> Out<S> {
     /// Whether the frame was taken in time, to go out with the next flush (or sooner, when
     /// the buffer fills).
     async fn feed(&mut self, frame: Outbound) -> bool {
-        Self::in_time(timeout(self.limit, self.sink.feed(frame)).await)
+        let mut frame = Some(frame);
+        self.in_time(|sink, cx| {
+            ready!(sink.poll_ready_unpin(cx))?;
+            match frame.take() {
+                Some(frame) => Poll::Ready(sink.start_send_unpin(frame)),
+                None => Poll::Ready(Ok(())),
+            }
+        })
+        .await
     }
 
     /// Whether everything taken went out in time.
     async fn flush(&mut self) -> bool {
-        Self::in_time(timeout(self.limit, self.sink.flush()).await)
+        self.in_time(|sink, cx| sink.poll_flush_unpin(cx)).await
     }
 
-    fn in_time<E>(outcome: Result<Result<(), E>, Elapsed>) -> bool {
-        match outcome {
-            Ok(done) => done.is_ok(),
-            Err(_) => {
-                tracing::info!("dropping a live connection that stopped reading");
-                false
+    /// Whether `step` finished well within `limit` of its first having to wait.
+    async fn in_time(
+        &mut self,
+        mut step: impl FnMut(&mut S, &mut Context<'_>) -> Poll<Result<(), S::Error>>,
+    ) -> bool {
+        let mut armed = false;
+        poll_fn(|cx| {
+            if let Poll::Ready(done) = step(&mut self.sink, cx) {
+                return Poll::Ready(done.is_ok());
             }
-        }
+            if !armed {
+                self.deadline.as_mut().reset(Instant::now() + self.limit);
+                armed = true;
+            }
+            if self.deadline.as_mut().poll(cx).is_ready() {
+                tracing::info!("dropping a live connection that stopped reading");
+                return Poll::Ready(false);
+            }
+            Poll::Pending
+        })
+        .await
     }
 
     async fn close(&mut self, code: u16, reason: &str) {
