@@ -346,7 +346,7 @@ impl<S: Sink<Outbound> + Unpin> Out<S> {
         self.in_time(|sink, cx| sink.poll_flush_unpin(cx)).await
     }
 
-    /// Whether `step` finished well within `limit` of its first having to wait.
+    /// Whether `step` finished within `limit` of when it first had to wait.
     async fn in_time(
         &mut self,
         mut step: impl FnMut(&mut S, &mut Context<'_>) -> Poll<Result<(), S::Error>>,
