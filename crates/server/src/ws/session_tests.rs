@@ -257,6 +257,14 @@ impl Harness {
         }
     }
 
+    /// An event of the server published now does not reach the client: the answer to a ping
+    /// is the next thing it gets.
+    async fn hears_nothing_of_the_lost_server(&mut self, why: &str) {
+        self.hub.publish(&self.message_event());
+        self.send(&ClientCommand::Ping);
+        assert_eq!(self.next_event().await, ServerEvent::Pong, "{why}");
+    }
+
     fn message_event(&self) -> ServerEvent {
         ServerEvent::ChannelDeleted {
             server_id: self.server,
@@ -337,13 +345,8 @@ async fn a_removed_member_is_unsubscribed_and_told() {
         ServerEvent::Unsubscribed { topic, .. } => assert_eq!(topic, channel),
         other => panic!("expected Unsubscribed, got {other:?}"),
     }
-    h.hub.publish(&h.message_event());
-    h.send(&ClientCommand::Ping);
-    assert_eq!(
-        h.next_event().await,
-        ServerEvent::Pong,
-        "nothing from the lost server came first"
-    );
+    h.hears_nothing_of_the_lost_server("nothing from the lost server came first")
+        .await;
 }
 
 #[tokio::test]
@@ -380,13 +383,8 @@ async fn a_member_following_the_server_hears_each_removal_once_and_loses_every_f
         }
     }
     assert_eq!(unsubscribed, HashSet::from([server, channel]));
-    h.hub.publish(&h.message_event());
-    h.send(&ClientCommand::Ping);
-    assert_eq!(
-        h.next_event().await,
-        ServerEvent::Pong,
-        "nothing more from the server"
-    );
+    h.hears_nothing_of_the_lost_server("nothing more from the server")
+        .await;
 }
 
 #[tokio::test]
