@@ -305,12 +305,13 @@ pub async fn run<G, S, R>(
 
 /// The client's side of the connection, where every frame has `limit` to be taken: a client
 /// that stops reading fills the socket's buffers, and its connection is dropped rather than
-/// kept waiting for ever. One timer serves every write, armed only when the socket cannot
-/// take a frame at once (nearly never): no timer is made for each frame.
+/// kept waiting for ever. One timer serves every write, made and armed only when the socket
+/// cannot take a frame at once (nearly never): no timer is made for each frame.
 struct Out<S> {
     sink: S,
     limit: Duration,
-    deadline: Pin<Box<Sleep>>,
+    /// Made the first time a write has to wait (most connections never do).
+    deadline: Option<Pin<Box<Sleep>>>,
 }
 
 impl<S: Sink<Outbound> + Unpin> Out<S> {
@@ -318,7 +319,7 @@ impl<S: Sink<Outbound> + Unpin> Out<S> {
         Self {
             sink,
             limit,
-            deadline: Box::pin(sleep(limit)),
+            deadline: None,
         }
     }
 
@@ -352,15 +353,17 @@ impl<S: Sink<Outbound> + Unpin> Out<S> {
         mut step: impl FnMut(&mut S, &mut Context<'_>) -> Poll<Result<(), S::Error>>,
     ) -> bool {
         let mut armed = false;
+        let limit = self.limit;
         poll_fn(|cx| {
             if let Poll::Ready(done) = step(&mut self.sink, cx) {
                 return Poll::Ready(done.is_ok());
             }
+            let deadline = self.deadline.get_or_insert_with(|| Box::pin(sleep(limit)));
             if !armed {
-                self.deadline.as_mut().reset(Instant::now() + self.limit);
+                deadline.as_mut().reset(Instant::now() + limit);
                 armed = true;
             }
-            if self.deadline.as_mut().poll(cx).is_ready() {
+            if deadline.as_mut().poll(cx).is_ready() {
                 tracing::info!("dropping a live connection that stopped reading");
                 return Poll::Ready(false);
             }
