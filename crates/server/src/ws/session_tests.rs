@@ -257,6 +257,12 @@ impl Harness {
         }
     }
 
+    /// Follows `topic`, which the session confirms.
+    async fn subscribed(&mut self, topic: Topic) {
+        self.send(&ClientCommand::Subscribe { topic });
+        assert_eq!(self.next_event().await, ServerEvent::Subscribed { topic });
+    }
+
     /// An event of the server published now does not reach the client: the answer to a ping
     /// is the next thing it gets.
     async fn hears_nothing_of_the_lost_server(&mut self, why: &str) {
@@ -285,8 +291,7 @@ fn quiet() -> Timing {
 async fn follows_allowed_topics_and_only_those() {
     let mut h = start(16, quiet());
     let topic = Topic::Channel(h.channel);
-    h.send(&ClientCommand::Subscribe { topic });
-    assert_eq!(h.next_event().await, ServerEvent::Subscribed { topic });
+    h.subscribed(topic).await;
 
     let other = Topic::Channel(ChannelId(Uuid::new_v4()));
     h.send(&ClientCommand::Subscribe { topic: other });
@@ -355,8 +360,7 @@ async fn a_member_following_the_server_hears_each_removal_once_and_loses_every_f
     let mut h = start(16, quiet());
     let (server, channel) = (Topic::Server(h.server), Topic::Channel(h.channel));
     for topic in [server, channel] {
-        h.send(&ClientCommand::Subscribe { topic });
-        assert_eq!(h.next_event().await, ServerEvent::Subscribed { topic });
+        h.subscribed(topic).await;
     }
     let someone_left = ServerEvent::MemberLeft {
         server_id: h.server,
@@ -391,8 +395,7 @@ async fn a_member_following_the_server_hears_each_removal_once_and_loses_every_f
 async fn frames_waiting_together_go_out_in_order_in_few_writes() {
     let mut h = start(64, quiet());
     let topic = Topic::Server(h.server);
-    h.send(&ClientCommand::Subscribe { topic });
-    assert_eq!(h.next_event().await, ServerEvent::Subscribed { topic });
+    h.subscribed(topic).await;
     let writes_before = h.writes;
     let events: Vec<ServerEvent> = (0..40)
         .map(|i| ServerEvent::ServerUpdated {
@@ -532,11 +535,7 @@ async fn a_socket_follows_at_most_its_share_of_topics() {
         ..Setup::new(16, quiet())
     });
     let channel = Topic::Channel(h.channel);
-    h.send(&ClientCommand::Subscribe { topic: channel });
-    assert_eq!(
-        h.next_event().await,
-        ServerEvent::Subscribed { topic: channel }
-    );
+    h.subscribed(channel).await;
     h.send(&ClientCommand::Subscribe {
         topic: Topic::Server(h.server),
     });
@@ -545,11 +544,7 @@ async fn a_socket_follows_at_most_its_share_of_topics() {
         other => panic!("expected a refusal, got {other:?}"),
     }
     // Following the same topic again is not a new one.
-    h.send(&ClientCommand::Subscribe { topic: channel });
-    assert_eq!(
-        h.next_event().await,
-        ServerEvent::Subscribed { topic: channel }
-    );
+    h.subscribed(channel).await;
 }
 
 #[tokio::test]
