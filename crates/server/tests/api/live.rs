@@ -114,6 +114,7 @@ on_both_engines!(
     the_socket_needs_a_session_before_the_upgrade,
     members_receive_messages_of_their_channels_and_nothing_else,
     non_members_cannot_follow_a_channel,
+    server_side_topics_are_refused_even_to_members,
     kicked_members_are_unsubscribed_and_told,
     bad_and_oversized_frames_are_refused,
 );
@@ -208,6 +209,28 @@ async fn non_members_cannot_follow_a_channel(engine: Engine) {
         event(&mut outsider).await["type"],
         "Pong",
         "nothing leaked before the pong"
+    );
+}
+
+/// A server's `Access` topic and a person's `Account` topic are followed by the server for each
+/// socket; no client may ask for them, not even the server's owner for their own.
+async fn server_side_topics_are_refused_even_to_members(engine: Engine) {
+    let c = Community::new(engine).await;
+    let me = crate::calls::profile_id(&c, &c.owner).await;
+    let mut owner = connect(&c.app, Some(&c.owner)).await.unwrap();
+    for topic in [
+        json!({"kind": "Access", "id": c.server}),
+        json!({"kind": "Account", "id": me}),
+    ] {
+        let refused = subscribe(&mut owner, topic.clone()).await;
+        assert_eq!(refused["type"], "Error", "{topic}: {refused}");
+    }
+    c.kick(&c.guest_member).await;
+    send(&mut owner, json!({"type": "Ping"})).await;
+    assert_eq!(
+        event(&mut owner).await["type"],
+        "Pong",
+        "the kick did not reach the owner through a refused topic"
     );
 }
 
