@@ -18,7 +18,7 @@ use axum_extra::extract::CookieJar;
 use domain::Domain;
 use domain::hub::Frame;
 use futures_channel::mpsc;
-use futures_util::{SinkExt, Stream, StreamExt};
+use futures_util::{FutureExt, SinkExt, Stream, StreamExt};
 use shared::ids::{ProfileId, ServerId};
 use shared::live::{ServerEvent, Thread, Topic};
 use tokio_util::sync::CancellationToken;
@@ -106,22 +106,40 @@ pub async fn upgrade(
         expires: tokio::time::Instant::now() + session.time_left(),
         session: session.id,
     };
+    let accepted = Box::new(Accepted {
+        domain,
+        identity,
+        connections,
+        slot,
+    });
     // Small buffers: most connections are idle, and there may be many.
     ws.read_buffer_size(READ_BUFFER_BYTES)
         .write_buffer_size(8 * 1024)
         .max_write_buffer_size(256 * 1024)
         .max_message_size(MAX_INBOUND_BYTES)
         .max_frame_size(MAX_INBOUND_BYTES)
-        .on_upgrade(move |socket| {
-            let tracker = connections.tracker.clone();
-            tracker.track_future(async move {
-                serve(socket, domain, identity, connections.stop).await;
-                drop(slot);
-            })
-        })
+        .on_upgrade(move |socket| serve(socket, accepted))
 }
 
-async fn serve(socket: WebSocket, domain: Domain, identity: Identity, stop: CancellationToken) {
+/// What a connection is made from once its socket is upgraded. Boxed: axum keeps the upgrade
+/// callback, with what it captured, in the connection's task for the connection's whole life.
+struct Accepted {
+    domain: Domain,
+    identity: Identity,
+    connections: Connections,
+    slot: Slot,
+}
+
+/// The connection's task: its session, then its slot given back. Made here, before the task
+/// runs, so that what the session is built from is not kept beside it for the connection's life
+/// (an `async fn` keeps its arguments in its state next to the futures it awaits).
+fn serve(socket: WebSocket, accepted: Box<Accepted>) -> impl Future<Output = ()> + Send {
+    let Accepted {
+        domain,
+        identity,
+        connections,
+        slot,
+    } = *accepted;
     let (sink, stream) = socket.split();
     let sink = sink.with(|out: Outbound| async move {
         Ok::<_, axum::Error>(match out {
@@ -153,16 +171,20 @@ async fn serve(socket: WebSocket, domain: Domain, identity: Identity, stop: Canc
         me: identity.me,
         connection: identity.connection,
     };
-    session::run(
+    let session = session::run(
         gate,
         identity,
         Box::pin(sink),
         inbound,
         (Timing::default(), allowance),
-        stop.cancelled_owned(),
-    )
-    .await;
-    reader.abort();
+        connections.stop.clone().cancelled_owned(),
+    );
+    // Mapped, not awaited in an `async` block: that would hold the session's future twice.
+    let session = session.map(move |()| {
+        reader.abort();
+        drop(slot);
+    });
+    connections.tracker.track_future(session)
 }
 
 /// Reads the client's frames in a task of their own and hands them over a small channel.

@@ -16,7 +16,7 @@ use shared::calls::{CallRoom, MediaState, Signal};
 use shared::ids::{ProfileId, ServerId};
 use shared::live::{ClientCommand, ServerEvent, Thread, Topic};
 use shared::presence::Status;
-use tokio::time::{Instant, MissedTickBehavior, Sleep, interval_at, sleep, sleep_until};
+use tokio::time::{Instant, Interval, MissedTickBehavior, Sleep, interval_at, sleep, sleep_until};
 use tokio_stream::StreamMap;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
@@ -206,20 +206,24 @@ impl Follows {
 /// Runs the connection until the client leaves, goes silent, falls behind or stops reading,
 /// its session ends, or `stop` fires (server shutdown: the client gets a close frame and
 /// reconnects elsewhere).
-pub async fn run<G, S, R>(
+///
+/// Everything the connection keeps is built here and held once, in place, by the future
+/// returned: an idle connection's memory is mostly that future, and an `async fn` would keep
+/// its arguments beside the values made from them. Rare steps (commands, pings, closing) run
+/// boxed, so only the step that forwards events sizes the future.
+pub fn run<G, S, R>(
     gate: G,
     identity: Identity,
     sink: S,
-    mut stream: R,
+    stream: R,
     (timing, allowance): (Timing, Allowance),
     stop: impl Future<Output = ()>,
-) where
+) -> impl Future<Output = ()>
+where
     G: Gate,
     S: Sink<Outbound> + Unpin,
     R: Stream<Item = Inbound> + Unpin,
 {
-    tokio::pin!(stop);
-    let mut out = Out::new(sink, timing.send_timeout);
     let mut follows = Follows {
         me: identity.me,
         streams: StreamMap::new(),
@@ -231,76 +235,212 @@ pub async fn run<G, S, R>(
     follows
         .streams
         .insert(account, BroadcastStream::new(gate.follow(account)));
-    gate.presence(Status::Online);
     let mut heartbeat = interval_at(Instant::now() + timing.heartbeat, timing.heartbeat);
     heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    let mut last_heard = Instant::now();
-    let expiry = sleep_until(identity.expires);
-    tokio::pin!(expiry);
-    loop {
-        tokio::select! {
-            inbound = stream.next() => {
-                last_heard = Instant::now();
+    let mut session = Session {
+        out: Out::new(sink, timing.send_timeout),
+        expiry: Box::pin(sleep_until(identity.expires)),
+        gate,
+        identity,
+        follows,
+        allowance,
+        stream,
+        heartbeat,
+        silence: timing.timeout,
+        last_heard: Instant::now(),
+    };
+    let mut stop = Box::pin(stop);
+    async move {
+        let s = &mut session;
+        s.gate.presence(Status::Online);
+        // Which comes first when several are ready: what was followed, or the rest. Taking
+        // turns keeps a flood of either from starving the other.
+        let mut followed_first = false;
+        loop {
+            followed_first = !followed_first;
+            let step = poll_fn(|cx| s.poll_step(cx, stop.as_mut(), followed_first)).await;
+            let open = match step {
+                Step::Followed(topic, frame) => s.forward(topic, frame).await,
+                Step::Other(wake) => Box::pin(s.rare(wake)).await,
+            };
+            if !open {
+                break;
+            }
+        }
+        s.gate.presence(Status::Offline);
+        s.gate.gone();
+    }
+}
+
+/// What woke the connection.
+enum Step {
+    /// A frame of a followed topic (or its receiver fell behind).
+    Followed(Topic, Result<Frame, BroadcastStreamRecvError>),
+    Other(Wake),
+}
+
+/// Anything else that wakes a connection: rare.
+enum Wake {
+    /// A frame from the client, or its end.
+    Heard(Option<Inbound>),
+    Stopped,
+    Expired,
+    Beat,
+}
+
+/// A connection's state, for its whole life.
+struct Session<G, S, R> {
+    gate: G,
+    identity: Identity,
+    out: Out<S>,
+    follows: Follows,
+    allowance: Allowance,
+    stream: R,
+    heartbeat: Interval,
+    expiry: Pin<Box<Sleep>>,
+    /// Silence longer than this ends the connection.
+    silence: Duration,
+    last_heard: Instant,
+}
+
+impl<G, S, R> Session<G, S, R>
+where
+    G: Gate,
+    S: Sink<Outbound> + Unpin,
+    R: Stream<Item = Inbound> + Unpin,
+{
+    /// What woke the connection. Polled by hand rather than with `select!`: this runs for every
+    /// frame forwarded, and its state is part of every idle connection's.
+    fn poll_step(
+        &mut self,
+        cx: &mut Context<'_>,
+        stop: Pin<&mut impl Future<Output = ()>>,
+        followed_first: bool,
+    ) -> Poll<Step> {
+        if followed_first
+            && let Poll::Ready(Some((topic, frame))) = self.follows.streams.poll_next_unpin(cx)
+        {
+            return Poll::Ready(Step::Followed(topic, frame));
+        }
+        let wake = if let Poll::Ready(inbound) = self.stream.poll_next_unpin(cx) {
+            Wake::Heard(inbound)
+        } else if stop.poll(cx).is_ready() {
+            Wake::Stopped
+        } else if self.expiry.as_mut().poll(cx).is_ready() {
+            Wake::Expired
+        } else if self.heartbeat.poll_tick(cx).is_ready() {
+            Wake::Beat
+        } else if !followed_first
+            && let Poll::Ready(Some((topic, frame))) = self.follows.streams.poll_next_unpin(cx)
+        {
+            return Poll::Ready(Step::Followed(topic, frame));
+        } else {
+            return Poll::Pending;
+        };
+        Poll::Ready(Step::Other(wake))
+    }
+
+    /// Passes on a followed frame and whatever else is already waiting, in one write: a socket
+    /// that fell behind catches up in fewer, larger writes instead of one each. Whether the
+    /// connection lives on.
+    async fn forward(
+        &mut self,
+        topic: Topic,
+        frame: Result<Frame, BroadcastStreamRecvError>,
+    ) -> bool {
+        let mut next = Some((topic, frame));
+        let mut taken = 0;
+        while let Some((topic, frame)) = next.take() {
+            // The rare outcomes run boxed, so they do not size every connection's future.
+            let open = match route(&self.follows, &self.identity, topic, frame) {
+                Route::Drop => true,
+                Route::Pass(frame) => self.out.feed(Outbound::Text(frame)).await,
+                Route::Lost(frame, server_id) => Box::pin(self.lose(frame, server_id)).await,
+                Route::Close(code, reason) => {
+                    Box::pin(self.out.close(code, reason)).await;
+                    false
+                }
+            };
+            taken += 1;
+            if !open {
+                return false;
+            }
+            if taken == WRITE_AT_MOST {
+                break;
+            }
+            next = self.follows.streams.next().now_or_never().flatten();
+        }
+        self.out.flush().await
+    }
+
+    /// The person lost `server_id`: its removal goes to the client if it asked for the topic,
+    /// then every follow of the server ends and the client is told. Whether the connection
+    /// lives on.
+    async fn lose(&mut self, frame: Option<Frame>, server_id: ServerId) -> bool {
+        if let Some(frame) = frame
+            && !self.out.feed(Outbound::Text(frame)).await
+        {
+            return false;
+        }
+        tell_removed(&mut self.out, self.follows.lose_server(server_id)).await
+    }
+
+    /// Everything but forwarding: a client's frame, shutdown, expiry, the heartbeat. Whether
+    /// the connection lives on.
+    async fn rare(&mut self, wake: Wake) -> bool {
+        let out = &mut self.out;
+        match wake {
+            Wake::Heard(inbound) => {
+                self.last_heard = Instant::now();
                 let reply = match inbound {
-                    None | Some(Inbound::Close) => break,
+                    None | Some(Inbound::Close) => return false,
                     Some(Inbound::Broken(reason)) => {
                         out.close(CLOSE_POLICY, &reason).await;
-                        break;
+                        return false;
                     }
-                    Some(Inbound::Alive) => continue,
+                    Some(Inbound::Alive) => return true,
                     Some(Inbound::Binary) => Some(error("Binary frames are not supported.")),
-                    Some(Inbound::Text(text)) => match allowance.commands.check() {
-                        // Boxed: a command's checks are a deep future, and unboxed they would
-                        // size every idle connection's task for them.
-                        Ok(()) => Box::pin(command(&gate, &mut follows, &allowance, &text)).await,
+                    Some(Inbound::Text(text)) => match self.allowance.commands.check() {
+                        // Boxed: a command's checks are a deep future.
+                        Ok(()) => {
+                            Box::pin(command(
+                                &self.gate,
+                                &mut self.follows,
+                                &self.allowance,
+                                &text,
+                            ))
+                            .await
+                        }
                         Err(limited) => Some(error(&shared::AppError::from(limited).to_string())),
                     },
                 };
-                if let Some(event) = reply
-                    && !out.send(Outbound::Text(domain::hub::serialize(&event))).await
-                {
-                    break;
-                }
-            }
-            Some(first) = follows.streams.next() => {
-                // Whatever else is already waiting goes out with it in one write: a socket
-                // that fell behind catches up in fewer, larger writes instead of one each.
-                let mut next = Some(first);
-                let mut taken = 0;
-                let mut open = true;
-                while let Some((topic, frame)) = next.take() {
-                    open = pass_on(&mut out, &mut follows, &identity, topic, frame).await;
-                    taken += 1;
-                    if !open || taken == WRITE_AT_MOST {
-                        break;
+                match reply {
+                    Some(event) => {
+                        out.send(Outbound::Text(domain::hub::serialize(&event)))
+                            .await
                     }
-                    next = follows.streams.next().now_or_never().flatten();
-                }
-                if !open || !out.flush().await {
-                    break;
+                    None => true,
                 }
             }
-            () = &mut stop => {
-                out.close(CLOSE_GOING_AWAY, "The server is restarting.").await;
-                break;
+            Wake::Stopped => {
+                out.close(CLOSE_GOING_AWAY, "The server is restarting.")
+                    .await;
+                false
             }
-            () = &mut expiry => {
-                out.close(CLOSE_SIGNED_OUT, "Your session has expired: sign in again.").await;
-                break;
+            Wake::Expired => {
+                out.close(CLOSE_SIGNED_OUT, "Your session has expired: sign in again.")
+                    .await;
+                false
             }
-            _ = heartbeat.tick() => {
-                if last_heard.elapsed() > timing.timeout {
+            Wake::Beat => {
+                if self.last_heard.elapsed() > self.silence {
                     out.close(CLOSE_DEAD, "No answer to pings.").await;
-                    break;
+                    return false;
                 }
-                if !out.send(Outbound::Ping).await {
-                    break;
-                }
+                out.send(Outbound::Ping).await
             }
         }
     }
-    gate.presence(Status::Offline);
-    gate.gone();
 }
 
 /// The client's side of the connection, where every frame has `limit` to be taken: a client
@@ -329,35 +469,35 @@ impl<S: Sink<Outbound> + Unpin> Out<S> {
     }
 
     /// Whether the frame was taken in time, to go out with the next flush (or sooner, when
-    /// the buffer fills).
-    async fn feed(&mut self, frame: Outbound) -> bool {
+    /// the buffer fills). Not an `async fn`: it runs for every frame forwarded, and its future
+    /// is part of every connection's (an `async fn` would hold the frame twice).
+    fn feed(&mut self, frame: Outbound) -> impl Future<Output = bool> {
         let mut frame = Some(frame);
-        self.in_time(|sink, cx| {
+        self.in_time(move |sink, cx| {
             ready!(sink.poll_ready_unpin(cx))?;
             match frame.take() {
                 Some(frame) => Poll::Ready(sink.start_send_unpin(frame)),
                 None => Poll::Ready(Ok(())),
             }
         })
-        .await
     }
 
     /// Whether everything taken went out in time.
-    async fn flush(&mut self) -> bool {
-        self.in_time(|sink, cx| sink.poll_flush_unpin(cx)).await
+    fn flush(&mut self) -> impl Future<Output = bool> {
+        self.in_time(|sink, cx| sink.poll_flush_unpin(cx))
     }
 
     /// Whether `step` finished within `limit` of when it first had to wait.
-    async fn in_time(
+    fn in_time(
         &mut self,
         mut step: impl FnMut(&mut S, &mut Context<'_>) -> Poll<Result<(), S::Error>>,
-    ) -> bool {
+    ) -> impl Future<Output = bool> {
         let mut armed = false;
-        let limit = self.limit;
-        poll_fn(|cx| {
+        poll_fn(move |cx| {
             if let Poll::Ready(done) = step(&mut self.sink, cx) {
                 return Poll::Ready(done.is_ok());
             }
+            let limit = self.limit;
             let deadline = self.deadline.get_or_insert_with(|| Box::pin(sleep(limit)));
             if !armed {
                 deadline.as_mut().reset(Instant::now() + limit);
@@ -369,7 +509,6 @@ impl<S: Sink<Outbound> + Unpin> Out<S> {
             }
             Poll::Pending
         })
-        .await
     }
 
     async fn close(&mut self, code: u16, reason: &str) {
@@ -378,43 +517,48 @@ impl<S: Sink<Outbound> + Unpin> Out<S> {
     }
 }
 
-/// Hands one followed frame on (fed, not yet flushed): to the client if it is theirs to see,
-/// ending the follows of a server the person lost. Whether the connection lives on.
-async fn pass_on<S: Sink<Outbound> + Unpin>(
-    out: &mut Out<S>,
-    follows: &mut Follows,
+/// What to do with one followed frame.
+enum Route {
+    /// Not for this client (another socket's call signal, an event it did not ask for).
+    Drop,
+    /// To the client.
+    Pass(Frame),
+    /// To the client if it asked for the topic, then every follow of the server ends: the
+    /// person lost it.
+    Lost(Option<Frame>, ServerId),
+    /// The connection ends with this close.
+    Close(u16, &'static str),
+}
+
+/// Where one followed frame goes: to the client if it is theirs to see; a removal of the person
+/// ends the follows of the server they lost.
+fn route(
+    follows: &Follows,
     identity: &Identity,
     topic: Topic,
     frame: Result<Frame, BroadcastStreamRecvError>,
-) -> bool {
+) -> Route {
     let frame = match frame {
         Ok(frame) => frame,
         Err(BroadcastStreamRecvError::Lagged(_)) => {
-            out.close(
+            return Route::Close(
                 CLOSE_TOO_SLOW,
                 "Too slow: reconnect and catch up by sequence.",
-            )
-            .await;
-            return false;
+            );
         }
     };
     if topic == Topic::Account(identity.me) {
         return match for_this_socket(&frame, identity) {
-            Some(AccountFrame::SessionEnded) => {
-                out.close(CLOSE_SIGNED_OUT, "You signed out.").await;
-                false
-            }
-            Some(AccountFrame::ForClient) => out.feed(Outbound::Text(frame)).await,
-            None => true,
+            Some(AccountFrame::SessionEnded) => Route::Close(CLOSE_SIGNED_OUT, "You signed out."),
+            Some(AccountFrame::ForClient) => Route::Pass(frame),
+            None => Route::Drop,
         };
     }
-    let removed = follows.removes_me(topic, &frame);
-    if follows.asked.contains_key(&topic) && !out.feed(Outbound::Text(frame)).await {
-        return false;
-    }
-    match removed {
-        Some(server_id) => Box::pin(tell_removed(out, follows.lose_server(server_id))).await,
-        None => true,
+    let asked = follows.asked.contains_key(&topic);
+    match (follows.removes_me(topic, &frame), asked) {
+        (Some(server_id), asked) => Route::Lost(asked.then_some(frame), server_id),
+        (None, true) => Route::Pass(frame),
+        (None, false) => Route::Drop,
     }
 }
 
