@@ -9,6 +9,10 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 /// Rows a SQLite connection's thread may hand over before the reader takes them.
 const ROW_CHANNEL: usize = 4096;
+/// How much of a SQLite database its connections read through a memory map, instead of a
+/// `pread` and a copy into each connection's own page cache for every page a read misses
+/// (writes still go through the journal as before).
+const MMAP_BYTES: u64 = 1 << 30;
 
 /// Connects to `url` (SQLite or PostgreSQL) and fails fast when it cannot be reached.
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
@@ -31,6 +35,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(5))
                 .row_buffer_size(ROW_CHANNEL)
+                .pragma("mmap_size", MMAP_BYTES.to_string())
         });
     } else {
         // No JIT compilation: this application's queries each read a bounded few rows, but a
