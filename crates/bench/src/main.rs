@@ -121,6 +121,11 @@ enum Command {
         #[arg(long)]
         postgres: bool,
     },
+    /// Server-rendered channel pages alone, under 48 simultaneous loads (for profiling).
+    Pages {
+        #[command(flatten)]
+        server: Server,
+    },
     /// Idle memory per socket alone, at each of `sockets` (ascending).
     Idle {
         #[command(flatten)]
@@ -203,6 +208,15 @@ fn main() -> anyhow::Result<()> {
             let outcome = chatterhub(&server)
                 .in_room(&engine, 1, async |running, room| {
                     search::run(room, &running.database_url, size.max(1000)).await
+                })
+                .await?;
+            println!("{outcome:#?}");
+            Ok(())
+        }),
+        Command::Pages { server } => runtime.block_on(async move {
+            let outcome = chatterhub(&server)
+                .in_room(&Engine::Sqlite, 1, async |_, room| {
+                    pages::channel_page(room).await
                 })
                 .await?;
             println!("{outcome:#?}");
