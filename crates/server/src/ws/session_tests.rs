@@ -460,6 +460,43 @@ async fn shutdown_sends_a_close_frame() {
     h.done.await.unwrap();
 }
 
+#[tokio::test]
+async fn shutdown_is_heard_while_frames_keep_coming() {
+    const WAITING: usize = 1000;
+    let mut h = start(WAITING + 8, quiet());
+    let topic = Topic::Server(h.server);
+    h.subscribed(topic).await;
+    // Published, then the stop, before the session runs again (one thread): a session that
+    // always looked at its follows first would pass on every waiting frame before the stop.
+    let event = ServerEvent::ServerUpdated {
+        server: shared::community::ServerSummary {
+            id: h.server,
+            name: "busy".into(),
+            image_url: None,
+        },
+    };
+    for _ in 0..WAITING {
+        h.hub.publish(&event);
+    }
+    h.stop.take().unwrap().send(()).unwrap();
+    let mut forwarded = 0;
+    loop {
+        match h.next().await {
+            Outbound::Text(_) => forwarded += 1,
+            Outbound::Close { code, .. } => {
+                assert_eq!(code, CLOSE_GOING_AWAY);
+                break;
+            }
+            Outbound::Ping => {}
+        }
+    }
+    assert!(
+        forwarded < WAITING,
+        "the stop waited for all {forwarded} waiting frames"
+    );
+    h.done.await.unwrap();
+}
+
 #[tokio::test(start_paused = true)]
 async fn silent_clients_are_pinged_then_dropped() {
     let mut h = start(
