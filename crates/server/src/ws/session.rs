@@ -16,7 +16,7 @@ use shared::calls::{CallRoom, MediaState, Signal};
 use shared::ids::{ProfileId, ServerId};
 use shared::live::{ClientCommand, ServerEvent, Thread, Topic};
 use shared::presence::Status;
-use tokio::time::{Instant, Interval, MissedTickBehavior, Sleep, interval_at, sleep, sleep_until};
+use tokio::time::{Instant, Sleep, sleep, sleep_until};
 use tokio_stream::StreamMap;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
@@ -235,17 +235,18 @@ where
     follows
         .streams
         .insert(account, BroadcastStream::new(gate.follow(account)));
-    let mut heartbeat = interval_at(Instant::now() + timing.heartbeat, timing.heartbeat);
-    heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut session = Session {
         out: Out::new(sink, timing.send_timeout),
-        expiry: Box::pin(sleep_until(identity.expires)),
+        timer: Box::pin(sleep_until(Ord::min(
+            Instant::now() + timing.heartbeat,
+            identity.expires,
+        ))),
         gate,
         identity,
         follows,
         allowance,
         stream,
-        heartbeat,
+        heartbeat: timing.heartbeat,
         silence: timing.timeout,
         last_heard: Instant::now(),
     };
@@ -296,8 +297,10 @@ struct Session<G, S, R> {
     follows: Follows,
     allowance: Allowance,
     stream: R,
-    heartbeat: Interval,
-    expiry: Pin<Box<Sleep>>,
+    /// One timer for the next ping and the session's expiry, whichever comes first.
+    timer: Pin<Box<Sleep>>,
+    /// How often the server pings.
+    heartbeat: Duration,
     /// Silence longer than this ends the connection.
     silence: Duration,
     last_heard: Instant,
@@ -326,10 +329,12 @@ where
             Wake::Heard(inbound)
         } else if stop.poll(cx).is_ready() {
             Wake::Stopped
-        } else if self.expiry.as_mut().poll(cx).is_ready() {
-            Wake::Expired
-        } else if self.heartbeat.poll_tick(cx).is_ready() {
-            Wake::Beat
+        } else if self.timer.as_mut().poll(cx).is_ready() {
+            if Instant::now() >= self.identity.expires {
+                Wake::Expired
+            } else {
+                Wake::Beat
+            }
         } else if !followed_first
             && let Poll::Ready(Some((topic, frame))) = self.follows.streams.poll_next_unpin(cx)
         {
@@ -437,6 +442,8 @@ where
                     out.close(CLOSE_DEAD, "No answer to pings.").await;
                     return false;
                 }
+                let next = Ord::min(Instant::now() + self.heartbeat, self.identity.expires);
+                self.timer.as_mut().reset(next);
                 out.send(Outbound::Ping).await
             }
         }

@@ -518,8 +518,39 @@ async fn silent_clients_are_pinged_then_dropped() {
             }
             other => panic!("unexpected {other:?}"),
         }
+        assert!(
+            pings <= 2,
+            "pinged {pings} times: once every 10 s until 25 s of silence"
+        );
     }
-    assert!(pings >= 2, "{pings}");
+    // At 10 s and 20 s; at 30 s the silence has lasted longer than 25 s.
+    assert_eq!(pings, 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_session_expiring_between_pings_is_closed_when_it_expires() {
+    let mut h = start_with(Setup {
+        expires_in: Duration::from_secs(25),
+        ..Setup::new(
+            16,
+            Timing {
+                heartbeat: Duration::from_secs(10),
+                ..quiet()
+            },
+        )
+    });
+    let started = tokio::time::Instant::now();
+    for _ in 0..2 {
+        assert_eq!(
+            h.next_within(Duration::from_secs(120)).await,
+            Outbound::Ping
+        );
+    }
+    match h.next_within(Duration::from_secs(120)).await {
+        Outbound::Close { code, .. } => assert_eq!(code, CLOSE_SIGNED_OUT),
+        other => panic!("expected the close at expiry, got {other:?}"),
+    }
+    assert_eq!(started.elapsed(), Duration::from_secs(25));
 }
 
 #[tokio::test]
