@@ -237,10 +237,7 @@ where
         .insert(account, BroadcastStream::new(gate.follow(account)));
     let mut session = Session {
         out: Out::new(sink, timing.send_timeout),
-        timer: Box::pin(sleep_until(Ord::min(
-            Instant::now() + timing.heartbeat,
-            identity.expires,
-        ))),
+        timer: Box::pin(sleep_until(next_wake(timing.heartbeat, &identity))),
         gate,
         identity,
         follows,
@@ -271,6 +268,12 @@ where
         s.gate.presence(Status::Offline);
         s.gate.gone();
     }
+}
+
+/// When the connection's timer fires next: at the next ping, or at the session's expiry if that
+/// comes first.
+fn next_wake(heartbeat: Duration, identity: &Identity) -> Instant {
+    Ord::min(Instant::now() + heartbeat, identity.expires)
 }
 
 /// What woke the connection.
@@ -442,8 +445,9 @@ where
                     out.close(CLOSE_DEAD, "No answer to pings.").await;
                     return false;
                 }
-                let next = Ord::min(Instant::now() + self.heartbeat, self.identity.expires);
-                self.timer.as_mut().reset(next);
+                self.timer
+                    .as_mut()
+                    .reset(next_wake(self.heartbeat, &self.identity));
                 out.send(Outbound::Ping).await
             }
         }

@@ -277,6 +277,17 @@ impl Harness {
             channel_id: self.channel,
         }
     }
+
+    /// An event of the server's own topic: the server renamed `name`.
+    fn renamed(&self, name: &str) -> ServerEvent {
+        ServerEvent::ServerUpdated {
+            server: shared::community::ServerSummary {
+                id: self.server,
+                name: name.to_owned(),
+                image_url: None,
+            },
+        }
+    }
 }
 
 fn quiet() -> Timing {
@@ -397,15 +408,7 @@ async fn frames_waiting_together_go_out_in_order_in_few_writes() {
     let topic = Topic::Server(h.server);
     h.subscribed(topic).await;
     let writes_before = h.writes;
-    let events: Vec<ServerEvent> = (0..40)
-        .map(|i| ServerEvent::ServerUpdated {
-            server: shared::community::ServerSummary {
-                id: h.server,
-                name: format!("name {i}"),
-                image_url: None,
-            },
-        })
-        .collect();
+    let events: Vec<ServerEvent> = (0..40).map(|i| h.renamed(&format!("name {i}"))).collect();
     // Published before the session runs again (one thread): all forty are waiting for it.
     for event in &events {
         h.hub.publish(event);
@@ -428,13 +431,7 @@ async fn a_client_that_falls_behind_is_disconnected() {
     h.next_event().await;
     // Stop reading: keep the session busy so its buffer overflows.
     for _ in 0..50 {
-        h.hub.publish(&ServerEvent::ServerUpdated {
-            server: shared::community::ServerSummary {
-                id: h.server,
-                name: "x".into(),
-                image_url: None,
-            },
-        });
+        h.hub.publish(&h.renamed("x"));
     }
     let mut closed = None;
     while let Some(out) = h.try_next_within(Duration::from_secs(5)).await {
@@ -468,13 +465,7 @@ async fn shutdown_is_heard_while_frames_keep_coming() {
     h.subscribed(topic).await;
     // Published, then the stop, before the session runs again (one thread): a session that
     // always looked at its follows first would pass on every waiting frame before the stop.
-    let event = ServerEvent::ServerUpdated {
-        server: shared::community::ServerSummary {
-            id: h.server,
-            name: "busy".into(),
-            image_url: None,
-        },
-    };
+    let event = h.renamed("busy");
     for _ in 0..WAITING {
         h.hub.publish(&event);
     }
