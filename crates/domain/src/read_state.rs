@@ -5,21 +5,20 @@
 //! reading on one device clears the badge on the others. Unread marks are read from it and from
 //! what the write path keeps for them (`upkeep`).
 
+mod unread;
+#[cfg(test)]
+#[path = "read_state/unread_tests.rs"]
+mod unread_tests;
 pub(crate) mod upkeep;
 
-use std::collections::HashMap;
+pub use unread::{unread, unread_on};
 
 use chrono::Utc;
 use entity::{channel, channel_read, conversation_read};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
-    EntityTrait, QueryFilter, Statement,
-};
-use shared::ids::{ChannelId, ConversationId, MessageId, ProfileId, ServerId};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use shared::ids::{ChannelId, MessageId, ProfileId, ServerId};
 use shared::live::{ServerEvent, Thread};
-use shared::unread::{ChannelUnread, ConversationUnread, ServerUnread, UNREAD_CAP, Unread};
-use uuid::Uuid;
 
 use crate::Domain;
 use crate::communities::CommunityError;
@@ -295,115 +294,3 @@ pub async fn mark_server_read(
         })
         .await
 }
-
-/// Everything `me` has not read, in every server they belong to, in one query: each channel
-/// whose latest message is beyond the point read (it only says so; its mentions are counted by
-/// the write path), and each conversation likewise, with its messages by others after that
-/// point counted up to `UNREAD_CAP`.
-pub async fn unread(domain: &Domain, me: ProfileId) -> Result<Unread, CommunityError> {
-    unread_on(&domain.db, me).await
-}
-
-/// `unread`'s query on a connection of its own (the benchmark times it alone).
-pub async fn unread_on(db: &DatabaseConnection, me: ProfileId) -> Result<Unread, CommunityError> {
-    let backend = db.get_database_backend();
-    let sql = UNREAD.replace("{cap}", &UNREAD_CAP.to_string());
-    let rows = match backend {
-        DatabaseBackend::Sqlite => {
-            let statement = Statement::from_sql_and_values(backend, one_row(&sql), [me.0.into()]);
-            let rows: Option<String> = match db.query_one_raw(statement).await? {
-                Some(row) => row.try_get("", "threads")?,
-                None => None,
-            };
-            serde_json::from_str(rows.as_deref().unwrap_or("[]"))
-                .map_err(|e| CommunityError::Unexpected(anyhow::anyhow!("unread rows: {e}")))?
-        }
-        _ => {
-            let statement = Statement::from_sql_and_values(backend, sql, [me.0.into()]);
-            let mut rows = Vec::new();
-            for row in db.query_all_raw(statement).await? {
-                rows.push(UnreadRow(
-                    row.try_get("", "kind")?,
-                    row.try_get("", "thread_id")?,
-                    row.try_get("", "server_id")?,
-                    row.try_get("", "unread")?,
-                    row.try_get("", "mentions")?,
-                ));
-            }
-            rows
-        }
-    };
-    Ok(gather(rows))
-}
-
-/// On SQLite, the rows of `sql` as one JSON array of arrays in one row (`threads`): each
-/// connection hands every row of an answer from its own thread to the caller's, and two
-/// thousand such hand-offs cost several times the query. (PostgreSQL's rows arrive on the
-/// caller's task, and building JSON there costs more than it saves.)
-fn one_row(sql: &str) -> String {
-    format!(
-        "SELECT json_group_array(json_array(kind, hex(thread_id), hex(server_id), unread,
-                mentions)) AS threads
-         FROM ({sql}) AS unread"
-    )
-}
-
-/// The rows, channels gathered by server; conversations with nothing by the other person
-/// after the point read (only one's own) left out.
-fn gather(rows: Vec<UnreadRow>) -> Unread {
-    let mut unread = Unread::default();
-    let mut servers: HashMap<ServerId, usize> = HashMap::new();
-    let capped = |n: i64| u32::try_from(n).unwrap_or(UNREAD_CAP).min(UNREAD_CAP);
-    for UnreadRow(kind, id, server_id, count, mentions) in rows {
-        let server_id = ServerId(server_id);
-        if kind == "c" {
-            let at = *servers.entry(server_id).or_insert_with(|| {
-                unread.servers.push(ServerUnread {
-                    server_id,
-                    channels: Vec::new(),
-                });
-                unread.servers.len() - 1
-            });
-            unread.servers[at].channels.push(ChannelUnread {
-                id: ChannelId(id),
-                mentions: capped(mentions),
-            });
-        } else if count > 0 {
-            unread.conversations.push(ConversationUnread {
-                id: ConversationId(id),
-                server_id,
-                unread: capped(count),
-            });
-        }
-    }
-    unread
-}
-
-/// `(kind, thread id, server id, unread, mentions)`: a channel (`c`) or a conversation.
-#[derive(serde::Deserialize)]
-struct UnreadRow(String, Uuid, Uuid, i64, i64);
-
-/// `(kind, thread id, server id, unread, mentions)` for every thread with something unread
-/// in the person's current memberships (`me`, the person being `$1`).
-const UNREAD: &str = "
-SELECT 'c' AS kind, t.id AS thread_id, me.server_id AS server_id,
-       CAST(1 AS BIGINT) AS unread, COALESCE(r.mentions, 0) AS mentions
-FROM member me
-JOIN channel t ON t.server_id = me.server_id
-LEFT JOIN channel_read r ON r.channel_id = t.id AND r.profile_id = me.profile_id
-WHERE me.profile_id = $1 AND me.left_at IS NULL
-  AND t.last_message_seq > COALESCE(r.last_read_seq, 0)
-UNION ALL
-SELECT 'd' AS kind, t.id AS thread_id, me.server_id AS server_id,
-       (SELECT COUNT(*) FROM (
-            SELECT 1 FROM direct_message m
-            WHERE m.conversation_id = t.id
-              AND m.created_seq > COALESCE(r.last_read_seq, 0)
-              AND m.deleted = FALSE AND m.member_id <> me.id
-            LIMIT {cap}) AS counted) AS unread,
-       CAST(0 AS BIGINT) AS mentions
-FROM member me
-JOIN conversation t ON t.member_one_id = me.id OR t.member_two_id = me.id
-LEFT JOIN conversation_read r ON r.conversation_id = t.id AND r.profile_id = me.profile_id
-WHERE me.profile_id = $1 AND me.left_at IS NULL
-  AND t.last_message_seq > COALESCE(r.last_read_seq, 0)";
