@@ -5,13 +5,13 @@
 //! (`channel_read.mentions`). A conversation's messages by the other person after the point
 //! read are counted here, up to `UNREAD_CAP`.
 //!
-//! The query reads the person's channels and their read points as two range scans and the
-//! comparison is made here: joining each of ~2,000 channels to its read row costs a B-tree
-//! lookup apiece, several times the two scans together. Each scan comes back as one row of
-//! lists (ids as their 16 bytes one after another, numbers as decimal text separated by
-//! commas): on SQLite every row of an answer is handed from the connection's thread to the
-//! caller's, and thousands of such hand-offs, or formatting each row as text, cost more than
-//! the scans.
+//! The answer is one row of lists (ids as their 16 bytes one after another, numbers as decimal
+//! text separated by commas), not a row per thread: on SQLite every row of an answer is handed
+//! from the connection's thread to the caller's, and on both engines thousands of rows, or
+//! each row formatted as text, cost more than the query. On SQLite the person's channels and
+//! their read points come as two range scans compared here: joining each of ~2,000 channels to
+//! its read row costs a B-tree lookup apiece, several times the two scans together.
+//! PostgreSQL joins them by hashing, cheaper than handing both lists over.
 
 use std::collections::HashMap;
 
@@ -35,43 +35,61 @@ pub async fn unread_on(db: &DatabaseConnection, me: ProfileId) -> Result<Unread,
     let Some(row) = db.query_one_raw(statement).await? else {
         return Ok(Unread::default());
     };
-    let channels = zip3(
-        ids(&row, "servers")?,
-        ids(&row, "channels")?,
-        numbers(&row, "latest")?,
-    )?;
-    let reads = zip3(
-        ids(&row, "read_channels")?,
-        numbers(&row, "read_seqs")?,
-        numbers(&row, "read_mentions")?,
-    )?;
+    let channels = match backend {
+        DatabaseBackend::Sqlite => beyond_read(
+            zip3(
+                ids(&row, "servers")?,
+                ids(&row, "channels")?,
+                numbers(&row, "latest")?,
+            )?,
+            zip3(
+                ids(&row, "read_channels")?,
+                numbers(&row, "read_seqs")?,
+                numbers(&row, "read_mentions")?,
+            )?,
+        ),
+        _ => zip3(
+            ids(&row, "servers")?,
+            ids(&row, "channels")?,
+            numbers(&row, "mentions")?,
+        )?,
+    };
     let conversations = zip3(
         ids(&row, "conversations")?,
         ids(&row, "conversation_servers")?,
         numbers(&row, "conversation_unread")?,
     )?;
-    Ok(compare(channels, reads, conversations))
+    Ok(gather(channels, conversations))
 }
 
-/// The channels beyond their point read, gathered by server in the order the query gave
-/// them, and the conversations.
-fn compare(
+/// `(server, channel, mentions)` for each of `channels` `(server, channel, latest)` whose
+/// latest message is beyond its point in `reads` `(channel, point, mentions)`, in the order
+/// of `channels`.
+fn beyond_read(
     channels: Vec<(Uuid, Uuid, i64)>,
     reads: Vec<(Uuid, i64, i64)>,
-    conversations: Vec<(Uuid, Uuid, i64)>,
-) -> Unread {
-    let capped = |n: i64| u32::try_from(n).unwrap_or(UNREAD_CAP).min(UNREAD_CAP);
+) -> Vec<(Uuid, Uuid, i64)> {
     let reads: HashMap<Uuid, (i64, i64)> = reads
         .into_iter()
-        .map(|(channel, seq, mentions)| (channel, (seq, mentions)))
+        .map(|(channel, point, mentions)| (channel, (point, mentions)))
         .collect();
+    channels
+        .into_iter()
+        .filter_map(|(server, channel, latest)| {
+            let (point, mentions) = reads.get(&channel).copied().unwrap_or((0, 0));
+            (latest > point).then_some((server, channel, mentions))
+        })
+        .collect()
+}
+
+/// The unread channels `(server, channel, mentions)` gathered by server in the order given,
+/// and the conversations `(conversation, server, unread)` with something by the other person
+/// (only one's own after the point read leaves nothing unread).
+fn gather(channels: Vec<(Uuid, Uuid, i64)>, conversations: Vec<(Uuid, Uuid, i64)>) -> Unread {
+    let capped = |n: i64| u32::try_from(n).unwrap_or(UNREAD_CAP).min(UNREAD_CAP);
     let mut unread = Unread::default();
     let mut servers: HashMap<Uuid, usize> = HashMap::new();
-    for (server, channel, latest) in channels {
-        let (read, mentions) = reads.get(&channel).copied().unwrap_or((0, 0));
-        if latest <= read {
-            continue;
-        }
+    for (server, channel, mentions) in channels {
         let at = *servers.entry(server).or_insert_with(|| {
             unread.servers.push(ServerUnread {
                 server_id: ServerId(server),
@@ -86,6 +104,7 @@ fn compare(
     }
     unread.conversations = conversations
         .into_iter()
+        .filter(|&(_, _, count)| count > 0)
         .map(|(id, server, count)| ConversationUnread {
             id: ConversationId(id),
             server_id: ServerId(server),
@@ -154,33 +173,49 @@ fn sql(backend: DatabaseBackend) -> String {
             |column| format!("string_agg(CAST({column} AS TEXT), ',')"),
         ),
     };
+    let channels = match backend {
+        // The channels of the person's servers with anything written, and every point they
+        // have read, compared in Rust (`beyond_read`).
+        DatabaseBackend::Sqlite => format!(
+            "SELECT * FROM
+                 (SELECT {servers} AS servers, {channels} AS channels, {latest} AS latest
+                  FROM member me
+                  JOIN channel t ON t.server_id = me.server_id
+                  WHERE me.profile_id = $1 AND me.left_at IS NULL
+                    AND t.last_message_seq > 0) AS c
+             CROSS JOIN
+                 (SELECT {read_channels} AS read_channels, {read_seqs} AS read_seqs,
+                         {read_mentions} AS read_mentions
+                  FROM channel_read WHERE profile_id = $1) AS r",
+            servers = ids("me.server_id"),
+            channels = ids("t.id"),
+            latest = numbers("t.last_message_seq"),
+            read_channels = ids("channel_id"),
+            read_seqs = numbers("last_read_seq"),
+            read_mentions = numbers("mentions"),
+        ),
+        // PostgreSQL joins the two by hashing, cheaper than handing both over.
+        _ => format!(
+            "SELECT {servers} AS servers, {channels} AS channels, {mentions} AS mentions
+             FROM member me
+             JOIN channel t ON t.server_id = me.server_id
+             LEFT JOIN channel_read r ON r.channel_id = t.id AND r.profile_id = me.profile_id
+             WHERE me.profile_id = $1 AND me.left_at IS NULL
+               AND t.last_message_seq > COALESCE(r.last_read_seq, 0)",
+            servers = ids("me.server_id"),
+            channels = ids("t.id"),
+            mentions = numbers("COALESCE(r.mentions, 0)"),
+        ),
+    };
     format!(
-        "SELECT c.servers, c.channels, c.latest,
-                r.channels AS read_channels, r.seqs AS read_seqs, r.mentions AS read_mentions,
-                d.conversations, d.servers AS conversation_servers,
-                d.unread AS conversation_unread
-         FROM (SELECT {servers} AS servers, {channels} AS channels, {latest} AS latest
-               FROM member me
-               JOIN channel t ON t.server_id = me.server_id
-               WHERE me.profile_id = $1 AND me.left_at IS NULL
-                 AND t.last_message_seq > 0) AS c
+        "SELECT * FROM ({channels}) AS c
          CROSS JOIN
-              (SELECT {read_channels} AS channels, {read_seqs} AS seqs,
-                      {read_mentions} AS mentions
-               FROM channel_read WHERE profile_id = $1) AS r
-         CROSS JOIN
-              (SELECT {conversations} AS conversations, {conversation_servers} AS servers,
-                      {conversation_unread} AS unread
-               FROM ({CONVERSATIONS}) AS unread WHERE unread.unread > 0) AS d",
-        servers = ids("me.server_id"),
-        channels = ids("t.id"),
-        latest = numbers("t.last_message_seq"),
-        read_channels = ids("channel_id"),
-        read_seqs = numbers("last_read_seq"),
-        read_mentions = numbers("mentions"),
+             (SELECT {conversations} AS conversations, {servers} AS conversation_servers,
+                     {unread} AS conversation_unread
+              FROM ({CONVERSATIONS}) AS unread) AS d",
         conversations = ids("unread.id"),
-        conversation_servers = ids("unread.server_id"),
-        conversation_unread = numbers("unread.unread"),
+        servers = ids("unread.server_id"),
+        unread = numbers("unread.unread"),
         CONVERSATIONS = CONVERSATIONS.replace("{cap}", &UNREAD_CAP.to_string()),
     )
 }

@@ -164,7 +164,11 @@ async fn ids_come_back_whole_and_each_channel_meets_its_own_read_point() {
         (3, OWNER, true),
         (4, OWNER, false),
     ] {
-        let by = if by == OWNER { first + 0x200 } else { first + 0x100 };
+        let by = if by == OWNER {
+            first + 0x200
+        } else {
+            first + 0x100
+        };
         run(
             &db,
             "INSERT INTO direct_message (id, content, deleted, member_id, conversation_id, seq,
