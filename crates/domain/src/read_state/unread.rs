@@ -63,8 +63,7 @@ pub async fn unread_on(db: &DatabaseConnection, me: ProfileId) -> Result<Unread,
 }
 
 /// `(server, channel, mentions)` for each of `channels` `(server, channel, latest)` whose
-/// latest message is beyond its point in `reads` `(channel, point, mentions)`, in the order
-/// of `channels`.
+/// latest message is beyond its point in `reads` `(channel, point, mentions)`.
 fn beyond_read(
     channels: Vec<(Uuid, Uuid, i64)>,
     reads: Vec<(Uuid, i64, i64)>,
@@ -82,25 +81,30 @@ fn beyond_read(
         .collect()
 }
 
-/// The unread channels `(server, channel, mentions)` gathered by server in the order given,
-/// and the conversations `(conversation, server, unread)` with something by the other person
-/// (only one's own after the point read leaves nothing unread).
-fn gather(channels: Vec<(Uuid, Uuid, i64)>, conversations: Vec<(Uuid, Uuid, i64)>) -> Unread {
+/// The unread channels `(server, channel, mentions)` gathered by server, and the
+/// conversations `(conversation, server, unread)` with something by the other person (only
+/// one's own after the point read leaves nothing unread); each in id order, whatever order
+/// the query's plan gave them in.
+fn gather(
+    mut channels: Vec<(Uuid, Uuid, i64)>,
+    mut conversations: Vec<(Uuid, Uuid, i64)>,
+) -> Unread {
     let capped = |n: i64| u32::try_from(n).unwrap_or(UNREAD_CAP).min(UNREAD_CAP);
+    channels.sort_unstable();
+    conversations.sort_unstable();
     let mut unread = Unread::default();
-    let mut servers: HashMap<Uuid, usize> = HashMap::new();
     for (server, channel, mentions) in channels {
-        let at = *servers.entry(server).or_insert_with(|| {
-            unread.servers.push(ServerUnread {
-                server_id: ServerId(server),
-                channels: Vec::new(),
-            });
-            unread.servers.len() - 1
-        });
-        unread.servers[at].channels.push(ChannelUnread {
+        let channel = ChannelUnread {
             id: ChannelId(channel),
             mentions: capped(mentions),
-        });
+        };
+        match unread.servers.last_mut() {
+            Some(last) if last.server_id.0 == server => last.channels.push(channel),
+            _ => unread.servers.push(ServerUnread {
+                server_id: ServerId(server),
+                channels: vec![channel],
+            }),
+        }
     }
     unread.conversations = conversations
         .into_iter()
@@ -159,10 +163,13 @@ fn malformed(what: String) -> CommunityError {
     CommunityError::Unexpected(anyhow::anyhow!("unread lists: {what}"))
 }
 
+/// An aggregate function's SQL over a column.
+type Aggregate = fn(&str) -> String;
+
 /// The query for `backend`, the person being `$1`: one row of lists.
 fn sql(backend: DatabaseBackend) -> String {
     // An aggregate of ids as their bytes, and of numbers as text.
-    let (ids, numbers): (fn(&str) -> String, fn(&str) -> String) = match backend {
+    let (ids, numbers): (Aggregate, Aggregate) = match backend {
         // `group_concat` appends each value's bytes as they are (a blob's included).
         DatabaseBackend::Sqlite => (
             |column| format!("CAST(group_concat({column}, '') AS BLOB)"),
@@ -194,12 +201,12 @@ fn sql(backend: DatabaseBackend) -> String {
             read_seqs = numbers("last_read_seq"),
             read_mentions = numbers("mentions"),
         ),
-        // PostgreSQL joins the two by hashing, cheaper than handing both over.
+        // PostgreSQL joins the two itself, hashing on the channel alone (the person is `$1`).
         _ => format!(
             "SELECT {servers} AS servers, {channels} AS channels, {mentions} AS mentions
              FROM member me
              JOIN channel t ON t.server_id = me.server_id
-             LEFT JOIN channel_read r ON r.channel_id = t.id AND r.profile_id = me.profile_id
+             LEFT JOIN channel_read r ON r.channel_id = t.id AND r.profile_id = $1
              WHERE me.profile_id = $1 AND me.left_at IS NULL
                AND t.last_message_seq > COALESCE(r.last_read_seq, 0)",
             servers = ids("me.server_id"),
