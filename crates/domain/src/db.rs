@@ -27,8 +27,8 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         // it is acknowledged (`FULL`), so an acknowledged write survives a power cut; a batch
         // pays for one sync. Another process writing the same file is waited for, not refused.
         // Each connection runs on a thread of its own that hands every row over a channel: a
-        // deep one lets a long answer (a big server's members) cross without a thread switch per
-        // handful of rows.
+        // deep one lets a long answer (a big server's members) cross without a thread switch
+        // per handful of rows.
         options.max_connections(8).map_sqlx_sqlite_opts(|sqlite| {
             sqlite
                 .journal_mode(SqliteJournalMode::Wal)

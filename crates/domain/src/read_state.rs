@@ -6,9 +6,6 @@
 //! what the write path keeps for them (`upkeep`).
 
 mod unread;
-#[cfg(test)]
-#[path = "read_state/unread_tests.rs"]
-mod unread_tests;
 pub(crate) mod upkeep;
 
 pub use unread::{unread, unread_on};

@@ -23,6 +23,10 @@ use uuid::Uuid;
 use crate::Domain;
 use crate::communities::CommunityError;
 
+#[cfg(test)]
+#[path = "unread_tests.rs"]
+mod tests;
+
 /// Everything `me` has not read, in every server they belong to.
 pub async fn unread(domain: &Domain, me: ProfileId) -> Result<Unread, CommunityError> {
     unread_on(&domain.db, me).await
