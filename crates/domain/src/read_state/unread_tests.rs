@@ -190,7 +190,7 @@ async fn ids_come_back_whole_and_each_channel_meets_its_own_read_point() {
     }
 
     let unread = unread_on(&db, ProfileId(id(READER))).await.unwrap();
-    let channel = |n: u128, mentions: u32| ChannelUnread {
+    let listed = |n: u128, mentions: u32| ChannelUnread {
         id: ChannelId(id(n)),
         mentions,
     };
@@ -200,11 +200,11 @@ async fn ids_come_back_whole_and_each_channel_meets_its_own_read_point() {
             servers: vec![
                 ServerUnread {
                     server_id: ServerId(id(first)),
-                    channels: vec![channel(0x12, 2), channel(0x11 << 64, 0)],
+                    channels: vec![listed(0x12, 2), listed(0x11 << 64, 0)],
                 },
                 ServerUnread {
                     server_id: ServerId(id(second)),
-                    channels: vec![channel(0x20 << 120 | 0x20, UNREAD_CAP)],
+                    channels: vec![listed(0x20 << 120 | 0x20, UNREAD_CAP)],
                 },
             ],
             conversations: vec![ConversationUnread {
