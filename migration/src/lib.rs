@@ -19,6 +19,7 @@ mod m20261128_000003_replies;
 mod m20261128_000004_pins;
 mod m20261128_000005_deployment;
 mod m20261128_000006_search;
+mod m20261129_000001_channels_version;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_pins::Migration),
             Box::new(m20261128_000005_deployment::Migration),
             Box::new(m20261128_000006_search::Migration),
+            Box::new(m20261129_000001_channels_version::Migration),
         ]
     }
 }

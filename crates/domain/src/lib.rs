@@ -51,6 +51,8 @@ pub struct Domain {
     pub ice: Arc<calls::ice::Ice>,
     /// Who is online, idle or offline.
     pub presence: Arc<presence::Presence>,
+    /// Each server's channels and where their latest messages stand (unread marks).
+    pub latest: Arc<read_state::latest::LatestCopy>,
     /// Password hashing is the costliest thing a client can ask for: at most one per core runs
     /// at a time and the rest queue, so a flood of sign-ups waits instead of taking all memory.
     password_work: Arc<tokio::sync::Semaphore>,
@@ -75,6 +77,7 @@ impl Domain {
             livekit: None,
             ice: Arc::default(),
             presence: Arc::default(),
+            latest: Arc::default(),
             password_work: Arc::new(tokio::sync::Semaphore::new(cores)),
         }
     }

@@ -5,6 +5,7 @@
 //! reading on one device clears the badge on the others. Unread marks are read from it and from
 //! what the write path keeps for them (`upkeep`).
 
+pub mod latest;
 mod unread;
 pub(crate) mod upkeep;
 

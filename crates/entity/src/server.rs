@@ -14,6 +14,9 @@ pub struct Model {
     pub owner_id: Uuid,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Moved with every change to a channel's messages and every channel deleted (unread marks:
+    /// a node's copy of the server's channels is exact while this has not moved).
+    pub channels_version: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

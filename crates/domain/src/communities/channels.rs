@@ -101,6 +101,8 @@ pub async fn delete(
                 access.require(Action::DeleteChannel {
                     general: current.name == GENERAL,
                 })?;
+                // The server's row first, as a send locks it before the channel's.
+                crate::read_state::latest::server_moved(txn, current.server_id).await?;
                 channel::Entity::delete_by_id(current.id).exec(txn).await?;
                 let server_id = ServerId(current.server_id);
                 outbox.publish(ServerEvent::ChannelDeleted {

@@ -47,6 +47,7 @@ pub async fn create(
                     owner_id: Set(me.0),
                     created_at: Set(now),
                     updated_at: Set(now),
+                    channels_version: Set(0),
                 }
                 .insert(txn)
                 .await?;

@@ -176,6 +176,12 @@ pub(crate) async fn next_seq<T: ThreadTable>(
             Expr::col(T::PARENT_LAST_SEQ).add(1),
         );
     }
+    // Any change to a channel's messages may move its latest (a deletion may): its server's
+    // copies are out of date. The server's row is taken before the channel's, as a channel's
+    // deletion takes them, so no two transactions wait on each other.
+    if let Thread::Channel(channel) = T::thread(thread) {
+        crate::read_state::latest::channel_moved(db, channel.0).await?;
+    }
     update.filter(T::PARENT_ID.eq(thread)).exec(db).await?;
     current_seq::<T>(db, thread).await
 }

@@ -9,6 +9,7 @@ use shared::unread::{ChannelUnread, ConversationUnread, ServerUnread, UNREAD_CAP
 use uuid::Uuid;
 
 use super::unread_on;
+use crate::read_state::latest::LatestCopy;
 
 async fn database() -> DatabaseConnection {
     // One connection: an in-memory database lives and dies with it.
@@ -189,7 +190,7 @@ async fn ids_come_back_whole_and_each_channel_meets_its_own_read_point() {
         .await;
     }
 
-    let unread = unread_on(&db, ProfileId(id(READER))).await.unwrap();
+    let unread = unread_on(&db, &LatestCopy::default(), ProfileId(id(READER))).await.unwrap();
     let listed = |n: u128, mentions: u32| ChannelUnread {
         id: ChannelId(id(n)),
         mentions,
@@ -217,7 +218,7 @@ async fn ids_come_back_whole_and_each_channel_meets_its_own_read_point() {
 
     // The owner has no read rows at all: every channel written to is unread, and the
     // reader's one message in the conversation.
-    let owner = unread_on(&db, ProfileId(id(OWNER))).await.unwrap();
+    let owner = unread_on(&db, &LatestCopy::default(), ProfileId(id(OWNER))).await.unwrap();
     let listed: usize = owner.servers.iter().map(|s| s.channels.len()).sum();
     assert_eq!(listed, 5, "{owner:?}");
     assert_eq!(owner.conversations[..].len(), 1);

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::calls::watching;
 use crate::communities::Community;
-use crate::helpers::{Engine, Session};
+use crate::helpers::{Engine, Session, TestApp};
 use crate::live::{connect, event, post, send};
 use crate::on_both_engines;
 
@@ -356,4 +356,58 @@ async fn a_newcomer_finds_the_history_already_read(engine: Engine) {
         .ok(&newcomer, "open_thread", &[("channel_id", random.as_str())])
         .await;
     assert_eq!(opened["first_unread"], after["id"]);
+}
+
+/// The channels `load_unread` lists for `who` through `node`.
+async fn listed_through(node: &TestApp, who: &Session) -> Vec<String> {
+    let all = node.ok(who, "load_unread", &[]).await;
+    all["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["channels"].as_array().unwrap())
+        .map(|t| t["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Each node keeps a copy of the servers' channels for unread marks: what is written or deleted
+/// through one node shows at once in the marks read through another, and a deleted channel is
+/// no longer listed.
+#[tokio::test]
+async fn unread_marks_through_another_node_follow_every_change() {
+    let Some(engine) = Engine::shared() else {
+        return;
+    };
+    let c = Community::new(engine).await;
+    let node_b = c.app.another_node().await;
+    let random = c.new_channel(&c.owner, "random", "TEXT").await;
+    // Node B has read the marks (and kept its copy) before anything is written.
+    assert_eq!(listed_through(&node_b, &c.guest).await, Vec::<String>::new());
+
+    let first = post(&c, &c.owner, &random, "through A").await;
+    assert_eq!(listed_through(&node_b, &c.guest).await, [random.clone()]);
+
+    // The only message deleted through A: nothing is left unread there.
+    let id = first["id"].as_str().unwrap();
+    c.app
+        .ok(&c.owner, "delete_message", &[("message_id", id)])
+        .await;
+    assert_eq!(listed_through(&node_b, &c.guest).await, Vec::<String>::new());
+
+    post(&c, &c.owner, &random, "again").await;
+    post(&c, &c.owner, &c.general, "in general").await;
+    let mut both = listed_through(&node_b, &c.guest).await;
+    both.sort();
+    let mut expected = [random.clone(), c.general.clone()];
+    expected.sort();
+    assert_eq!(both, expected);
+
+    // The channel deleted through A: B lists the one that is left.
+    c.app
+        .ok(&c.owner, "delete_channel", &[("channel_id", &random)])
+        .await;
+    assert_eq!(
+        listed_through(&node_b, &c.guest).await,
+        [c.general.clone()]
+    );
 }
