@@ -190,7 +190,9 @@ async fn ids_come_back_whole_and_each_channel_meets_its_own_read_point() {
         .await;
     }
 
-    let unread = unread_on(&db, &LatestCopy::default(), ProfileId(id(READER))).await.unwrap();
+    let unread = unread_on(&db, &LatestCopy::default(), ProfileId(id(READER)))
+        .await
+        .unwrap();
     let listed = |n: u128, mentions: u32| ChannelUnread {
         id: ChannelId(id(n)),
         mentions,
@@ -218,7 +220,9 @@ async fn ids_come_back_whole_and_each_channel_meets_its_own_read_point() {
 
     // The owner has no read rows at all: every channel written to is unread, and the
     // reader's one message in the conversation.
-    let owner = unread_on(&db, &LatestCopy::default(), ProfileId(id(OWNER))).await.unwrap();
+    let owner = unread_on(&db, &LatestCopy::default(), ProfileId(id(OWNER)))
+        .await
+        .unwrap();
     let listed: usize = owner.servers.iter().map(|s| s.channels.len()).sum();
     assert_eq!(listed, 5, "{owner:?}");
     assert_eq!(owner.conversations[..].len(), 1);

@@ -382,7 +382,10 @@ async fn unread_marks_through_another_node_follow_every_change() {
     let node_b = c.app.another_node().await;
     let random = c.new_channel(&c.owner, "random", "TEXT").await;
     // Node B has read the marks (and kept its copy) before anything is written.
-    assert_eq!(listed_through(&node_b, &c.guest).await, Vec::<String>::new());
+    assert_eq!(
+        listed_through(&node_b, &c.guest).await,
+        Vec::<String>::new()
+    );
 
     let first = post(&c, &c.owner, &random, "through A").await;
     assert_eq!(listed_through(&node_b, &c.guest).await, [random.clone()]);
@@ -392,7 +395,10 @@ async fn unread_marks_through_another_node_follow_every_change() {
     c.app
         .ok(&c.owner, "delete_message", &[("message_id", id)])
         .await;
-    assert_eq!(listed_through(&node_b, &c.guest).await, Vec::<String>::new());
+    assert_eq!(
+        listed_through(&node_b, &c.guest).await,
+        Vec::<String>::new()
+    );
 
     post(&c, &c.owner, &random, "again").await;
     post(&c, &c.owner, &c.general, "in general").await;
@@ -406,8 +412,5 @@ async fn unread_marks_through_another_node_follow_every_change() {
     c.app
         .ok(&c.owner, "delete_channel", &[("channel_id", &random)])
         .await;
-    assert_eq!(
-        listed_through(&node_b, &c.guest).await,
-        [c.general.clone()]
-    );
+    assert_eq!(listed_through(&node_b, &c.guest).await, [c.general.clone()]);
 }
