@@ -388,7 +388,10 @@ async fn unread_marks_through_another_node_follow_every_change() {
     );
 
     let first = post(&c, &c.owner, &random, "through A").await;
-    assert_eq!(listed_through(&node_b, &c.guest).await, [random.clone()]);
+    assert_eq!(
+        listed_through(&node_b, &c.guest).await,
+        vec![random.clone()]
+    );
 
     // The only message deleted through A: nothing is left unread there.
     let id = first["id"].as_str().unwrap();
@@ -412,5 +415,8 @@ async fn unread_marks_through_another_node_follow_every_change() {
     c.app
         .ok(&c.owner, "delete_channel", &[("channel_id", &random)])
         .await;
-    assert_eq!(listed_through(&node_b, &c.guest).await, [c.general.clone()]);
+    assert_eq!(
+        listed_through(&node_b, &c.guest).await,
+        vec![c.general.clone()]
+    );
 }
