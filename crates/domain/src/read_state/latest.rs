@@ -82,3 +82,41 @@ async fn bump(db: &impl ConnectionTrait, sql: &str, id: Uuid) -> Result<(), DbEr
         .await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn channels(version: i64, latest: i64) -> Arc<Channels> {
+        Arc::new(Channels {
+            version,
+            latest: vec![(Uuid::from_u128(7), latest)],
+        })
+    }
+
+    #[test]
+    fn a_copy_serves_only_its_own_version_and_never_goes_back() {
+        let copy = LatestCopy::default();
+        let server = Uuid::from_u128(1);
+        assert!(copy.current(server, 0).is_none(), "nothing kept yet");
+
+        copy.keep(server, channels(3, 30));
+        assert_eq!(
+            copy.current(server, 3).map(|c| c.latest.clone()),
+            Some(vec![(Uuid::from_u128(7), 30)])
+        );
+        assert!(copy.current(server, 4).is_none(), "the server moved on");
+        assert!(
+            copy.current(server, 2).is_none(),
+            "a reader behind the copy reads again"
+        );
+
+        // A slower read of an older version does not replace a newer copy; a newer one does.
+        copy.keep(server, channels(2, 20));
+        assert!(copy.current(server, 3).is_some());
+        copy.keep(server, channels(5, 50));
+        assert!(copy.current(server, 3).is_none());
+        assert_eq!(copy.current(server, 5).map(|c| c.latest[0].1), Some(50));
+        assert!(copy.current(Uuid::from_u128(2), 5).is_none(), "per server");
+    }
+}
