@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use sea_orm::{ConnectionTrait, DbErr, Statement};
+use sea_orm::{ConnectionTrait, DbErr};
 use uuid::Uuid;
 
 /// More servers than this in the copy and it starts again empty (a node serving that many
@@ -77,10 +77,7 @@ pub(crate) async fn server_moved(db: &impl ConnectionTrait, server: Uuid) -> Res
 }
 
 async fn bump(db: &impl ConnectionTrait, sql: &str, id: Uuid) -> Result<(), DbErr> {
-    let backend = db.get_database_backend();
-    db.execute_raw(Statement::from_sql_and_values(backend, sql, [id.into()]))
-        .await?;
-    Ok(())
+    super::upkeep::run(db, sql, vec![id.into()]).await
 }
 
 #[cfg(test)]

@@ -49,15 +49,7 @@ pub async fn unread_on(
     let Some(row) = db.query_one_raw(statement).await? else {
         return Ok(Unread::default());
     };
-    let servers = ids(&row, "servers")?;
-    let versions = numbers(&row, "versions")?;
-    if servers.len() != versions.len() {
-        return Err(malformed(format!(
-            "{} servers, {} versions",
-            servers.len(),
-            versions.len()
-        )));
-    }
+    let servers = zip2(ids(&row, "servers")?, numbers(&row, "versions")?)?;
     let reads = zip3(
         ids(&row, "read_channels")?,
         numbers(&row, "read_seqs")?,
@@ -68,7 +60,7 @@ pub async fn unread_on(
         ids(&row, "conversation_servers")?,
         numbers(&row, "conversation_unread")?,
     )?;
-    let channels = channels_of(db, copy, servers.into_iter().zip(versions).collect()).await?;
+    let channels = channels_of(db, copy, servers).await?;
     Ok(gather(beyond_read(&channels, reads), conversations))
 }
 
@@ -196,19 +188,22 @@ fn gather(
     unread
 }
 
-/// Three lists of one length, as one list of triples.
-fn zip3<A, B, C>(a: Vec<A>, b: Vec<B>, c: Vec<C>) -> Result<Vec<(A, B, C)>, CommunityError> {
-    if a.len() != b.len() || a.len() != c.len() {
+/// Two lists of one length, as one list of pairs.
+fn zip2<A, B>(a: Vec<A>, b: Vec<B>) -> Result<Vec<(A, B)>, CommunityError> {
+    if a.len() != b.len() {
         return Err(malformed(format!(
-            "lists of {}, {} and {} items",
+            "lists of {} and {} items",
             a.len(),
-            b.len(),
-            c.len()
+            b.len()
         )));
     }
-    Ok(a.into_iter()
-        .zip(b)
-        .zip(c)
+    Ok(a.into_iter().zip(b).collect())
+}
+
+/// Three lists of one length, as one list of triples.
+fn zip3<A, B, C>(a: Vec<A>, b: Vec<B>, c: Vec<C>) -> Result<Vec<(A, B, C)>, CommunityError> {
+    Ok(zip2(zip2(a, b)?, c)?
+        .into_iter()
         .map(|((a, b), c)| (a, b, c))
         .collect())
 }

@@ -144,7 +144,11 @@ pub(crate) async fn recount_reader(
 }
 
 /// Runs `sql`, written with PostgreSQL's numbered placeholders (SQLite reads them alike).
-async fn run(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Result<(), DbErr> {
+pub(crate) async fn run(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> Result<(), DbErr> {
     let backend = db.get_database_backend();
     db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
         .await?;
