@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    FromQueryResult, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    FromQueryResult, IntoActiveModel, ModelTrait, QueryFilter, QueryOrder, QuerySelect, Value,
 };
 use shared::ids::{MessageId, ProfileId, ServerId};
 use shared::live::{ServerEvent, Thread};
@@ -162,7 +162,8 @@ pub(crate) struct Created {
 
 /// Takes the thread's next sequence number inside the caller's transaction. The UPDATE locks
 /// the thread's row (PostgreSQL) or the database (SQLite) until the transaction ends, so a
-/// number is never handed out twice. A message `creating` the number is the thread's latest.
+/// number is never handed out twice, and returns the number it wrote (one statement). A message
+/// `creating` the number is the thread's latest.
 pub(crate) async fn next_seq<T: ThreadTable>(
     db: &impl ConnectionTrait,
     thread: Uuid,
@@ -182,8 +183,17 @@ pub(crate) async fn next_seq<T: ThreadTable>(
     if let Thread::Channel(channel) = T::thread(thread) {
         crate::read_state::latest::channel_moved(db, channel.0).await?;
     }
-    update.filter(T::PARENT_ID.eq(thread)).exec(db).await?;
-    current_seq::<T>(db, thread).await
+    let updated = update
+        .filter(T::PARENT_ID.eq(thread))
+        .exec_with_returning(db)
+        .await?;
+    let parent = updated.first().ok_or(CommunityError::NotFound)?;
+    match parent.get(T::PARENT_LAST_SEQ) {
+        Value::BigInt(Some(seq)) => Ok(seq),
+        other => Err(CommunityError::Unexpected(anyhow::anyhow!(
+            "a thread's sequence number read back as {other:?}"
+        ))),
+    }
 }
 
 /// The thread's latest sequence number.
