@@ -5,6 +5,7 @@
 
 use entity::{conversation, direct_message, member};
 use sea_orm::{ConnectionTrait, EntityTrait};
+use shared::account::CurrentUser;
 use shared::ids::{ConversationId, MessageId, ProfileId, ServerId};
 use shared::live::{ServerEvent, Thread};
 use shared::messages::{CallLine, Changes, HistoryAt, HistoryPage, Message, MessageText, Opening};
@@ -32,7 +33,7 @@ pub(crate) async fn post_call_line(
 
 pub async fn send(
     domain: &Domain,
-    me: ProfileId,
+    me: &CurrentUser,
     conversation_id: ConversationId,
     text: MessageText,
     file: Option<FileKey>,

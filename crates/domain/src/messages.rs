@@ -15,6 +15,7 @@ pub(crate) mod thread_table;
 
 use entity::{channel, member, message, server};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use shared::account::CurrentUser;
 use shared::ids::{ChannelId, MessageId, ProfileId, ServerId};
 use shared::live::{ServerEvent, Thread};
 use shared::messages::{Changes, HistoryAt, HistoryPage, Message, MessageText, Opening};
@@ -35,7 +36,7 @@ pub const CHANGES_CAP: u64 = 500;
 /// with the same nonce returns the first message and creates nothing.
 pub async fn send(
     domain: &Domain,
-    me: ProfileId,
+    me: &CurrentUser,
     channel_id: ChannelId,
     text: MessageText,
     file: Option<FileKey>,

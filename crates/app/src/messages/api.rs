@@ -40,7 +40,7 @@ pub async fn send_message(
     let me = require_user().await?;
     let (text, file) = message_input(&content, file_url.as_deref())?;
     let domain = domain()?;
-    Ok(domain::messages::send(&domain, me.id, channel_id, text, file, reply_to, nonce).await?)
+    Ok(domain::messages::send(&domain, &me, channel_id, text, file, reply_to, nonce).await?)
 }
 
 #[server(prefix = "/api", endpoint = "edit_message")]
@@ -119,7 +119,7 @@ pub async fn send_direct_message(
     let (text, file) = message_input(&content, file_url.as_deref())?;
     let domain = domain()?;
     let sent = domain::direct_messages::send;
-    Ok(sent(&domain, me.id, conversation_id, text, file, reply_to, nonce).await?)
+    Ok(sent(&domain, &me, conversation_id, text, file, reply_to, nonce).await?)
 }
 
 #[server(prefix = "/api", endpoint = "edit_direct_message")]

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use entity::{direct_message, message};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use shared::ids::{MemberId, MessageId};
 use shared::messages::{Author, CallLine, Message, ReplyTo};
 use uuid::Uuid;
@@ -187,6 +187,21 @@ pub async fn created<R: Row>(db: &impl ConnectionTrait, row: R) -> Result<Messag
         .ok_or(CommunityError::NotFound)
 }
 
+/// A message just sent by `author`: it has no reactions yet, and its author is known.
+pub async fn sent<R: Row>(
+    db: &impl ConnectionTrait,
+    row: R,
+    author: Author,
+) -> Result<Message, CommunityError> {
+    let reply = match row.reply_to() {
+        Some(id) => answered::<R>(db, vec![id]).await?.remove(&id),
+        None => None,
+    };
+    let mut message = row.into_message(author);
+    message.reply = reply;
+    Ok(message)
+}
+
 /// Messages with their authors and reactions, each loaded in one query for the whole page.
 pub async fn with_authors<R: Row>(
     db: &impl ConnectionTrait,
@@ -207,14 +222,7 @@ async fn authored<R: Row>(
     rows: Vec<R>,
 ) -> Result<Vec<Message>, CommunityError> {
     let answered: Vec<Uuid> = rows.iter().filter_map(Row::reply_to).collect();
-    let originals = if answered.is_empty() {
-        Vec::new()
-    } else {
-        R::Table::find()
-            .filter(R::id_column().is_in(answered))
-            .all(db)
-            .await?
-    };
+    let originals: Vec<R> = originals(db, answered).await?;
     let ids: Vec<Uuid> = rows
         .iter()
         .chain(originals.iter())
@@ -236,6 +244,31 @@ async fn authored<R: Row>(
             Ok(message)
         })
         .collect()
+}
+
+/// The messages `ids` name, as replies quote them (with their authors).
+async fn answered<R: Row>(
+    db: &impl ConnectionTrait,
+    ids: Vec<Uuid>,
+) -> Result<HashMap<Uuid, ReplyTo>, CommunityError> {
+    let originals: Vec<R> = originals(db, ids).await?;
+    let members: Vec<Uuid> = originals.iter().map(Row::member_id).collect();
+    let authors = authors::load(db, &members).await?;
+    Ok(originals
+        .iter()
+        .map(|o| (o.id(), quoted(o, &authors)))
+        .collect())
+}
+
+/// The messages of `R`'s table that `ids` name (none asked, no query).
+async fn originals<R: Row>(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<Vec<R>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    R::Table::find()
+        .filter(R::id_column().is_in(ids))
+        .all(db)
+        .await
 }
 
 /// A message as the replies to it quote it.

@@ -9,20 +9,24 @@ use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     FromQueryResult, IntoActiveModel, ModelTrait, QueryFilter, QueryOrder, QuerySelect, Value,
 };
-use shared::ids::{MessageId, ProfileId, ServerId};
+use shared::account::CurrentUser;
+use shared::ids::{MemberId, MessageId, ProfileId, ServerId};
 use shared::live::{ServerEvent, Thread};
-use shared::messages::{CallLine, Changes, HistoryAt, HistoryPage, Message, MessageText, Opening};
+use shared::messages::{
+    Author as MessageAuthor, CallLine, Changes, HistoryAt, HistoryPage, Message, MessageText,
+    Opening,
+};
 use shared::permissions::Action;
 use uuid::Uuid;
 
 use super::mentions::{self, Mentioned, Place};
 use super::reactions;
-use super::rows::{Row, call_columns, created, one, with_authors};
+use super::rows::{Row, call_columns, created, one, sent, with_authors};
 use super::shared_steps::{Change, Revision, capped, event, page};
 use super::{CHANGES_CAP, is_unique_violation};
 use crate::Domain;
 use crate::communities::CommunityError;
-use crate::communities::access::Membership;
+use crate::communities::access::{Membership, role};
 use crate::files::FileKey;
 use crate::limits::Rule;
 use crate::read_state::{self, upkeep, upkeep::Concerned};
@@ -240,7 +244,7 @@ pub(crate) struct Outgoing {
 /// Posts a message. A retry with the same nonce returns the first message and creates nothing.
 pub(crate) async fn send<T: ThreadTable>(
     domain: &Domain,
-    me: ProfileId,
+    sender: &CurrentUser,
     thread: Uuid,
     outgoing: Outgoing,
 ) -> Result<Message, CommunityError> {
@@ -250,6 +254,10 @@ pub(crate) async fn send<T: ThreadTable>(
         reply_to,
         nonce,
     } = outgoing;
+    let me = sender.id;
+    // What the message shows of its author, from the session the send came with (its lookup
+    // read the profile a moment ago): no query for it in the write.
+    let (name, image_url) = (sender.name.clone(), sender.image_url.clone());
     domain.limits.check(Rule::Send, me)?;
     let sent = domain
         .write(move |txn, outbox| {
@@ -303,7 +311,14 @@ pub(crate) async fn send<T: ThreadTable>(
                     upkeep::recount(txn, access.server.id, thread, seq, &concerned).await?;
                 }
                 read_state::authored(txn, me, T::thread(thread), seq).await?;
-                let message = created(txn, row).await?;
+                let author = MessageAuthor {
+                    member_id: MemberId(access.member.id),
+                    profile_id: me,
+                    name,
+                    image_url,
+                    role: role(access.member.role),
+                };
+                let message = sent(txn, row, author).await?;
                 outbox.publish(event(T::thread(thread), Change::Created, &message));
                 let created = Created {
                     message: message.id,
