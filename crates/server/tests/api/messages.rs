@@ -48,6 +48,7 @@ on_both_engines!(
     changes_since_returns_exactly_what_changed,
     bad_messages_are_refused_and_store_nothing,
     a_departed_members_messages_stay_and_they_can_come_back,
+    a_send_names_its_author_as_history_does,
 );
 
 async fn members_send_and_read_but_outsiders_cannot(engine: Engine) {
@@ -103,6 +104,28 @@ async fn members_send_and_read_but_outsiders_cannot(engine: Engine) {
         )
         .await;
     assert_eq!(status, 404);
+}
+
+/// A send's answer builds its author from the session and the membership it checked; history
+/// reads the author from the database: the two agree, role included, for every role.
+async fn a_send_names_its_author_as_history_does(engine: Engine) {
+    let c = Community::new(engine).await;
+    let mut sent = Vec::new();
+    for who in [&c.owner, &c.moderator, &c.guest] {
+        sent.push(c.send(who, "who am I").await);
+    }
+    let roles: Vec<&Value> = sent.iter().map(|m| &m["author"]["role"]).collect();
+    assert_eq!(roles, ["Admin", "Moderator", "Guest"]);
+    let page = c.history(&c.owner, None, "30").await;
+    let read: Vec<&Value> = page["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .map(|m| &m["author"])
+        .collect();
+    let answered: Vec<&Value> = sent.iter().map(|m| &m["author"]).collect();
+    assert_eq!(read, answered);
 }
 
 async fn a_retried_send_returns_the_first_message(engine: Engine) {
