@@ -12,6 +12,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use sea_orm::{ConnectionTrait, DbErr};
 use uuid::Uuid;
 
+use super::upkeep::run;
+
 /// More servers than this in the copy and it starts again empty (a node serving that many
 /// busy servers reloads each on its next read; the copy stays bounded).
 const MAX_SERVERS: usize = 100_000;
@@ -57,27 +59,15 @@ impl LatestCopy {
 /// A message of `channel` is being created, edited or deleted: its server's copies are out of
 /// date.
 pub(crate) async fn channel_moved(db: &impl ConnectionTrait, channel: Uuid) -> Result<(), DbErr> {
-    bump(
-        db,
-        "UPDATE server SET channels_version = channels_version + 1
-         WHERE id = (SELECT server_id FROM channel WHERE id = $1)",
-        channel,
-    )
-    .await
+    let sql = "UPDATE server SET channels_version = channels_version + 1
+               WHERE id = (SELECT server_id FROM channel WHERE id = $1)";
+    run(db, sql, vec![channel.into()]).await
 }
 
 /// A channel of `server` was deleted: its copies are out of date.
 pub(crate) async fn server_moved(db: &impl ConnectionTrait, server: Uuid) -> Result<(), DbErr> {
-    bump(
-        db,
-        "UPDATE server SET channels_version = channels_version + 1 WHERE id = $1",
-        server,
-    )
-    .await
-}
-
-async fn bump(db: &impl ConnectionTrait, sql: &str, id: Uuid) -> Result<(), DbErr> {
-    super::upkeep::run(db, sql, vec![id.into()]).await
+    let sql = "UPDATE server SET channels_version = channels_version + 1 WHERE id = $1";
+    run(db, sql, vec![server.into()]).await
 }
 
 #[cfg(test)]
