@@ -229,10 +229,7 @@ async fn authored<R: Row>(
         .map(Row::member_id)
         .collect();
     let authors: HashMap<Uuid, Author> = authors::load(db, &ids).await?;
-    let replies: HashMap<Uuid, ReplyTo> = originals
-        .iter()
-        .map(|o| (o.id(), quoted(o, &authors)))
-        .collect();
+    let replies = quotes(&originals, &authors);
     rows.into_iter()
         .map(|row| {
             let author = authors.get(&row.member_id()).cloned().ok_or_else(|| {
@@ -254,10 +251,7 @@ async fn answered<R: Row>(
     let originals: Vec<R> = originals(db, ids).await?;
     let members: Vec<Uuid> = originals.iter().map(Row::member_id).collect();
     let authors = authors::load(db, &members).await?;
-    Ok(originals
-        .iter()
-        .map(|o| (o.id(), quoted(o, &authors)))
-        .collect())
+    Ok(quotes(&originals, &authors))
 }
 
 /// The messages of `R`'s table that `ids` name (none asked, no query).
@@ -269,6 +263,14 @@ async fn originals<R: Row>(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<
         .filter(R::id_column().is_in(ids))
         .all(db)
         .await
+}
+
+/// Each of `originals` as the replies to it quote it, by id.
+fn quotes<R: Row>(originals: &[R], authors: &HashMap<Uuid, Author>) -> HashMap<Uuid, ReplyTo> {
+    originals
+        .iter()
+        .map(|o| (o.id(), quoted(o, authors)))
+        .collect()
 }
 
 /// A message as the replies to it quote it.
