@@ -50,7 +50,7 @@ impl Application {
             Some(url) => RedisHub::start(url.as_str(), local).context("cannot use --redis-url")?,
             None => local,
         };
-        let connections = Connections::default();
+        let connections = Connections::start().context("cannot start the live sockets' runtime")?;
         let mut domain = Domain::new(db.clone(), files, hub, settings.limits()?);
         if let Some(livekit) = settings.livekit() {
             domain = domain.with_livekit(livekit);

@@ -1,7 +1,9 @@
 //! `/ws`: the live feed's transport. Authenticates by the session cookie before the upgrade,
 //! holds one of the account's socket slots for the connection's life, then adapts the socket to
-//! `session::run`. No business logic here.
+//! `session::run` on the live sockets' own runtime (`runtime.rs` says why). No business logic
+//! here.
 
+mod runtime;
 pub mod session;
 #[cfg(test)]
 mod session_tests;
@@ -26,6 +28,7 @@ use tokio_util::task::TaskTracker;
 use uuid::Uuid;
 
 use crate::auth_gate::active_session;
+use runtime::LiveRuntime;
 use session::{Allowance, CallCommand, Gate, Identity, Inbound, Outbound, Timing};
 
 /// The largest frame a client may send: commands are tiny.
@@ -36,16 +39,27 @@ const MAX_INBOUND_BYTES: usize = 16 * 1024;
 /// buffer as it arrives.
 const READ_BUFFER_BYTES: usize = 512;
 
-/// Live connections, so shutdown can close each with a close frame, and how many each account
-/// has open.
-#[derive(Clone, Default)]
+/// Live connections, so shutdown can close each with a close frame, how many each account has
+/// open, and the runtime they run on.
+#[derive(Clone)]
 pub struct Connections {
     pub stop: CancellationToken,
     pub tracker: TaskTracker,
     open: Arc<Mutex<HashMap<ProfileId, usize>>>,
+    runtime: LiveRuntime,
 }
 
 impl Connections {
+    /// Starts the live sockets' runtime.
+    pub fn start() -> std::io::Result<Self> {
+        Ok(Self {
+            stop: CancellationToken::new(),
+            tracker: TaskTracker::new(),
+            open: Arc::default(),
+            runtime: LiveRuntime::start()?,
+        })
+    }
+
     /// One of `me`'s `max` socket slots, or `None` when all are taken.
     fn take_slot(&self, me: ProfileId, max: usize) -> Option<Slot> {
         let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
@@ -118,7 +132,11 @@ pub async fn upgrade(
         .max_write_buffer_size(256 * 1024)
         .max_message_size(MAX_INBOUND_BYTES)
         .max_frame_size(MAX_INBOUND_BYTES)
-        .on_upgrade(move |socket| serve(socket, accepted))
+        .on_upgrade(move |socket| {
+            let live = accepted.connections.runtime.handle().clone();
+            live.spawn(serve(socket, accepted));
+            std::future::ready(())
+        })
 }
 
 /// What a connection is made from once its socket is upgraded. Boxed: axum keeps the upgrade
