@@ -3,10 +3,12 @@
 //! `session::run` on the live sockets' own runtime (`runtime.rs` says why). No business logic
 //! here.
 
+mod follows;
 mod runtime;
 pub mod session;
 #[cfg(test)]
 mod session_tests;
+mod wakes;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

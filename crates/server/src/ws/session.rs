@@ -3,24 +3,24 @@
 //! session ends, or when it floods. Generic over the transport so it is tested over channels; no
 //! business logic beyond asking the domain.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::future::{Future, poll_fn};
 use std::pin::Pin;
-use std::task::{Context, Poll, ready};
+use std::task::{Context, Poll, Waker, ready};
 use std::time::Duration;
 
 use domain::hub::Frame;
 use domain::limits::CommandBudget;
-use futures_util::{FutureExt, Sink, SinkExt, Stream, StreamExt};
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use shared::calls::{CallRoom, MediaState, Signal};
 use shared::ids::{ProfileId, ServerId};
 use shared::live::{ClientCommand, ServerEvent, Thread, Topic};
 use shared::presence::Status;
 use tokio::time::{Instant, Sleep, sleep, sleep_until};
-use tokio_stream::StreamMap;
-use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use uuid::Uuid;
+
+use super::follows::{CLIENT, Followed, Follows, STOP, TIMER};
 
 /// What arrives from the client.
 #[derive(Debug)]
@@ -141,68 +141,6 @@ pub struct Allowance {
     pub max_follows: usize,
 }
 
-/// What the connection follows: topics the client asked for, and for each server those belong
-/// to, a hidden follow of the server's `Access` topic to hear of removals (it carries nothing
-/// else, so a socket is not woken by the server's every event to look for them).
-struct Follows {
-    me: ProfileId,
-    streams: StreamMap<Topic, BroadcastStream<Frame>>,
-    /// Topics the client asked for, with their server.
-    asked: HashMap<Topic, ServerId>,
-    /// When this connection last passed on that its person is typing, per thread.
-    typing_said: HashMap<Thread, Instant>,
-}
-
-impl Follows {
-    fn add<G: Gate>(&mut self, gate: &G, topic: Topic, server_id: ServerId) {
-        self.asked.insert(topic, server_id);
-        for t in [topic, Topic::Access(server_id)] {
-            if !self.streams.contains_key(&t) {
-                self.streams.insert(t, BroadcastStream::new(gate.follow(t)));
-            }
-        }
-    }
-
-    fn remove(&mut self, topic: Topic) {
-        self.typing_said.retain(|thread, _| thread.topic() != topic);
-        if let Some(server_id) = self.asked.remove(&topic) {
-            self.streams.remove(&topic);
-            if !self.asked.values().any(|s| *s == server_id) {
-                self.streams.remove(&Topic::Access(server_id));
-            }
-        }
-    }
-
-    /// Ends every follow under a server this person no longer belongs to; the topics dropped.
-    fn lose_server(&mut self, server_id: ServerId) -> Vec<Topic> {
-        let gone: Vec<Topic> = self
-            .asked
-            .iter()
-            .filter(|(_, s)| **s == server_id)
-            .map(|(t, _)| *t)
-            .collect();
-        for t in &gone {
-            self.remove(*t);
-        }
-        self.streams.remove(&Topic::Access(server_id));
-        gone
-    }
-
-    /// Whether this frame of `topic` ends access to its server for this person.
-    fn removes_me(&self, topic: Topic, frame: &[u8]) -> Option<ServerId> {
-        let Topic::Access(_) = topic else {
-            return None;
-        };
-        // Only removals are published there, and those are rare.
-        let event: ServerEvent = serde_json::from_slice(frame).ok()?;
-        match event.removed_profile()? {
-            (server_id, Some(profile)) if profile == self.me => Some(server_id),
-            (server_id, None) => Some(server_id),
-            _ => None,
-        }
-    }
-}
-
 /// Runs the connection until the client leaves, goes silent, falls behind or stops reading,
 /// its session ends, or `stop` fires (server shutdown: the client gets a close frame and
 /// reconnects elsewhere).
@@ -224,17 +162,10 @@ where
     S: Sink<Outbound> + Unpin,
     R: Stream<Item = Inbound> + Unpin,
 {
-    let mut follows = Follows {
-        me: identity.me,
-        streams: StreamMap::new(),
-        asked: HashMap::new(),
-        typing_said: HashMap::new(),
-    };
+    let mut follows = Follows::new(identity.me);
     // The person's own topic: it says when this session ends.
-    let account = Topic::Account(identity.me);
-    follows
-        .streams
-        .insert(account, BroadcastStream::new(gate.follow(account)));
+    follows.follow(&gate, Topic::Account(identity.me), false);
+    let wakers = [CLIENT, STOP, TIMER].map(|bit| follows.wakes.waker(bit));
     let mut session = Session {
         out: Out::new(sink, timing.send_timeout),
         timer: Box::pin(sleep_until(next_wake(timing.heartbeat, &identity))),
@@ -246,6 +177,7 @@ where
         heartbeat: timing.heartbeat,
         silence: timing.timeout,
         last_heard: Instant::now(),
+        wakers,
     };
     let mut stop = Box::pin(stop);
     async move {
@@ -258,7 +190,7 @@ where
             followed_first = !followed_first;
             let step = poll_fn(|cx| s.poll_step(cx, stop.as_mut(), followed_first)).await;
             let open = match step {
-                Step::Followed(topic, frame) => s.forward(topic, frame).await,
+                Step::Followed(followed) => s.forward(followed).await,
                 Step::Other(wake) => Box::pin(s.rare(wake)).await,
             };
             if !open {
@@ -279,7 +211,7 @@ fn next_wake(heartbeat: Duration, identity: &Identity) -> Instant {
 /// What woke the connection.
 enum Step {
     /// A frame of a followed topic (or its receiver fell behind).
-    Followed(Topic, Result<Frame, BroadcastStreamRecvError>),
+    Followed(Followed),
     Other(Wake),
 }
 
@@ -307,6 +239,8 @@ struct Session<G, S, R> {
     /// Silence longer than this ends the connection.
     silence: Duration,
     last_heard: Instant,
+    /// The wakers of the client's frames, the shutdown and the timer (`wakes.rs`).
+    wakers: [Waker; 3],
 }
 
 impl<G, S, R> Session<G, S, R>
@@ -316,32 +250,40 @@ where
     R: Stream<Item = Inbound> + Unpin,
 {
     /// What woke the connection. Polled by hand rather than with `select!`: this runs for every
-    /// frame forwarded, and its state is part of every idle connection's.
+    /// frame forwarded, and its state is part of every idle connection's. Only the sources
+    /// whose wakers fired since the last step are polled (`wakes.rs`).
     fn poll_step(
         &mut self,
         cx: &mut Context<'_>,
-        stop: Pin<&mut impl Future<Output = ()>>,
+        mut stop: Pin<&mut impl Future<Output = ()>>,
         followed_first: bool,
     ) -> Poll<Step> {
-        if followed_first
-            && let Poll::Ready(Some((topic, frame))) = self.follows.streams.poll_next_unpin(cx)
-        {
-            return Poll::Ready(Step::Followed(topic, frame));
+        self.follows.wakes.collect(cx);
+        if followed_first && let Poll::Ready(followed) = self.follows.poll_due() {
+            return Poll::Ready(Step::Followed(followed));
         }
-        let wake = if let Poll::Ready(inbound) = self.stream.poll_next_unpin(cx) {
+        let [client, stopping, timer] = &self.wakers;
+        let wakes = &mut self.follows.wakes;
+        let wake = if let Poll::Ready(inbound) =
+            wakes.poll(CLIENT, client, |cx| self.stream.poll_next_unpin(cx))
+        {
             Wake::Heard(inbound)
-        } else if stop.poll(cx).is_ready() {
+        } else if wakes
+            .poll(STOP, stopping, |cx| stop.as_mut().poll(cx))
+            .is_ready()
+        {
             Wake::Stopped
-        } else if self.timer.as_mut().poll(cx).is_ready() {
+        } else if wakes
+            .poll(TIMER, timer, |cx| self.timer.as_mut().poll(cx))
+            .is_ready()
+        {
             if Instant::now() >= self.identity.expires {
                 Wake::Expired
             } else {
                 Wake::Beat
             }
-        } else if !followed_first
-            && let Poll::Ready(Some((topic, frame))) = self.follows.streams.poll_next_unpin(cx)
-        {
-            return Poll::Ready(Step::Followed(topic, frame));
+        } else if !followed_first && let Poll::Ready(followed) = self.follows.poll_due() {
+            return Poll::Ready(Step::Followed(followed));
         } else {
             return Poll::Pending;
         };
@@ -351,16 +293,12 @@ where
     /// Passes on a followed frame and whatever else is already waiting, in one write: a socket
     /// that fell behind catches up in fewer, larger writes instead of one each. Whether the
     /// connection lives on.
-    async fn forward(
-        &mut self,
-        topic: Topic,
-        frame: Result<Frame, BroadcastStreamRecvError>,
-    ) -> bool {
-        let mut next = Some((topic, frame));
+    async fn forward(&mut self, followed: Followed) -> bool {
+        let mut next = Some(followed);
         let mut taken = 0;
-        while let Some((topic, frame)) = next.take() {
+        while let Some(followed) = next.take() {
             // The rare outcomes run boxed, so they do not size every connection's future.
-            let open = match route(&self.follows, &self.identity, topic, frame) {
+            let open = match route(&self.follows, &self.identity, followed) {
                 Route::Drop => true,
                 Route::Pass(frame) => self.out.feed(Outbound::Text(frame)).await,
                 Route::Lost(frame, server_id) => Box::pin(self.lose(frame, server_id)).await,
@@ -376,7 +314,10 @@ where
             if taken == WRITE_AT_MOST {
                 break;
             }
-            next = self.follows.streams.next().now_or_never().flatten();
+            next = match self.follows.poll_due() {
+                Poll::Ready(followed) => Some(followed),
+                Poll::Pending => None,
+            };
         }
         self.out.flush().await
     }
@@ -543,12 +484,12 @@ enum Route {
 
 /// Where one followed frame goes: to the client if it is theirs to see; a removal of the person
 /// ends the follows of the server they lost.
-fn route(
-    follows: &Follows,
-    identity: &Identity,
-    topic: Topic,
-    frame: Result<Frame, BroadcastStreamRecvError>,
-) -> Route {
+fn route(follows: &Follows, identity: &Identity, followed: Followed) -> Route {
+    let Followed {
+        topic,
+        asked,
+        frame,
+    } = followed;
     let frame = match frame {
         Ok(frame) => frame,
         Err(BroadcastStreamRecvError::Lagged(_)) => {
@@ -565,7 +506,6 @@ fn route(
             None => Route::Drop,
         };
     }
-    let asked = follows.asked.contains_key(&topic);
     match (follows.removes_me(topic, &frame), asked) {
         (Some(server_id), asked) => Route::Lost(asked.then_some(frame), server_id),
         (None, true) => Route::Pass(frame),
