@@ -1,9 +1,10 @@
 //! The one writer of a database. Every write of the domain goes through it: it takes all the
 //! writes waiting at that moment into one transaction, each inside its own savepoint, and commits
 //! them together, so a batch pays for one durable commit (group commit) however many sends it
-//! holds. A write that fails rolls back its own savepoint and nothing else; each caller hears its
-//! own result only once the batch is durable; the events writes publish go out after the commit,
-//! in commit order.
+//! holds. A write that fails rolls back its own savepoint and nothing else (a write alone in its
+//! batch needs no savepoint: it runs in the transaction itself, which is rolled back if it
+//! fails); each caller hears its own result only once the batch is durable; the events writes
+//! publish go out after the commit, in commit order.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -105,14 +106,17 @@ fn stopped() -> DbErr {
 
 /// A write waiting for its batch.
 trait Job: Send {
-    /// Runs the write in its savepoint of `txn`; what to do once the commit's outcome is known.
-    fn run(self: Box<Self>, txn: &DatabaseTransaction) -> BoxFuture<'_, Box<dyn Ran>>;
+    /// Runs the write in `txn` (in a savepoint of its own unless it is `alone` in the batch);
+    /// what to do once the commit's outcome is known.
+    fn run(self: Box<Self>, txn: &DatabaseTransaction, alone: bool) -> BoxFuture<'_, Box<dyn Ran>>;
     /// The batch could not start: answers with `error` without running.
     fn fail(self: Box<Self>, error: &DbErr);
 }
 
 /// A write that has run, waiting for its batch's commit.
 trait Ran: Send {
+    /// Whether the write failed (and its changes must not be committed).
+    fn failed(&self) -> bool;
     fn finish(self: Box<Self>, committed: Result<(), &DbErr>, hub: &dyn Hub);
 }
 
@@ -127,10 +131,14 @@ where
     E: From<DbErr> + Send + 'static,
     F: Work<T, E>,
 {
-    fn run(self: Box<Self>, txn: &DatabaseTransaction) -> BoxFuture<'_, Box<dyn Ran>> {
+    fn run(self: Box<Self>, txn: &DatabaseTransaction, alone: bool) -> BoxFuture<'_, Box<dyn Ran>> {
         Box::pin(async move {
             let outbox = Outbox::default();
-            let result = in_savepoint(txn, &outbox, self.work).await;
+            let result = if alone {
+                guarded(txn, &outbox, self.work).await
+            } else {
+                in_savepoint(txn, &outbox, self.work).await
+            };
             Box::new(Done {
                 result,
                 outbox,
@@ -155,6 +163,10 @@ where
     T: Send + 'static,
     E: From<DbErr> + Send + 'static,
 {
+    fn failed(&self) -> bool {
+        self.result.is_err()
+    }
+
     fn finish(self: Box<Self>, committed: Result<(), &DbErr>, hub: &dyn Hub) {
         let result = match (committed, self.result) {
             (Ok(()), Ok(value)) => {
@@ -184,20 +196,23 @@ where
     F: Work<T, E>,
 {
     let savepoint = txn.begin().await?;
-    match AssertUnwindSafe(work(&savepoint, outbox))
-        .catch_unwind()
-        .await
-    {
-        Ok(Ok(value)) => {
-            savepoint.commit().await?;
-            Ok(value)
-        }
-        Ok(Err(own)) => {
-            savepoint.rollback().await?;
-            Err(own)
-        }
+    let result = guarded(&savepoint, outbox, work).await;
+    match result {
+        Ok(_) => savepoint.commit().await?,
+        Err(_) => savepoint.rollback().await?,
+    }
+    result
+}
+
+/// Runs `work` in `txn`; a panic is its failure.
+async fn guarded<T, E, F>(txn: &DatabaseTransaction, outbox: &Outbox, work: F) -> Result<T, E>
+where
+    E: From<DbErr>,
+    F: Work<T, E>,
+{
+    match AssertUnwindSafe(work(txn, outbox)).catch_unwind().await {
+        Ok(result) => result,
         Err(_) => {
-            savepoint.rollback().await?;
             tracing::error!("a database write panicked; it was rolled back");
             Err(DbErr::Custom("the write failed unexpectedly".into()).into())
         }
@@ -221,8 +236,9 @@ async fn run(
 async fn commit_batch(
     db: &DatabaseConnection,
     hub: &dyn Hub,
-    jobs: impl Iterator<Item = Box<dyn Job>>,
+    jobs: impl ExactSizeIterator<Item = Box<dyn Job>>,
 ) {
+    let alone = jobs.len() == 1;
     // SQLite: take the write lock at BEGIN, so a batch never meets "busy" half way through.
     let options = TransactionOptions {
         sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
@@ -238,9 +254,17 @@ async fn commit_batch(
     };
     let mut ran = Vec::new();
     for job in jobs {
-        ran.push(job.run(&txn).await);
+        ran.push(job.run(&txn, alone).await);
     }
-    let committed = txn.commit().await;
+    let committed = if alone && ran.iter().any(|done| done.failed()) {
+        // The lone write failed in the transaction itself: none of it is kept.
+        if let Err(error) = txn.rollback().await {
+            tracing::error!(%error, "a failed write could not be rolled back");
+        }
+        Ok(())
+    } else {
+        txn.commit().await
+    };
     if let Err(error) = &committed {
         tracing::error!(%error, writes = ran.len(), "a write batch did not commit");
     }

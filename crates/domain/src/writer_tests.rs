@@ -159,3 +159,39 @@ async fn a_batch_that_cannot_start_answers_every_write_with_an_error() {
     let refused = add(&writer, 1, "never").await.unwrap_err();
     assert!(refused.to_string().contains("not committed"), "{refused}");
 }
+
+#[tokio::test]
+async fn a_write_alone_in_its_batch_is_undone_when_it_fails_after_writing() {
+    let db = database().await;
+    let hub = Arc::new(LocalHub::new(8));
+    let mut events = hub.follow(Topic::Server(SERVER));
+    let writer = Writer::start(db.clone(), hub.clone());
+    let before = writer.batches();
+    let refused = writer
+        .write(|txn, outbox| {
+            Box::pin(async move {
+                txn.execute_unprepared("INSERT INTO note (id, text) VALUES (5, 'half done')")
+                    .await?;
+                outbox.publish(ServerEvent::ChannelDeleted {
+                    server_id: SERVER,
+                    channel_id: channel(5),
+                });
+                Err::<(), _>(DbErr::Custom("refused after writing".into()))
+            })
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("refused after writing"),
+        "{refused}"
+    );
+    // It had its batch to itself (so no savepoint of its own).
+    assert_eq!(writer.batches() - before, 1);
+    assert_eq!(add(&writer, 6, "after").await.unwrap(), 6);
+    assert_eq!(notes(&db).await, vec![6]);
+    // The failed write's event never went out.
+    let frame = events.recv().await.unwrap();
+    let frame = std::str::from_utf8(&frame).unwrap();
+    assert!(frame.contains(&channel(6).0.to_string()), "{frame}");
+    assert!(events.try_recv().is_err());
+}
