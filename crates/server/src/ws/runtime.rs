@@ -6,7 +6,7 @@
 //! follower's task at once and each of those steps waits behind all of them: with 1,000
 //! followers and 100 messages a second, a send spent 20 ms at p50 in that queue. On a runtime
 //! of its own, the sockets' work is a separate thread that the operating system shares the
-//! cores with, and a send's next step runs as soon as it is ready.
+//! cores with, at a lower priority, and a send's next step runs as soon as it is ready.
 
 use std::sync::Arc;
 
@@ -38,6 +38,7 @@ impl LiveRuntime {
         let runtime = Builder::new_multi_thread()
             .worker_threads(threads)
             .thread_name("chatterhub-live")
+            .on_thread_start(yield_to_requests)
             .enable_all()
             .build()?;
         Ok(Self {
@@ -48,5 +49,25 @@ impl LiveRuntime {
 
     pub fn handle(&self) -> &Handle {
         &self.handle
+    }
+}
+
+/// How much lower the live threads' priority is than the process's (a nice value).
+#[cfg(target_os = "linux")]
+const LOWER_BY: i32 = 5;
+
+/// The live threads give way to the request threads and the database driver's: a fan-out is a
+/// long run of work that can wait a moment, a send's steps are short and each one holds up
+/// everything after it. At a lower priority, the live threads take what the others leave, and a
+/// step that becomes ready takes the core at once.
+fn yield_to_requests() {
+    // A nice value belongs to each thread on Linux: this changes the calling thread only.
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::process::{getpriority_process, setpriority_process};
+        let now = getpriority_process(None).unwrap_or(0);
+        if let Err(error) = setpriority_process(None, now + LOWER_BY) {
+            tracing::warn!(%error, "cannot lower the live threads' priority");
+        }
     }
 }
