@@ -14,12 +14,19 @@ const ROW_CHANNEL: usize = 4096;
 /// (writes still go through the journal as before).
 const MMAP_BYTES: u64 = 1 << 30;
 
+/// How long a pooled connection may sit unused before it is tested as it is taken.
+const IDLE_BEFORE_TEST: Duration = Duration::from_secs(30);
+
 /// Connects to `url` (SQLite or PostgreSQL) and fails fast when it cannot be reached.
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5))
+        // A connection is tested when it goes back to the pool (the driver does that always);
+        // testing it again as it is taken was one more round trip before every query. Only a
+        // connection left idle long enough for the server or a firewall to have dropped it is.
+        .test_before_acquire_if_idle_for(IDLE_BEFORE_TEST)
         .sqlx_logging(false);
     if url.starts_with("sqlite:") {
         // Every write goes through the one writer (`crate::writer`), so the pool is mostly
