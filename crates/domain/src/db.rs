@@ -14,6 +14,9 @@ const ROW_CHANNEL: usize = 4096;
 /// (writes still go through the journal as before).
 const MMAP_BYTES: u64 = 1 << 30;
 
+/// The PostgreSQL connections a node keeps (sqlx's default maximum).
+const PG_CONNECTIONS: u32 = 10;
+
 /// How long a pooled connection may sit unused before it is tested as it is taken.
 const IDLE_BEFORE_TEST: Duration = Duration::from_secs(30);
 
@@ -49,6 +52,13 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         // plan may hold a costly branch it never runs (search's fallback), and compiling for
         // that cost alone took 30 ms a query.
         options.map_sqlx_postgres_opts(|postgres| postgres.options([("jit", "off")]));
+        // Every connection the pool may hold is opened at start and kept: opening one (TLS and
+        // a SCRAM exchange) took ~96 ms, and the pool opened another whenever a query came
+        // while the others were still being tested on their way back — one request in about a
+        // thousand waited for it.
+        options
+            .max_connections(PG_CONNECTIONS)
+            .min_connections(PG_CONNECTIONS);
     }
     Database::connect(options)
         .await
