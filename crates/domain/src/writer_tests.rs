@@ -63,6 +63,33 @@ async fn notes(db: &DatabaseConnection) -> Vec<i64> {
     .collect()
 }
 
+/// A database, a follower of the events' topic, and a writer publishing to it.
+async fn started() -> (
+    DatabaseConnection,
+    tokio::sync::broadcast::Receiver<crate::hub::Frame>,
+    Writer,
+) {
+    let db = database().await;
+    let hub = Arc::new(LocalHub::new(64));
+    let events = hub.follow(Topic::Server(SERVER));
+    let writer = Writer::start(db.clone(), hub);
+    (db, events, writer)
+}
+
+/// Asserts that the events published are those of the writes with `ids`, in that order, and
+/// no others.
+async fn published_for(
+    events: &mut tokio::sync::broadcast::Receiver<crate::hub::Frame>,
+    ids: &[i64],
+) {
+    for n in ids {
+        let frame = events.recv().await.unwrap();
+        let frame = std::str::from_utf8(&frame).unwrap();
+        assert!(frame.contains(&channel(*n).0.to_string()), "{frame}");
+    }
+    assert!(events.try_recv().is_err());
+}
+
 /// Holds the writer inside a batch until the returned sender fires.
 async fn hold(writer: &Writer) -> (oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
     let (release, released) = oneshot::channel::<()>();
@@ -86,10 +113,7 @@ async fn hold(writer: &Writer) -> (oneshot::Sender<()>, tokio::task::JoinHandle<
 
 #[tokio::test]
 async fn waiting_writes_share_one_batch_and_a_bad_one_fails_alone() {
-    let db = database().await;
-    let hub = Arc::new(LocalHub::new(64));
-    let mut events = hub.follow(Topic::Server(SERVER));
-    let writer = Writer::start(db.clone(), hub.clone());
+    let (db, mut events, writer) = started().await;
     let (release, held) = hold(&writer).await;
     let before = writer.batches();
 
@@ -122,12 +146,7 @@ async fn waiting_writes_share_one_batch_and_a_bad_one_fails_alone() {
     assert_eq!(writer.batches() - before, 2);
     assert_eq!(notes(&db).await, vec![1, 3]);
     // Events of the committed writes only, in commit order.
-    for n in [1, 3] {
-        let frame = events.recv().await.unwrap();
-        let frame = std::str::from_utf8(&frame).unwrap();
-        assert!(frame.contains(&channel(n).0.to_string()), "{frame}");
-    }
-    assert!(events.try_recv().is_err());
+    published_for(&mut events, &[1, 3]).await;
 }
 
 #[tokio::test]
@@ -162,10 +181,7 @@ async fn a_batch_that_cannot_start_answers_every_write_with_an_error() {
 
 #[tokio::test]
 async fn a_write_alone_in_its_batch_is_undone_when_it_fails_after_writing() {
-    let db = database().await;
-    let hub = Arc::new(LocalHub::new(8));
-    let mut events = hub.follow(Topic::Server(SERVER));
-    let writer = Writer::start(db.clone(), hub.clone());
+    let (db, mut events, writer) = started().await;
     let before = writer.batches();
     let refused = writer
         .write(|txn, outbox| {
@@ -190,8 +206,5 @@ async fn a_write_alone_in_its_batch_is_undone_when_it_fails_after_writing() {
     assert_eq!(add(&writer, 6, "after").await.unwrap(), 6);
     assert_eq!(notes(&db).await, vec![6]);
     // The failed write's event never went out.
-    let frame = events.recv().await.unwrap();
-    let frame = std::str::from_utf8(&frame).unwrap();
-    assert!(frame.contains(&channel(6).0.to_string()), "{frame}");
-    assert!(events.try_recv().is_err());
+    published_for(&mut events, &[6]).await;
 }
