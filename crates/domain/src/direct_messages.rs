@@ -138,6 +138,7 @@ struct Conversations;
 impl ThreadTable for Conversations {
     type Entity = direct_message::Entity;
     type Model = direct_message::Model;
+    type Shown = crate::messages::rows::Shown<direct_message::Entity>;
     type Active = direct_message::ActiveModel;
     type Column = direct_message::Column;
     type Parent = conversation::Entity;

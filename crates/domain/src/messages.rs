@@ -164,6 +164,7 @@ struct Channels;
 impl ThreadTable for Channels {
     type Entity = message::Entity;
     type Model = message::Model;
+    type Shown = rows::Shown<message::Entity>;
     type Active = message::ActiveModel;
     type Column = message::Column;
     type Parent = channel::Entity;

@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use super::mentions::{self, Mentioned, Place};
 use super::reactions;
-use super::rows::{Row, call_columns, created, one, sent, with_authors};
+use super::rows::{Row, Stored, call_columns, created, one, sent, with_authors};
 use super::shared_steps::{Change, Revision, capped, event, page};
 use super::{CHANGES_CAP, is_unique_violation};
 use crate::Domain;
@@ -35,7 +35,9 @@ use crate::uploads::{self, Usage};
 /// One message table and the kind of thread its rows belong to.
 pub(crate) trait ThreadTable: Send + Sync + 'static {
     type Entity: EntityTrait<Model = Self::Model, ActiveModel = Self::Active, Column = Self::Column>;
-    type Model: Row + IntoActiveModel<Self::Active> + FromQueryResult + Send + Sync;
+    type Model: Stored + IntoActiveModel<Self::Active> + FromQueryResult + Send + Sync;
+    /// A row as pages of history read it (`rows::Shown`).
+    type Shown: Row<Table = Self::Entity> + Send + Sync;
     type Active: ActiveModelTrait<Entity = Self::Entity> + ActiveModelBehavior + Send;
     type Column: ColumnTrait;
     /// The thread's own table (channel or conversation), which keeps its `last_seq`.
@@ -493,7 +495,8 @@ async fn older<T: ThreadTable>(
     if let Some(before) = before {
         query = query.filter(T::ID.lt(before.0));
     }
-    let (rows, before) = page(query.all(db).await?, limit, Row::id);
+    let rows = T::Shown::select(query).all(db).await?;
+    let (rows, before) = page(rows, limit, Row::id);
     Ok(HistoryPage {
         messages: with_authors(db, rows).await?,
         before,
@@ -531,13 +534,15 @@ async fn around<T: ThreadTable>(
     newer_count: u64,
 ) -> Result<HistoryPage, CommunityError> {
     let older_count = Ord::max(older_count, 1);
-    let older_rows = T::Entity::find()
-        .filter(T::THREAD.eq(thread))
-        .filter(T::ID.lte(message.0))
-        .order_by_desc(T::ID)
-        .limit(older_count + 1)
-        .all(db)
-        .await?;
+    let older_rows = T::Shown::select(
+        T::Entity::find()
+            .filter(T::THREAD.eq(thread))
+            .filter(T::ID.lte(message.0))
+            .order_by_desc(T::ID)
+            .limit(older_count + 1),
+    )
+    .all(db)
+    .await?;
     if older_rows.first().map(Row::id) != Some(message.0) {
         return Err(CommunityError::NotFound);
     }
@@ -564,14 +569,16 @@ async fn newer_rows<T: ThreadTable>(
     thread: Uuid,
     after: MessageId,
     limit: u64,
-) -> Result<(Vec<T::Model>, bool), CommunityError> {
-    let mut rows = T::Entity::find()
-        .filter(T::THREAD.eq(thread))
-        .filter(T::ID.gt(after.0))
-        .order_by_asc(T::ID)
-        .limit(limit + 1)
-        .all(db)
-        .await?;
+) -> Result<(Vec<T::Shown>, bool), CommunityError> {
+    let mut rows = T::Shown::select(
+        T::Entity::find()
+            .filter(T::THREAD.eq(thread))
+            .filter(T::ID.gt(after.0))
+            .order_by_asc(T::ID)
+            .limit(limit + 1),
+    )
+    .all(db)
+    .await?;
     let more = rows.len() as u64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     Ok((rows, more))
@@ -585,13 +592,15 @@ pub(crate) async fn changes_since<T: ThreadTable>(
     since: i64,
 ) -> Result<Changes, CommunityError> {
     T::access(&domain.db, me, thread).await?;
-    let rows = T::Entity::find()
-        .filter(T::THREAD.eq(thread))
-        .filter(T::SEQ.gt(since))
-        .order_by_asc(T::SEQ)
-        .limit(CHANGES_CAP + 1)
-        .all(&domain.db)
-        .await?;
+    let rows = T::Shown::select(
+        T::Entity::find()
+            .filter(T::THREAD.eq(thread))
+            .filter(T::SEQ.gt(since))
+            .order_by_asc(T::SEQ)
+            .limit(CHANGES_CAP + 1),
+    )
+    .all(&domain.db)
+    .await?;
     let (rows, last_seq, more) = capped(rows, CHANGES_CAP, since, Row::seq);
     Ok(Changes {
         messages: with_authors(&domain.db, rows).await?,

@@ -188,6 +188,15 @@ async fn only_authors_edit_and_staff_or_authors_delete(engine: Engine) {
         .await;
     assert_eq!(edited["content"], "better words");
     assert_eq!(edited["edited"], true);
+    // History shows that message edited, and only that one.
+    let page = c.history(&c.owner, None, "10").await;
+    let shown = |id: &str| {
+        let messages = page["messages"].as_array().unwrap();
+        messages.iter().find(|m| m["id"] == id).unwrap().clone()
+    };
+    assert_eq!(shown(&by_guest)["content"], "better words");
+    assert_eq!(shown(&by_guest)["edited"], true);
+    assert_ne!(shown(&by_owner)["edited"], true);
 
     // Deleting: the author, a moderator or an admin; a guest not on others' messages.
     let (status, _) = c
