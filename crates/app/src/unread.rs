@@ -133,10 +133,16 @@ impl UnreadMarks {
         self.direct_changed.get()
     }
 
-    /// The thread whose bottom is being read (or none).
+    /// The thread whose bottom is being read (or none). Also called from a thread view's
+    /// cleanup, which may run after the marks themselves were disposed (a server render
+    /// dropped whole when its client went away): then there is nothing left to tell.
     pub fn set_viewing(self, thread: Option<Thread>) {
-        if self.viewing.get_untracked() != thread {
-            self.viewing.set(thread);
+        if self
+            .viewing
+            .try_get_untracked()
+            .is_some_and(|v| v != thread)
+        {
+            self.viewing.try_set(thread);
         }
     }
 
@@ -278,4 +284,23 @@ pub fn unread_label(count: u32) -> String {
 pub fn mentions_label(count: u32) -> String {
     let s = if count == 1 { "" } else { "s" };
     format!("{} mention{s}", shared::unread::Unread::label(count))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    #[test]
+    fn leaving_a_thread_after_the_marks_are_gone_is_harmless() {
+        let owner = Owner::new();
+        let marks = owner.with(UnreadMarks::provide);
+        let thread = Thread::Channel(ChannelId(Uuid::from_u128(1)));
+        marks.set_viewing(Some(thread));
+        assert_eq!(marks.viewing.get_untracked(), Some(thread));
+        // A server render dropped whole: its signals go before its views' cleanups run.
+        drop(owner);
+        marks.set_viewing(None);
+        assert_eq!(marks.viewing.try_get_untracked(), None);
+    }
 }
